@@ -1,0 +1,38 @@
+/**
+ * CPU kernel `matmul` (src/ops/matmul.ts): row-major batched GEMM through the backend's GEMM
+ * provider (portable TypeScript, or BLAS through FFI).
+ * @module
+ */
+import type { MatmulAttrs } from "../../../ops/matmul.ts";
+import type { CpuKernel } from "./types.ts";
+
+const matmul: CpuKernel = ([a, b], [c], attrs, backend) => {
+  const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride } = attrs as unknown as MatmulAttrs;
+  const args = {
+    transA,
+    transB,
+    m,
+    n,
+    k,
+    aOffset: 0,
+    lda: transA ? m : k,
+    strideA: aBatchStride,
+    bOffset: 0,
+    ldb: transB ? k : n,
+    strideB: bBatchStride,
+    cOffset: 0,
+    ldc: n,
+    strideC: m * n,
+    batch,
+    alpha: 1,
+    beta: 0,
+  };
+  if (c instanceof Float64Array) {
+    backend.gemm.dgemm({ ...args, a: a as Float64Array, b: b as Float64Array, c });
+  } else {
+    backend.gemm.sgemm({ ...args, a: a as Float32Array, b: b as Float32Array, c: c as Float32Array });
+  }
+};
+
+/** Matmul kernels by name. */
+export const matmulKernels: Record<string, CpuKernel> = { matmul };

@@ -1,0 +1,29 @@
+/**
+ * All CPU kernels by name. Each family's file is named as the op file in src/ops/ that uses it.
+ * @module
+ */
+import { crossEntropyKernels } from "./cross_entropy.ts";
+import { dropoutKernels } from "./dropout.ts";
+import { elementwiseKernels } from "./elementwise.ts";
+import { gatherKernels } from "./gather.ts";
+import { layerNormKernels } from "./layer_norm.ts";
+import { matmulKernels } from "./matmul.ts";
+import { reduceKernels } from "./reduce.ts";
+import { softmaxKernels } from "./softmax.ts";
+import { stridedKernels } from "./strided.ts";
+import type { CpuKernel } from "./types.ts";
+
+export type { CpuKernel };
+
+/** Kernel table of the CPU backend. */
+export const cpuKernels: Record<string, CpuKernel> = {
+  ...elementwiseKernels,
+  ...reduceKernels,
+  ...stridedKernels,
+  ...matmulKernels,
+  ...gatherKernels,
+  ...softmaxKernels,
+  ...layerNormKernels,
+  ...dropoutKernels,
+  ...crossEntropyKernels,
+};

@@ -1,0 +1,20 @@
+/**
+ * Element types. `f32` for values, `i32` for ids, labels and masks. The CPU backend can store `f32`
+ * tensors in float64 (its gradient-check mode); the dtype still says `f32` because that is what the
+ * tensor means to the model.
+ * @module
+ */
+
+/** Element type of a tensor. */
+export type DType = "f32" | "i32";
+
+/** Typed arrays a backend may hand out for a tensor's data. */
+export type TypedArray = Float32Array | Float64Array | Int32Array;
+
+/** Float storage of the CPU backend. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Bytes per element on the device (f32 and i32 are both 4 bytes). */
+export function bytesPerElement(_dtype: DType): number {
+  return 4;
+}

@@ -1,0 +1,50 @@
+/**
+ * Error classes of the tensor core. Messages name the op and the shapes involved so a failure in a
+ * training loop points at the line that built the bad tensor, not at a kernel.
+ * @module
+ */
+
+/** A tensor operation was called with inputs it cannot accept (shapes, dtypes, ranges). */
+export class ShapeError extends Error {
+  constructor(op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.name = "ShapeError";
+  }
+}
+
+/** An input has the wrong dtype for an op. */
+export class DTypeError extends Error {
+  constructor(op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.name = "DTypeError";
+  }
+}
+
+/** A tensor was used after `dispose()`. */
+export class DisposedError extends Error {
+  constructor(what: string) {
+    super(`${what}: tensor was already disposed`);
+    this.name = "DisposedError";
+  }
+}
+
+/** Reverse mode was asked for something it cannot do (no graph, graph already freed, ...). */
+export class AutogradError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AutogradError";
+  }
+}
+
+/** A backend (device) failed: validation error, out of memory, device lost. */
+export class BackendError extends Error {
+  constructor(backend: string, op: string, message: string) {
+    super(`${backend} backend, op ${op}: ${message}`);
+    this.name = "BackendError";
+  }
+}
+
+/** Formats a shape for messages: `[2, 3]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}

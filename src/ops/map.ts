@@ -1,0 +1,70 @@
+/**
+ * Element-wise ops share one kernel, `map`: each op supplies its scalar expression twice — as WGSL
+ * text (inputs `a`, `b`, `c`, scalar params `p.x..p.w`) and as a JS function — and the backends
+ * apply it with NumPy broadcasting. Keeping both forms side by side in the op's file is what makes
+ * CPU/WebGPU parity a property of one line each.
+ * @module
+ */
+import type { DType } from "../core/dtype.ts";
+import { broadcastShapes, broadcastStrides, coalesce, sameShape, sizeOf, stridesOf } from "../core/shape.ts";
+import type { Tensor } from "../core/tensor.ts";
+import { runKernel } from "./kernel.ts";
+
+/** A scalar expression applied element-wise. */
+export interface MapExpr {
+  /** Pipeline cache key: unique per expression. */
+  readonly key: string;
+  /** WGSL expression of `a`, `b`, `c` (f32 values) and `p` (vec4<f32> params). */
+  readonly wgsl: string;
+  /** The same in JS. */
+  readonly js: (a: number, b: number, c: number, p: readonly number[]) => number;
+  /** Extra WGSL functions the expression calls (e.g. erf), prepended to the shader. */
+  readonly wgslPrelude?: string;
+}
+
+/** Attributes of the `map` kernel, as both backends receive them. */
+export interface MapAttrs {
+  expr: MapExpr;
+  /** Output shape after coalescing (empty for the flat case). */
+  shape: number[];
+  /** Per input: its read strides over `shape` (empty when flat). */
+  strides: number[][];
+  /** Per input: its dtype (i32 inputs are read as f32 values). */
+  inDTypes: DType[];
+  outDType: DType;
+  /** Scalar params `p`. */
+  params: number[];
+  /** All inputs are contiguous with the output's shape: index them directly. */
+  flat: boolean;
+}
+
+/** Applies `expr` element-wise to broadcast `inputs`; returns a new tensor. */
+export function map(
+  op: string,
+  expr: MapExpr,
+  inputs: readonly Tensor[],
+  params: readonly number[] = [],
+  outDType: DType = "f32",
+): Tensor {
+  let shape: number[] = inputs[0].shape.slice();
+  for (let i = 1; i < inputs.length; i++) shape = broadcastShapes(op, shape, inputs[i].shape);
+  const flat = inputs.every((t) => sameShape(t.shape, shape));
+  let attrShape: number[] = [];
+  let strides: number[][] = [];
+  if (!flat) {
+    const c = coalesce(shape, [stridesOf(shape), ...inputs.map((t) => broadcastStrides(t.shape, shape))]);
+    attrShape = c.shape;
+    strides = c.strides.slice(1);
+  }
+  const attrs: MapAttrs = {
+    expr,
+    shape: attrShape,
+    strides,
+    inDTypes: inputs.map((t) => t.dtype),
+    outDType,
+    params: [...params, 0, 0, 0, 0].slice(0, 4),
+    flat,
+  };
+  if (sizeOf(shape) === 0) return runKernel("map", inputs, shape, outDType, {});
+  return runKernel("map", inputs, shape, outDType, attrs as unknown as Record<string, unknown>);
+}

@@ -1,0 +1,131 @@
+/**
+ * Batched matrix multiply with transpose flags, so attention (Q·Kᵀ) and linear layers (x·Wᵀ with
+ * HF's [out, in] weights) need no transpose copies. Kernel: `matmul`
+ * (src/backend/cpu/kernels/matmul.ts via GEMM/BLAS, src/backend/webgpu/kernels/matmul.ts with
+ * shaders/matmul_*.wgsl). Gradients are matmuls with flipped flags.
+ * @module
+ */
+import { fmtShape, ShapeError } from "../core/errors.ts";
+import { sameShape, sizeOf } from "../core/shape.ts";
+import type { Tensor } from "../core/tensor.ts";
+import { expectDType, runKernel, withGrad } from "./kernel.ts";
+import { sumToShape } from "./reduce.ts";
+import { reshape } from "./shape_ops.ts";
+
+/** Attributes of the `matmul` kernel (row-major, per batch: C = op(A) · op(B)). */
+export interface MatmulAttrs {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  /** Elements between consecutive A (B) matrices; 0 broadcasts one matrix over the batch. */
+  aBatchStride: number;
+  bBatchStride: number;
+}
+
+/** Options of `matmul`. */
+export interface MatmulOptions {
+  /** Use Aᵀ (the last two dims of `a` swapped). */
+  transA?: boolean;
+  /** Use Bᵀ. */
+  transB?: boolean;
+}
+
+/**
+ * `op(a) @ op(b)` over the last two dims, batch dims broadcast when one side has none (or 1).
+ * @example
+ * ```ts
+ * const scores = matmul(q, k, { transB: true }); // [B, h, T, d] x [B, h, T, d]ᵀ -> [B, h, T, T]
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  const op = "matmul";
+  expectDType(op, a, "f32", "a");
+  expectDType(op, b, "f32", "b");
+  if (a.rank < 2 || b.rank < 2) {
+    throw new ShapeError(op, `needs rank ≥ 2, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  }
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = transA ? ac : ar;
+  const k = transA ? ar : ac;
+  const kb = transB ? bc : br;
+  const n = transB ? br : bc;
+  if (k !== kb) {
+    throw new ShapeError(
+      op,
+      `inner dims differ: ${fmtShape(a.shape)}${transA ? "ᵀ" : ""} @ ${fmtShape(b.shape)}${
+        transB ? "ᵀ" : ""
+      } (${k} vs ${kb})`,
+    );
+  }
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  // x·W with a single W: fold the batch into the rows, so forward and both gradients are one GEMM
+  // each and W's gradient needs no reduction over the batch.
+  if (b.rank === 2 && a.rank > 2 && !transA) {
+    const a2 = reshape(a, [-1, k]);
+    const y2 = matmul2(a2, b, transA, transB, 1, m * sizeOf(aBatch), n, k, 0, 0);
+    const y = reshape(y2, [...aBatch, m, n]);
+    a2.dispose();
+    y2.dispose();
+    return y;
+  }
+  let batchShape: readonly number[];
+  const aN = sizeOf(aBatch);
+  const bN = sizeOf(bBatch);
+  if (sameShape(aBatch, bBatch)) batchShape = aBatch;
+  else if (bN === 1 && aBatch.length >= bBatch.length) batchShape = aBatch;
+  else if (aN === 1 && bBatch.length >= aBatch.length) batchShape = bBatch;
+  else {
+    throw new ShapeError(
+      op,
+      `batch dims ${fmtShape(aBatch)} and ${fmtShape(bBatch)} must be equal or one of them 1`,
+    );
+  }
+  const batch = sizeOf(batchShape);
+  const y2 = matmul2(a, b, transA, transB, batch, m, n, k, aN === 1 ? 0 : m * k, bN === 1 ? 0 : k * n);
+  const y = reshape(y2, [...batchShape, m, n]);
+  y2.dispose();
+  return y;
+}
+
+function matmul2(
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+  batch: number,
+  m: number,
+  n: number,
+  k: number,
+  aBatchStride: number,
+  bBatchStride: number,
+): Tensor {
+  const attrs: MatmulAttrs = { batch, m, n, k, transA, transB, aBatchStride, bBatchStride };
+  const y = runKernel("matmul", [a, b], [batch, m, n], "f32", attrs as unknown as Record<string, unknown>);
+  return withGrad("matmul", [a, b], y, [a, b], (dy, [sa, sb], needs) => {
+    // Shapes as [batch?, r, c]: gradients come out batched, then fold onto broadcast inputs.
+    const a3 = reshape(sa, [aBatchStride === 0 ? 1 : batch, ...sa.shape.slice(-2)]);
+    const b3 = reshape(sb, [bBatchStride === 0 ? 1 : batch, ...sb.shape.slice(-2)]);
+    let da: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (needs[0]) {
+      const g = transA
+        ? matmul(b3, dy, { transA: transB, transB: true })
+        : matmul(dy, b3, { transB: !transB });
+      da = reshape(sumToShape(g, a3.shape), sa.shape);
+    }
+    if (needs[1]) {
+      const g = transB
+        ? matmul(dy, a3, { transA: true, transB: transA })
+        : matmul(a3, dy, { transA: !transA });
+      db = reshape(sumToShape(g, b3.shape), sb.shape);
+    }
+    return [da, db];
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Every op of the tensor library. Each file holds one op family: its forward (a kernel call) and
+ * its gradient rule, side by side; the kernels of the same name are in
+ * src/backend/cpu/kernels/<file> and src/backend/webgpu/kernels/<file> (+ shaders/<file>.wgsl).
+ * @module
+ */
+import "./backward.ts";
+export { backward } from "./backward.ts";
+export { add, div, mul, sub } from "./binary.ts";
+export {
+  arange,
+  type CreateOptions,
+  full,
+  ones,
+  onesLike,
+  randn,
+  scalar,
+  tensor,
+  uniform,
+  zeros,
+  zerosLike,
+} from "./creation.ts";
+export { crossEntropy } from "./cross_entropy.ts";
+export { dropout, type DropoutOptions } from "./dropout.ts";
+export { embedding } from "./gather.ts";
+export { gelu } from "./gelu.ts";
+export { layerNorm } from "./layer_norm.ts";
+export { map, type MapExpr } from "./map.ts";
+export { matmul, type MatmulOptions } from "./matmul.ts";
+export { max, mean, sum, sumToShape } from "./reduce.ts";
+export {
+  broadcastTo,
+  concat,
+  permute,
+  reshape,
+  slice,
+  squeeze,
+  transpose,
+  unsqueeze,
+} from "./shape_ops.ts";
+export { logSoftmax, softmax } from "./softmax.ts";
+export {
+  abs,
+  addScalar,
+  exp,
+  log,
+  mulScalar,
+  neg,
+  pow,
+  relu,
+  rsqrt,
+  sigmoid,
+  sqrt,
+  tanh,
+} from "./unary.ts";
+export { cast, greater, maskedFill, notEqualScalar, where } from "./where.ts";

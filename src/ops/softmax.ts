@@ -1,0 +1,80 @@
+/**
+ * Softmax and log-softmax over the last axis, with an optional additive mask broadcast onto the
+ * scores (attention's padding mask: [B, 1, 1, T] onto [B, h, T, T]) fused into the same pass.
+ * Kernels (src/backend/{cpu,webgpu}/kernels/softmax.ts, shaders/softmax.wgsl): `softmax` and
+ * `softmax_grad`.
+ * @module
+ */
+import { fmtShape, ShapeError } from "../core/errors.ts";
+import { broadcastStrides, broadcastShapes } from "../core/shape.ts";
+import type { Tensor } from "../core/tensor.ts";
+import { runKernel, withGrad } from "./kernel.ts";
+
+/** Attributes of `softmax`: `rows × cols` rows; the mask (if any) read with `maskStrides` over `rowShape`. */
+export interface SoftmaxAttrs {
+  rows: number;
+  cols: number;
+  log: boolean;
+  /** Leading dims of x (all but the last). */
+  rowShape: number[];
+  /** Strides of the mask over `rowShape` (0 on broadcast dims), and over cols. */
+  maskStrides: number[];
+  maskColStride: number;
+  hasMask: boolean;
+}
+
+/** Attributes of `softmax_grad` (inputs y, dy). */
+export interface SoftmaxGradAttrs {
+  rows: number;
+  cols: number;
+  log: boolean;
+}
+
+function softmaxImpl(op: string, x: Tensor, mask: Tensor | undefined, log: boolean): Tensor {
+  if (x.rank < 1) throw new ShapeError(op, `needs rank ≥ 1, got ${fmtShape(x.shape)}`);
+  const cols = x.shape[x.rank - 1];
+  const rows = x.size / Math.max(cols, 1);
+  const rowShape = x.shape.slice(0, -1);
+  let maskStrides: number[] = rowShape.map(() => 0);
+  let maskColStride = 0;
+  if (mask) {
+    const b = broadcastShapes(op, x.shape, mask.shape);
+    if (b.length !== x.rank || b.some((d, i) => d !== x.shape[i])) {
+      throw new ShapeError(op, `mask ${fmtShape(mask.shape)} does not broadcast to ${fmtShape(x.shape)}`);
+    }
+    const s = broadcastStrides(mask.shape, x.shape);
+    maskStrides = s.slice(0, -1);
+    maskColStride = s[s.length - 1];
+  }
+  const attrs: SoftmaxAttrs = {
+    rows,
+    cols,
+    log,
+    rowShape,
+    maskStrides,
+    maskColStride,
+    hasMask: !!mask,
+  };
+  const inputs = mask ? [x, mask] : [x];
+  const y = runKernel("softmax", inputs, x.shape, "f32", attrs as never);
+  return withGrad(op, inputs, y, [y], (dy, [ys]) => {
+    const g: SoftmaxGradAttrs = { rows, cols, log };
+    return [runKernel("softmax_grad", [ys, dy], x.shape, "f32", g as never), null];
+  });
+}
+
+/**
+ * Softmax over the last axis of `x + mask` (mask optional, broadcast; no gradient to the mask).
+ * @example
+ * ```ts
+ * const probs = softmax(scores, extendedMask); // extendedMask: 0 or -10000, [B, 1, 1, T]
+ * ```
+ */
+export function softmax(x: Tensor, mask?: Tensor): Tensor {
+  return softmaxImpl("softmax", x, mask, false);
+}
+
+/** Log-softmax over the last axis of `x + mask`. */
+export function logSoftmax(x: Tensor, mask?: Tensor): Tensor {
+  return softmaxImpl("logSoftmax", x, mask, true);
+}
