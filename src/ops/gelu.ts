@@ -16,7 +16,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 /** GELU expression (shared with fused matmul epilogues). */
 export const GELU: MapExpr = {
   key: "gelu",
-  wgsl: "0.5 * a * (1.0 + erf(a * 0.70710678118654752))",
+  wgsl: "0.5 * a * (1.0 + erf_f32(a * 0.70710678118654752))",
   js: (a) => 0.5 * a * (1 + erf(a * SQRT1_2)),
   wgslPrelude: erfWgsl,
 };
@@ -25,7 +25,7 @@ export const GELU: MapExpr = {
 export const GELU_GRAD: MapExpr = {
   key: "gelu_grad",
   wgsl:
-    "b * (0.5 * (1.0 + erf(a * 0.70710678118654752)) + a * 0.39894228040143268 * exp(-0.5 * a * a))",
+    "b * (0.5 * (1.0 + erf_f32(a * 0.70710678118654752)) + a * 0.39894228040143268 * exp(-0.5 * a * a))",
   js: (a, b) => b * (0.5 * (1 + erf(a * SQRT1_2)) + a * INV_SQRT_2PI * Math.exp(-0.5 * a * a)),
   wgslPrelude: erfWgsl,
 };

@@ -1,0 +1,37 @@
+/**
+ * WebGPU kernels of fused cross-entropy (src/ops/cross_entropy.ts, shaders/cross_entropy.wgsl).
+ * @module
+ */
+import crossEntropyWgsl from "../../../../shaders/cross_entropy.wgsl" with { type: "text" };
+import type { CrossEntropyAttrs } from "../../../ops/cross_entropy.ts";
+import { type GpuKernel, uniforms } from "../gpu_types.ts";
+
+const u = (a: CrossEntropyAttrs) => uniforms([a.rows, a.cols, { i32: a.ignoreIndex }, 0]);
+
+const crossEntropy: GpuKernel = (ctx, [logits, targets], [loss], attrs) => {
+  const a = attrs as unknown as CrossEntropyAttrs;
+  ctx.dispatch({
+    key: "cross_entropy",
+    entryPoint: "cross_entropy",
+    code: () => crossEntropyWgsl,
+    bindings: [u(a), loss, logits, targets],
+    workgroups: { threads: a.rows, size: 64 },
+  });
+};
+
+const crossEntropyGrad: GpuKernel = (ctx, [logits, targets, scale], [dx], attrs) => {
+  const a = attrs as unknown as CrossEntropyAttrs;
+  ctx.dispatch({
+    key: "cross_entropy",
+    entryPoint: "cross_entropy_grad",
+    code: () => crossEntropyWgsl,
+    bindings: [u(a), dx, logits, targets, scale],
+    workgroups: { threads: a.rows, size: 64 },
+  });
+};
+
+/** Cross-entropy kernels by name. */
+export const crossEntropyKernels: Record<string, GpuKernel> = {
+  cross_entropy: crossEntropy,
+  cross_entropy_grad: crossEntropyGrad,
+};

@@ -1,0 +1,68 @@
+/**
+ * WebGPU kernels of element-wise ops: `map` (shaders/map.wgsl, with the op's expression spliced
+ * in; see src/ops/map.ts) and `fill` (shaders/fill.wgsl).
+ * @module
+ */
+import fillWgsl from "../../../../shaders/fill.wgsl" with { type: "text" };
+import mapWgsl from "../../../../shaders/map.wgsl" with { type: "text" };
+import type { MapAttrs } from "../../../ops/map.ts";
+import { type GpuKernel, uniforms } from "../gpu_types.ts";
+
+const LETTERS = ["a", "b", "c"];
+
+function mapCode(a: MapAttrs): string {
+  const ty = (d: string) => (d === "i32" ? "i32" : "f32");
+  const inputs = a.inDTypes
+    .map((d, j) => `@group(0) @binding(${2 + j}) var<storage, read> in${j}: array<${ty(d)}>;`)
+    .join("\n");
+  const loads = LETTERS.map((l, j) =>
+    j < a.inDTypes.length
+      ? `let ${l} = f32(in${j}[${a.flat ? "i" : `offset_of(i, ${j}u)`}]);`
+      : `let ${l} = 0.0;`
+  ).join("\n  ");
+  return mapWgsl
+    .replaceAll("{{OUT}}", ty(a.outDType))
+    .replace("{{INPUTS}}", inputs)
+    .replace("{{PRELUDE}}", a.expr.wgslPrelude ?? "")
+    .replace("{{LOADS}}", `${loads}\n  _ = p;`)
+    .replace("{{EXPR}}", a.expr.wgsl);
+}
+
+const map: GpuKernel = (ctx, inputs, [out], attrs) => {
+  const a = attrs as unknown as MapAttrs;
+  const n = out.bytes / 4;
+  const rank = a.flat ? 0 : a.shape.length;
+  if (rank > 8) throw new Error(`map: ${rank} dims after coalescing; at most 8 are supported`);
+  const u = uniforms([n, rank, 0, 0, { f32: a.params[0] }, { f32: a.params[1] }, {
+    f32: a.params[2],
+  }, { f32: a.params[3] }]);
+  const block = new Uint32Array(8 + 8 + 24);
+  block.set(u.subarray(0, 8));
+  for (let d = 0; d < rank; d++) {
+    block[8 + d] = a.shape[d];
+    for (let j = 0; j < inputs.length; j++) block[16 + j * 8 + d] = a.strides[j][d];
+  }
+  ctx.dispatch({
+    key: `map:${a.expr.key}:${a.inDTypes.join(",")}>${a.outDType}:${a.flat ? "flat" : "bcast"}`,
+    code: () => mapCode(a),
+    bindings: [block, out, ...inputs],
+    workgroups: { threads: n, size: 256 },
+  });
+};
+
+const fill: GpuKernel = (ctx, _inputs, [out], attrs) => {
+  const n = out.bytes / 4;
+  const value = attrs.value as number;
+  const bits = out.dtype === "i32"
+    ? new Uint32Array(Int32Array.of(value).buffer)[0]
+    : new Uint32Array(Float32Array.of(value).buffer)[0];
+  ctx.dispatch({
+    key: "fill",
+    code: () => fillWgsl,
+    bindings: [uniforms([n, bits]), out],
+    workgroups: { threads: n, size: 256 },
+  });
+};
+
+/** Element-wise kernels by name. */
+export const elementwiseKernels: Record<string, GpuKernel> = { map, fill };

@@ -1,0 +1,35 @@
+/**
+ * WebGPU kernels of embedding lookup (src/ops/gather.ts, shaders/gather.wgsl).
+ * @module
+ */
+import gatherWgsl from "../../../../shaders/gather.wgsl" with { type: "text" };
+import type { GatherAttrs, SegmentSumAttrs } from "../../../ops/gather.ts";
+import { type GpuKernel, uniforms } from "../gpu_types.ts";
+
+const gatherRows: GpuKernel = (ctx, [table, ids], [out], attrs) => {
+  const { rows, width, vocab } = attrs as unknown as GatherAttrs;
+  ctx.dispatch({
+    key: "gather",
+    entryPoint: "gather_rows",
+    code: () => gatherWgsl,
+    bindings: [uniforms([rows, width, vocab, 0]), out, table, ids],
+    workgroups: { threads: rows * width, size: 256 },
+  });
+};
+
+const segmentSumRows: GpuKernel = (ctx, [dy, order, starts, uniq], [out], attrs) => {
+  const { segments, width } = attrs as unknown as SegmentSumAttrs;
+  ctx.dispatch({
+    key: "gather",
+    entryPoint: "segment_sum_rows",
+    code: () => gatherWgsl,
+    bindings: [uniforms([segments, width, 0, 0]), out, dy, order, starts, uniq],
+    workgroups: { threads: segments * width, size: 256 },
+  });
+};
+
+/** Gather kernels by name. */
+export const gatherKernels: Record<string, GpuKernel> = {
+  gather_rows: gatherRows,
+  segment_sum_rows: segmentSumRows,
+};

@@ -1,0 +1,330 @@
+/**
+ * The WebGPU backend: tensors in GPU storage buffers, kernels as WGSL compute shaders (shaders/).
+ *
+ * - Recording: every kernel call appends a dispatch to one open compute pass; nothing is submitted
+ *   until a value is read, `sync()` is awaited, or many dispatches are pending. A training step is
+ *   therefore a handful of command buffers, and nothing is read back unless the caller reads.
+ * - Memory: a size-keyed buffer pool; uniforms are cached by content (shapes repeat every step),
+ *   pipelines by key. Reusing a freed buffer inside the same recording is safe because a queue runs
+ *   work in order; host writes (`queue.writeBuffer`) would overtake recorded work, so the backend
+ *   submits pending work before each write.
+ * - Errors: device validation / out-of-memory errors and device loss are turned into
+ *   `BackendError`s naming the kernels of the failing submission.
+ * @module
+ */
+import type { DType, TypedArray } from "../../core/dtype.ts";
+import { BackendError } from "../../core/errors.ts";
+import type { Backend, Handle, KernelAttrs, MemoryInfo } from "../backend.ts";
+import { BufferPool } from "./buffer_pool.ts";
+import type { Binding, Dispatch, GpuContext, GpuHandle, GpuKernel } from "./gpu_types.ts";
+import { gpuKernels } from "./kernels/mod.ts";
+
+/** Options of `WebGPUBackend.create`. */
+export interface WebGPUBackendOptions {
+  /** Power preference passed to `requestAdapter`. */
+  powerPreference?: GPUPowerPreference;
+  /** Submit after this many recorded dispatches (default 256). */
+  maxPendingDispatches?: number;
+  /** An existing adapter (e.g. chosen by the caller). */
+  adapter?: GPUAdapter;
+}
+
+const UNIFORM_CACHE_LIMIT = 4096;
+const STORAGE_USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
+const UNIFORM_USAGE = 0x40 | 0x8; // UNIFORM | COPY_DST
+const MAP_READ_USAGE = 0x1 | 0x8; // MAP_READ | COPY_DST
+
+/** The WebGPU backend. */
+export class WebGPUBackend implements Backend, GpuContext {
+  readonly name = "webgpu";
+  readonly floatPrecision = "f32" as const;
+  readonly limits: GPUSupportedLimits;
+  readonly software: boolean;
+  /** Adapter description, for logs and benchmark output. */
+  readonly adapterInfo: string;
+  /** Dispatches recorded since creation (for benchmarks). */
+  dispatchCount = 0;
+  /** Submissions since creation. */
+  submitCount = 0;
+
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  #pending: string[] = [];
+  #pipelines = new Map<string, GPUComputePipeline>();
+  #uniforms = new Map<string, GPUBuffer>();
+  #retired: GPUBuffer[] = [];
+  #pool: BufferPool;
+  #live = 0;
+  #liveBytes = 0;
+  #peak = 0;
+  #error: BackendError | null = null;
+  #lost: string | null = null;
+  #maxPending: number;
+  #currentOp = "";
+
+  private constructor(readonly device: GPUDevice, adapter: GPUAdapter, options: WebGPUBackendOptions) {
+    this.limits = device.limits;
+    const info = adapter.info;
+    this.software = info.isFallbackAdapter === true ||
+      /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.description} ${info.architecture} ${info.device}`);
+    this.adapterInfo = [info.vendor, info.architecture, info.description].filter((s) => s).join(" ");
+    this.#maxPending = options.maxPendingDispatches ?? 256;
+    this.#pool = new BufferPool((bytes) => this.#createStorage(bytes));
+    device.lost.then((i) => {
+      this.#lost = `${i.reason}: ${i.message}`;
+    });
+    device.addEventListener("uncapturederror", (e) => {
+      const err = (e as GPUUncapturedErrorEvent).error;
+      this.#error ??= new BackendError("webgpu", this.#currentOp || "?", err.message);
+    });
+  }
+
+  /** Requests an adapter and device (with the adapter's largest buffer limits). Null if no WebGPU. */
+  static async create(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend | null> {
+    const gpu = (globalThis.navigator as Navigator & { gpu?: GPU })?.gpu;
+    if (!gpu) return null;
+    const adapter = options.adapter ??
+      await gpu.requestAdapter({ powerPreference: options.powerPreference ?? "high-performance" });
+    if (!adapter) return null;
+    const l = adapter.limits;
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+        maxBufferSize: l.maxBufferSize,
+        maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
+        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+        maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+        maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+        maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
+      },
+      requiredFeatures: adapter.features.has("shader-f16") ? ["shader-f16"] : [],
+    });
+    return new WebGPUBackend(device, adapter, options);
+  }
+
+  // ---- Backend interface -------------------------------------------------------------------
+
+  alloc(dtype: DType, size: number, zero = false): Handle {
+    this.#check("alloc");
+    const bytes = Math.max(size, 1) * 4;
+    const h: GpuHandle = { buffer: this.#pool.acquire(bytes), bytes, dtype };
+    this.#count(h, 1);
+    if (zero) this.run("fill", [], [h], { value: 0 });
+    return h;
+  }
+
+  upload(dtype: DType, data: ArrayLike<number>): Handle {
+    const h = this.alloc(dtype, data.length) as GpuHandle;
+    const arr = dtype === "i32"
+      ? (data instanceof Int32Array ? data : Int32Array.from(data))
+      : (data instanceof Float32Array ? data : Float32Array.from(data));
+    // A queue write overtakes recorded-but-unsubmitted work that may still read this (recycled)
+    // buffer; submit that work first.
+    this.flush();
+    if (arr.length > 0) this.device.queue.writeBuffer(h.buffer, 0, arr as Float32Array<ArrayBuffer>);
+    return h;
+  }
+
+  async read(handle: Handle, dtype: DType, size: number): Promise<TypedArray> {
+    this.#check("read");
+    const h = handle as GpuHandle;
+    const bytes = size * 4;
+    if (bytes === 0) return dtype === "i32" ? new Int32Array(0) : new Float32Array(0);
+    const staging = this.device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: MAP_READ_USAGE });
+    this.#endPass();
+    this.#encoderOrNew().copyBufferToBuffer(h.buffer, 0, staging, 0, bytes);
+    this.flush();
+    await staging.mapAsync(1 /* READ */);
+    this.#check("read");
+    const copy = staging.getMappedRange().slice(0);
+    staging.unmap();
+    staging.destroy();
+    return dtype === "i32" ? new Int32Array(copy) : new Float32Array(copy);
+  }
+
+  free(handle: Handle): void {
+    const h = handle as GpuHandle;
+    this.#count(h, -1);
+    this.#pool.release(h.buffer);
+  }
+
+  hasKernel(name: string): boolean {
+    return name in gpuKernels;
+  }
+
+  run(name: string, inputs: Handle[], outputs: Handle[], attrs: KernelAttrs): void {
+    this.#check(name);
+    const k: GpuKernel | undefined = gpuKernels[name];
+    if (!k) throw new BackendError(this.name, name, "no such kernel");
+    this.#currentOp = name;
+    k(this, inputs as GpuHandle[], outputs as GpuHandle[], attrs);
+  }
+
+  memory(): MemoryInfo {
+    return {
+      liveBuffers: this.#live,
+      liveBytes: this.#liveBytes,
+      pooledBytes: this.#pool.pooledBytes,
+      peakBytes: this.#peak,
+    };
+  }
+
+  resetPeak(): void {
+    this.#peak = this.#liveBytes;
+  }
+
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    this.#check("sync");
+  }
+
+  dispose(): void {
+    this.flush();
+    this.#pool.clear();
+    for (const b of this.#uniforms.values()) b.destroy();
+    this.#uniforms.clear();
+    this.device.destroy();
+  }
+
+  // ---- GpuContext (used by kernels) --------------------------------------------------------
+
+  dispatch(d: Dispatch): void {
+    const pipeline = this.#pipeline(d);
+    const layout = pipeline.getBindGroupLayout(0);
+    const entries: GPUBindGroupEntry[] = [];
+    d.bindings.forEach((b, i) => {
+      if (b === null) return;
+      entries.push({
+        binding: i,
+        resource: { buffer: b instanceof Uint32Array ? this.#uniform(b) : b.buffer },
+      });
+    });
+    const group = this.device.createBindGroup({ layout, entries });
+    const pass = this.#passOrNew();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    const [x, y, z] = this.#grid(d.workgroups);
+    if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
+    this.dispatchCount++;
+    this.#pending.push(this.#currentOp);
+    if (this.#pending.length >= this.#maxPending) this.flush();
+  }
+
+  /** Submits all recorded work. */
+  flush(): void {
+    if (!this.#encoder) return;
+    this.#endPass();
+    const ops = [...new Set(this.#pending)].join(", ");
+    this.device.pushErrorScope("validation");
+    this.device.pushErrorScope("out-of-memory");
+    this.device.queue.submit([this.#encoder.finish()]);
+    const report = (kind: string) => (e: GPUError | null) => {
+      if (e) this.#error ??= new BackendError("webgpu", ops, `${kind}: ${e.message}`);
+    };
+    this.device.popErrorScope().then(report("out of memory"));
+    this.device.popErrorScope().then(report("validation error"));
+    this.submitCount++;
+    this.#encoder = null;
+    this.#pending = [];
+    for (const b of this.#retired) b.destroy();
+    this.#retired = [];
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  #check(op: string): void {
+    if (this.#lost) throw new BackendError("webgpu", op, `device lost (${this.#lost})`);
+    if (this.#error) {
+      const e = this.#error;
+      this.#error = null;
+      throw e;
+    }
+  }
+
+  #createStorage(bytes: number): GPUBuffer {
+    const max = this.limits.maxBufferSize;
+    if (bytes > max) {
+      throw new BackendError(
+        "webgpu",
+        this.#currentOp || "alloc",
+        `a ${bytes}-byte buffer exceeds the adapter's maxBufferSize (${max})`,
+      );
+    }
+    return this.device.createBuffer({ size: bytes, usage: STORAGE_USAGE });
+  }
+
+  #pipeline(d: Dispatch): GPUComputePipeline {
+    const key = `${d.key}#${d.entryPoint ?? "main"}`;
+    let p = this.#pipelines.get(key);
+    if (!p) {
+      const code = d.code();
+      this.device.pushErrorScope("validation");
+      const module = this.device.createShaderModule({ code, label: d.key });
+      p = this.device.createComputePipeline({
+        layout: "auto",
+        compute: { module, entryPoint: d.entryPoint ?? "main" },
+        label: key,
+      });
+      const op = this.#currentOp;
+      // Compilation errors arrive asynchronously; keep the shader's messages with the op's name.
+      this.device.popErrorScope().then(async (e) => {
+        if (!e) return;
+        const info = await module.getCompilationInfo();
+        const msgs = info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join("; ");
+        this.#error ??= new BackendError("webgpu", op, `pipeline ${key} failed: ${e.message} ${msgs}`);
+      });
+      this.#pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  #uniform(data: Uint32Array): GPUBuffer {
+    const key = data.join(",");
+    let b = this.#uniforms.get(key);
+    if (!b) {
+      if (this.#uniforms.size >= UNIFORM_CACHE_LIMIT) {
+        // Buffers referenced by unsubmitted work must outlive it: destroy them after the next submit.
+        for (const old of this.#uniforms.values()) this.#retired.push(old);
+        this.#uniforms.clear();
+      }
+      b = this.device.createBuffer({ size: data.byteLength, usage: UNIFORM_USAGE, mappedAtCreation: true });
+      new Uint32Array(b.getMappedRange()).set(data);
+      b.unmap();
+      this.#uniforms.set(key, b);
+    }
+    return b;
+  }
+
+  #grid(w: Dispatch["workgroups"]): [number, number, number] {
+    if (Array.isArray(w)) return w;
+    const groups = Math.ceil(w.threads / w.size);
+    const maxDim = this.limits.maxComputeWorkgroupsPerDimension;
+    if (groups <= maxDim) return [groups, 1, 1];
+    const y = Math.ceil(groups / maxDim);
+    return [Math.ceil(groups / y), y, 1];
+  }
+
+  #encoderOrNew(): GPUCommandEncoder {
+    return (this.#encoder ??= this.device.createCommandEncoder());
+  }
+
+  #passOrNew(): GPUComputePassEncoder {
+    return (this.#pass ??= this.#encoderOrNew().beginComputePass());
+  }
+
+  #endPass(): void {
+    if (this.#pass) {
+      this.#pass.end();
+      this.#pass = null;
+    }
+  }
+
+  #count(h: GpuHandle, sign: number): void {
+    this.#live += sign;
+    this.#liveBytes += sign * h.buffer.size;
+    if (this.#liveBytes > this.#peak) this.#peak = this.#liveBytes;
+  }
+}
+
+export type { Binding, GpuHandle };
