@@ -2,6 +2,7 @@
  * All CPU kernels by name. Each family's file is named as the op file in src/ops/ that uses it.
  * @module
  */
+import { adamwKernels } from "./adamw.ts";
 import { crossEntropyKernels } from "./cross_entropy.ts";
 import { dropoutKernels } from "./dropout.ts";
 import { elementwiseKernels } from "./elementwise.ts";
@@ -26,4 +27,5 @@ export const cpuKernels: Record<string, CpuKernel> = {
   ...layerNormKernels,
   ...dropoutKernels,
   ...crossEntropyKernels,
+  ...adamwKernels,
 };

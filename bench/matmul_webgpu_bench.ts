@@ -1,0 +1,324 @@
+/**
+ * Benchmark of the planned WGSL matmuls (src/backend/webgpu/kernels/matmul_plan.ts) against
+ * TF.js 4.22's WebGPU backend, on the same adapter in the same process. Prints JSON.
+ *
+ * Usage:
+ *   bench/tfjs/build.sh            # once: bundles TF.js into dist/tfjs/ (dev-only, gitignored)
+ *   deno run -A --unstable-webgpu bench/matmul_webgpu_bench.ts [options]
+ * Options:
+ *   --sets=squares,bert,grad   shape sets to run (default all three)
+ *   --only=NAME,NAME           run only the shapes with these names
+ *   --reps=N                   timed runs per measurement, median reported (default 5, min 5)
+ *   --no-tfjs                  skip TF.js
+ *   --configs=TMxV,...         also time these register-kernel blocks (e.g. 32x4,64x8)
+ *   --kernels=register,tiled   kernels to time with their default tuning (default: the planner's
+ *                              choice for the adapter)
+ * One measurement = one dispatch submitted, then `await device.queue.onSubmittedWorkDone()`,
+ * after one untimed warm-up run (which also compiles the pipeline: reported as firstRunMs).
+ *
+ * @module
+ */
+
+import {
+  type MatmulSpec,
+  type MatmulTuning,
+  planMatmul,
+} from "../src/backend/webgpu/kernels/matmul_plan.ts";
+
+interface Shape {
+  name: string;
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+}
+
+const sq = (s: number): Shape => ({
+  name: `square_${s}`,
+  batch: 1,
+  m: s,
+  n: s,
+  k: s,
+  transA: false,
+  transB: false,
+});
+const mm = (name: string, m: number, k: number, n: number, transA = false, transB = false, batch = 1): Shape => ({
+  name,
+  batch,
+  m,
+  n,
+  k,
+  transA,
+  transB,
+});
+
+/** BERT with 1,024 tokens per step (batch 8 x seq 128), hidden 128..512, 12 heads of 64. */
+const SETS: Record<string, Shape[]> = {
+  squares: [sq(256), sq(512), sq(1024), sq(2048)],
+  bert: [
+    mm("tok1024_128x512", 1024, 128, 512),
+    mm("tok1024_512x128", 1024, 512, 128),
+    mm("tok1024_128x128", 1024, 128, 128),
+    mm("tok1024_384x1536", 1024, 384, 1536),
+    mm("tok1024_1536x384", 1024, 1536, 384),
+    mm("attn_scores_96x(128x64.64x128)", 128, 64, 128, false, true, 96),
+    mm("attn_context_96x(128x128.128x64)", 128, 128, 64, false, false, 96),
+  ],
+  grad: [
+    mm("dW_128x512_XtdY", 128, 1024, 512, true, false),
+    mm("dX_128x512_dYWt", 1024, 512, 128, false, true),
+    mm("dW_384x1536_XtdY", 384, 1024, 1536, true, false),
+    mm("dX_384x1536_dYWt", 1024, 1536, 384, false, true),
+    mm("dW_1536x384_XtdY", 1536, 1024, 384, true, false),
+    mm("dX_1536x384_dYWt", 1024, 384, 1536, false, true),
+    mm("attn_dQ_96x(128x128.128x64)", 128, 128, 64, false, false, 96),
+    mm("attn_dK_96x(128x128^T.128x64)", 128, 128, 64, true, false, 96),
+  ],
+};
+
+function arg(name: string): string | undefined {
+  const hit = Deno.args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  return hit === undefined ? undefined : (hit.split("=")[1] ?? "");
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const gflops = (s: Shape, ms: number) => (2 * s.batch * s.m * s.n * s.k) / (ms * 1e6);
+const round = (x: number, d = 3) => Number(x.toFixed(d));
+
+function randomArray(n: number, seed: number): Float32Array {
+  // Small LCG: reproducible inputs without a dependency.
+  const out = new Float32Array(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+async function ourMatmul(
+  device: GPUDevice,
+  s: Shape,
+  isSoftware: boolean,
+  tuning: MatmulTuning,
+  reps: number,
+) {
+  const spec: MatmulSpec = {
+    batch: s.batch,
+    m: s.m,
+    n: s.n,
+    k: s.k,
+    transA: s.transA,
+    transB: s.transB,
+    aBatchStride: s.m * s.k,
+    bBatchStride: s.k * s.n,
+    device: isSoftware ? "software" : "gpu",
+  };
+  const plan = planMatmul(spec, device.limits, tuning);
+  const a = randomArray(s.batch * s.m * s.k, 1);
+  const b = randomArray(s.batch * s.k * s.n, 2);
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+  const upload = (data: Float32Array | Uint32Array, use: number) => {
+    const buf = device.createBuffer({ size: Math.max(16, Math.ceil(data.byteLength / 16) * 16), usage: use });
+    device.queue.writeBuffer(buf, 0, data);
+    return buf;
+  };
+  const bufA = upload(a, usage);
+  const bufB = upload(b, usage);
+  const cBytes = s.batch * s.m * s.n * 4;
+  const bufC = device.createBuffer({ size: cBytes, usage });
+  const bufU = upload(plan.uniforms, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+  const t0 = performance.now();
+  device.pushErrorScope("validation");
+  const module = device.createShaderModule({ code: plan.code });
+  const pipeline = await device.createComputePipelineAsync({
+    layout: "auto",
+    compute: { module, entryPoint: plan.entryPoint },
+  });
+  const error = await device.popErrorScope();
+  if (error) throw new Error(`${plan.key}: ${error.message}`);
+  const bindGroup = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [bufA, bufB, bufC, bufU].map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+  const runOnce = async () => {
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(...plan.workgroups);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  };
+  await runOnce();
+  const firstRunMs = performance.now() - t0;
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    await runOnce();
+    times.push(performance.now() - t);
+  }
+  // Spot check 64 outputs against float64 so a broken kernel cannot post a good number.
+  const read = device.createBuffer({ size: cBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(bufC, 0, read, 0, cBytes);
+  device.queue.submit([enc.finish()]);
+  await read.mapAsync(GPUMapMode.READ);
+  const c = new Float32Array(read.getMappedRange().slice(0));
+  read.unmap();
+  let maxErr = 0;
+  let maxRef = 0;
+  for (let t = 0; t < 64; t++) {
+    const bi = (t * 7919) % s.batch;
+    const i = (t * 104729) % s.m;
+    const j = (t * 1299709) % s.n;
+    let ref = 0;
+    for (let kk = 0; kk < s.k; kk++) {
+      const av = a[bi * s.m * s.k + (s.transA ? kk * s.m + i : i * s.k + kk)];
+      const bv = b[bi * s.k * s.n + (s.transB ? j * s.k + kk : kk * s.n + j)];
+      ref += av * bv;
+    }
+    maxErr = Math.max(maxErr, Math.abs(ref - c[bi * s.m * s.n + i * s.n + j]));
+    maxRef = Math.max(maxRef, Math.abs(ref));
+  }
+  for (const buf of [bufA, bufB, bufC, bufU, read]) buf.destroy();
+  const ms = median(times);
+  return {
+    variant: plan.variant,
+    key: plan.key,
+    ms: round(ms),
+    gflops: round(gflops(s, ms)),
+    firstRunMs: round(firstRunMs, 0),
+    timesMs: times.map((x) => round(x, 2)),
+    relErr: Number((maxErr / Math.max(maxRef, 1e-30)).toExponential(2)),
+  };
+}
+
+// deno-lint-ignore no-explicit-any
+type Tf = any;
+
+async function loadTfjs(): Promise<Tf | null> {
+  const url = new URL("../dist/tfjs/tfjs_webgpu.mjs", import.meta.url);
+  try {
+    await Deno.stat(url);
+  } catch {
+    console.error(`TF.js bundle missing (${url.pathname}); run bench/tfjs/build.sh. Skipping TF.js.`);
+    return null;
+  }
+  // TF.js takes Deno for Node when `process` exists; hide it while the bundle initialises.
+  const g = globalThis as Record<string, unknown>;
+  const savedProcess = g.process;
+  delete g.process;
+  let tf: Tf;
+  try {
+    tf = await import(url.href);
+  } finally {
+    if (savedProcess !== undefined) g.process = savedProcess;
+  }
+  tf.setPlatform("deno", {
+    fetch: (path: string, init?: RequestInit) => fetch(path, init),
+    now: () => performance.now(),
+    encode: (text: string) => new TextEncoder().encode(text),
+    decode: (bytes: Uint8Array, encoding: string) => new TextDecoder(encoding).decode(bytes),
+    isTypedArray: (a: unknown) => ArrayBuffer.isView(a) && !(a instanceof DataView),
+    setTimeoutCustom: (f: () => void, delay: number) => setTimeout(f, delay),
+  });
+  if (!(await tf.setBackend("webgpu"))) throw new Error("TF.js webgpu backend failed to initialise");
+  return tf;
+}
+
+async function tfjsMatmul(tf: Tf, s: Shape, reps: number) {
+  const backend = tf.backend();
+  const shapeA = s.transA ? [s.k, s.m] : [s.m, s.k];
+  const shapeB = s.transB ? [s.n, s.k] : [s.k, s.n];
+  const batched = (shape: number[]) => (s.batch > 1 ? [s.batch, ...shape] : shape);
+  const a = tf.tensor(randomArray(s.batch * s.m * s.k, 1), batched(shapeA));
+  const b = tf.tensor(randomArray(s.batch * s.k * s.n, 2), batched(shapeB));
+  const runOnce = async () => {
+    const c = tf.matMul(a, b, s.transA, s.transB);
+    backend.submitQueue();
+    await backend.device.queue.onSubmittedWorkDone();
+    c.dispose();
+  };
+  const t0 = performance.now();
+  await runOnce();
+  const firstRunMs = performance.now() - t0;
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    await runOnce();
+    times.push(performance.now() - t);
+  }
+  a.dispose();
+  b.dispose();
+  const ms = median(times);
+  return {
+    ms: round(ms),
+    gflops: round(gflops(s, ms)),
+    firstRunMs: round(firstRunMs, 0),
+    timesMs: times.map((x) => round(x, 2)),
+  };
+}
+
+async function main() {
+  const adapter = await navigator.gpu.requestAdapter();
+  if (!adapter) throw new Error("no WebGPU adapter (run with --unstable-webgpu)");
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxBufferSize: adapter.limits.maxBufferSize,
+    },
+  });
+  const info = adapter.info;
+  const isSoftware = info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(info.description);
+  const reps = Math.max(5, Number(arg("reps") ?? 5));
+  const sets = (arg("sets") ?? "squares,bert,grad").split(",");
+  const only = arg("only")?.split(",");
+  const configs = (arg("configs") ?? "").split(",").filter((x) => x).map((c) => {
+    const [tm, v] = c.split("x").map(Number);
+    return { kernel: "register", tm, v } as MatmulTuning;
+  });
+  const kernels = arg("kernels")?.split(",") ?? [isSoftware ? "register" : "tiled"];
+  const tf = arg("no-tfjs") === undefined ? await loadTfjs() : null;
+  const results = [];
+  for (const set of sets) {
+    for (const s of SETS[set] ?? []) {
+      if (only && !only.includes(s.name)) continue;
+      const ours = [];
+      for (const kernel of kernels) {
+        ours.push(await ourMatmul(device, s, isSoftware, { kernel: kernel as MatmulTuning["kernel"] }, reps));
+      }
+      for (const tuning of configs) ours.push(await ourMatmul(device, s, isSoftware, tuning, reps));
+      const tfjs = tf ? await tfjsMatmul(tf, s, reps) : null;
+      const best = ours[0];
+      const row = {
+        set,
+        ...s,
+        gflop: round((2 * s.batch * s.m * s.n * s.k) / 1e9, 4),
+        ours,
+        tfjs,
+        speedupVsTfjs: tfjs ? round(tfjs.ms / best.ms, 2) : null,
+      };
+      console.error(
+        `${s.name}: ours ${ours.map((o) => `${o.variant} ${o.gflops}`).join(" | ")}` +
+          (tfjs ? ` | tfjs ${tfjs.gflops} | x${row.speedupVsTfjs}` : ""),
+      );
+      results.push(row);
+    }
+  }
+  console.log(JSON.stringify(
+    {
+      adapter: { description: info.description, isFallbackAdapter: info.isFallbackAdapter },
+      date: new Date().toISOString(),
+      reps,
+      results,
+    },
+    null,
+    1,
+  ));
+}
+
+await main();

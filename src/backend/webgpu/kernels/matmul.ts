@@ -1,0 +1,49 @@
+/**
+ * WebGPU kernel `matmul` (src/ops/matmul.ts): the kernel variant — register-blocked without
+ * workgroup memory on software adapters, shared-memory tiles on real GPUs — and its WGSL
+ * (shaders/matmul_*.wgsl) come from `planMatmul` (matmul_plan.ts).
+ * @module
+ */
+import type { MatmulAttrs } from "../../../ops/matmul.ts";
+import type { GpuKernel } from "../gpu_types.ts";
+import { type MatmulPlan, type MatmulSpec, planMatmul } from "./matmul_plan.ts";
+
+const plans = new Map<string, MatmulPlan>();
+
+/** The last variant chosen per shape, for benchmark output. */
+export const matmulVariants: Map<string, string> = new Map();
+
+const matmul: GpuKernel = (ctx, [a, b, bias], [c], attrs) => {
+  const at = attrs as unknown as MatmulAttrs & { epilogue?: "none" | "gelu" };
+  const spec: MatmulSpec = {
+    batch: at.batch,
+    m: at.m,
+    n: at.n,
+    k: at.k,
+    transA: at.transA,
+    transB: at.transB,
+    aBatchStride: at.aBatchStride,
+    bBatchStride: at.bBatchStride,
+    bias: bias !== undefined,
+    epilogue: at.epilogue ?? "none",
+    device: ctx.software ? "software" : "gpu",
+  };
+  const id = JSON.stringify(spec);
+  let plan = plans.get(id);
+  if (!plan) {
+    plan = planMatmul(spec, ctx.limits);
+    plans.set(id, plan);
+    matmulVariants.set(`${spec.batch}x${spec.m}x${spec.n}x${spec.k}${spec.transA ? "T" : ""}${spec.transB ? "T" : ""}`, plan.variant);
+  }
+  const p = plan;
+  ctx.dispatch({
+    key: p.key,
+    code: () => p.code,
+    entryPoint: p.entryPoint,
+    bindings: bias ? [a, b, c, p.uniforms, bias] : [a, b, c, p.uniforms],
+    workgroups: p.workgroups,
+  });
+};
+
+/** Matmul kernels by name. */
+export const matmulKernels: Record<string, GpuKernel> = { matmul };

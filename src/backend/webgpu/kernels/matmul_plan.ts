@@ -1,0 +1,372 @@
+/**
+ * Planning of batched matrix multiplications for the WebGPU backend: picks a WGSL kernel variant,
+ * expands its template (shaders/matmul_*.wgsl) and computes uniforms and the dispatch size.
+ *
+ * Pure module: no Deno API and no GPUDevice calls, so it bundles for the browser and is testable
+ * without a GPU. The caller creates (and caches by `plan.key`) the pipeline from `plan.code`.
+ *
+ * @module
+ */
+
+import registerSrc from "../../../../shaders/matmul_register.wgsl" with { type: "text" };
+import tiledSrc from "../../../../shaders/matmul_tiled.wgsl" with { type: "text" };
+import erfSrc from "../../../../shaders/erf.wgsl" with { type: "text" };
+
+/**
+ * One batched matmul C[b] = epilogue(op(A[b]) . op(B[b]) + bias) (+ C[b] if accumulate), row-major.
+ * A is [m, k] per batch ([k, m] if transA), B is [k, n] ([n, k] if transB), C is [batch, m, n].
+ */
+export interface MatmulSpec {
+  /** Number of independent products (>= 1). */
+  batch: number;
+  /** Rows of C (>= 1). */
+  m: number;
+  /** Columns of C (>= 1). */
+  n: number;
+  /** Reduction length (>= 0). */
+  k: number;
+  /** A is stored [k, m] per batch. */
+  transA: boolean;
+  /** B is stored [n, k] per batch. */
+  transB: boolean;
+  /** Elements between consecutive batches of A; 0 broadcasts one A over the batch. */
+  aBatchStride: number;
+  /** Elements between consecutive batches of B; 0 broadcasts one B over the batch. */
+  bBatchStride: number;
+  /** Add bias[n] (binding 4) to every row. */
+  bias?: boolean;
+  /** Element-wise function after the bias: exact-erf GELU or nothing. */
+  epilogue?: "none" | "gelu";
+  /** C += result (gradient accumulation) instead of C = result. */
+  accumulate?: boolean;
+  /**
+   * "software" for CPU-emulated adapters (llvmpipe/lavapipe, SwiftShader: the adapter's
+   * `info.isFallbackAdapter`, or its description naming them), "gpu" for real GPUs.
+   */
+  device: "software" | "gpu";
+}
+
+/**
+ * A ready-to-dispatch matmul. Bind group layout: 0 = A (read-only storage), 1 = B (read-only
+ * storage), 2 = C (read_write storage), 3 = uniforms (uniform buffer, `uniforms` bytes),
+ * 4 = bias (read-only storage, only if `spec.bias`). Buffers are bound whole (offset 0).
+ */
+export interface MatmulPlan {
+  /** Identifies the compiled pipeline: equal keys always come with equal `code`. */
+  key: string;
+  /** Complete WGSL module. */
+  code: string;
+  /** Compute entry point in `code`. */
+  entryPoint: string;
+  /** Arguments of dispatchWorkgroups; each is within maxComputeWorkgroupsPerDimension. */
+  workgroups: [number, number, number];
+  /** Contents of the uniform buffer (binding 3): shape and strides, so shapes never recompile. */
+  uniforms: Uint32Array;
+  /** Human-readable kernel choice, e.g. "register tm32 v4 wg8 b:n4 c:vec4". */
+  variant: string;
+}
+
+/** Device limits the planner needs (a subset of GPUSupportedLimits). */
+export interface MatmulLimits {
+  /** Largest argument of dispatchWorkgroups per dimension. */
+  maxComputeWorkgroupsPerDimension: number;
+}
+
+/**
+ * Optional overrides of the kernel choice (benchmarks, tests). Anything left out is chosen by the
+ * planner from the spec.
+ */
+export interface MatmulTuning {
+  /** "register" (no workgroup memory; default for software) or "tiled" (default for gpu). */
+  kernel?: "register" | "tiled";
+  /** register: rows of C per workgroup. */
+  tm?: number;
+  /** register: vec4 column groups per invocation (4 * v columns). */
+  v?: number;
+  /** register: invocations per workgroup. */
+  wgx?: number;
+  /** tiled: outputs per invocation along each axis (tile = 16 * rt). */
+  rt?: number;
+  /** tiled: k values staged in workgroup memory per step. */
+  bk?: number;
+}
+
+/** Thrown for a spec the planner cannot serve; the message names the op and the shapes. */
+export class MatmulSpecError extends Error {
+  /** @param message what is wrong, naming the offending spec fields */
+  constructor(message: string) {
+    super(message);
+    this.name = "MatmulSpecError";
+  }
+}
+
+/** Thrown when a WGSL template is malformed or refers to an undefined constant or flag. */
+export class WgslTemplateError extends Error {
+  /** @param message what is wrong, naming the template and line */
+  constructor(message: string) {
+    super(message);
+    this.name = "WgslTemplateError";
+  }
+}
+
+/** Number of u32 values in MatmulParams (the uniform struct of both kernels). */
+export const MATMUL_UNIFORM_WORDS = 12;
+
+type TemplateNode =
+  | { kind: "text"; text: string; line: number }
+  | { kind: "if"; flag: string; negate: boolean; then: TemplateNode[]; else: TemplateNode[]; line: number }
+  | { kind: "for"; name: string; count: string; body: TemplateNode[]; line: number };
+
+/**
+ * Expands the tiny template language of shaders/*.wgsl:
+ * - `{{NAME}}` is replaced by `consts[NAME]` (or the current value of a `//#for` index);
+ * - `//#if FLAG`, `//#if !FLAG`, `//#else`, `//#endif` keep or drop lines by `flags[FLAG]`;
+ * - `//#for i 0 COUNT` ... `//#endfor` repeats the lines for i = 0 .. COUNT-1 (COUNT is a literal or
+ *   a constant name), with `{{i}}` replaced inside.
+ * Every flag and constant used must be given; anything unknown throws WgslTemplateError (unknown
+ * placeholders are left alone in comment-only lines, which may document them).
+ *
+ * @param src template text
+ * @param consts values of `{{NAME}}` placeholders
+ * @param flags values of `//#if` flags
+ * @param name template name used in error messages
+ * @returns the expanded WGSL
+ */
+export function expandWgslTemplate(
+  src: string,
+  consts: Readonly<Record<string, number | string>>,
+  flags: Readonly<Record<string, boolean>>,
+  name = "template",
+): string {
+  const lines = src.split("\n");
+  let pos = 0;
+  const parse = (terminators: string[]): { nodes: TemplateNode[]; end: string } => {
+    const nodes: TemplateNode[] = [];
+    while (pos < lines.length) {
+      const line = lines[pos];
+      const lineNo = ++pos;
+      const trimmed = line.trim();
+      if (!trimmed.startsWith("//#")) {
+        nodes.push({ kind: "text", text: line, line: lineNo });
+        continue;
+      }
+      const words = trimmed.slice(3).trim().split(/\s+/);
+      const keyword = words[0];
+      if (terminators.includes(keyword)) return { nodes, end: keyword };
+      if (keyword === "if" && words.length === 2) {
+        const negate = words[1].startsWith("!");
+        const flag = negate ? words[1].slice(1) : words[1];
+        const first = parse(["else", "endif"]);
+        const second = first.end === "else" ? parse(["endif"]).nodes : [];
+        nodes.push({ kind: "if", flag, negate, then: first.nodes, else: second, line: lineNo });
+      } else if (keyword === "for" && words.length === 4 && words[2] === "0") {
+        const body = parse(["endfor"]);
+        nodes.push({ kind: "for", name: words[1], count: words[3], body: body.nodes, line: lineNo });
+      } else {
+        throw new WgslTemplateError(`${name}:${lineNo}: unknown or misplaced directive "${trimmed}"`);
+      }
+    }
+    if (terminators.length > 0) {
+      throw new WgslTemplateError(`${name}: missing //#${terminators.join(" or //#")} at end of file`);
+    }
+    return { nodes, end: "" };
+  };
+  const tree = parse([]).nodes;
+  const out: string[] = [];
+  const render = (nodes: TemplateNode[], env: Record<string, number | string>) => {
+    for (const node of nodes) {
+      if (node.kind === "text") {
+        const comment = node.text.trim().startsWith("//");
+        out.push(node.text.replace(/\{\{(\w+)\}\}/g, (whole: string, key: string) => {
+          const value = env[key] ?? consts[key];
+          if (value === undefined) {
+            // Documentation may mention placeholders; only code lines must resolve them all.
+            if (comment) return whole;
+            throw new WgslTemplateError(`${name}:${node.line}: undefined placeholder {{${key}}}`);
+          }
+          return String(value);
+        }));
+      } else if (node.kind === "if") {
+        const value = flags[node.flag];
+        if (value === undefined) {
+          throw new WgslTemplateError(`${name}:${node.line}: undefined flag ${node.flag}`);
+        }
+        render(value !== node.negate ? node.then : node.else, env);
+      } else {
+        const count = /^\d+$/.test(node.count) ? Number(node.count) : consts[node.count];
+        if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {
+          throw new WgslTemplateError(`${name}:${node.line}: bad //#for count ${node.count}`);
+        }
+        for (let i = 0; i < count; i++) render(node.body, { ...env, [node.name]: i });
+      }
+    }
+  };
+  render(tree, {});
+  return out.join("\n");
+}
+
+const isCount = (x: number, min: number) => Number.isInteger(x) && x >= min && x <= 0xffffffff;
+
+function describe(spec: MatmulSpec): string {
+  const a = spec.transA ? `[${spec.k}, ${spec.m}]` : `[${spec.m}, ${spec.k}]`;
+  const b = spec.transB ? `[${spec.n}, ${spec.k}]` : `[${spec.k}, ${spec.n}]`;
+  return `matmul(batch ${spec.batch}, A${a}${spec.transA ? "^T" : ""} stride ${spec.aBatchStride}, ` +
+    `B${b}${spec.transB ? "^T" : ""} stride ${spec.bBatchStride})`;
+}
+
+function validate(spec: MatmulSpec, limits: MatmulLimits): void {
+  const bad: string[] = [];
+  if (!isCount(spec.batch, 1)) bad.push(`batch=${spec.batch}`);
+  if (!isCount(spec.m, 1)) bad.push(`m=${spec.m}`);
+  if (!isCount(spec.n, 1)) bad.push(`n=${spec.n}`);
+  if (!isCount(spec.k, 0)) bad.push(`k=${spec.k}`);
+  if (!isCount(spec.aBatchStride, 0)) bad.push(`aBatchStride=${spec.aBatchStride}`);
+  if (!isCount(spec.bBatchStride, 0)) bad.push(`bBatchStride=${spec.bBatchStride}`);
+  if (spec.device !== "software" && spec.device !== "gpu") bad.push(`device=${spec.device}`);
+  const epilogue = spec.epilogue ?? "none";
+  if (epilogue !== "none" && epilogue !== "gelu") bad.push(`epilogue=${epilogue}`);
+  if (!isCount(limits.maxComputeWorkgroupsPerDimension, 1)) {
+    bad.push(`maxComputeWorkgroupsPerDimension=${limits.maxComputeWorkgroupsPerDimension}`);
+  }
+  if (bad.length > 0) {
+    throw new MatmulSpecError(`${describe(spec)}: invalid ${bad.join(", ")}`);
+  }
+  // Indices are u32 in WGSL: every element of A, B and C must be addressable.
+  const last = (stride: number, perBatch: number) => (spec.batch - 1) * stride + perBatch;
+  if (
+    last(spec.aBatchStride, spec.m * spec.k) > 0xffffffff ||
+    last(spec.bBatchStride, spec.k * spec.n) > 0xffffffff || spec.batch * spec.m * spec.n > 0xffffffff
+  ) {
+    throw new MatmulSpecError(`${describe(spec)}: more than 2^32 elements in one operand`);
+  }
+}
+
+/**
+ * Spreads `total` (row block, batch) pairs over dispatch y and z so neither exceeds `max`.
+ * Returns [dispatchY, dispatchZ] with dispatchY * dispatchZ >= total.
+ */
+function spreadYZ(total: number, max: number, spec: MatmulSpec): [number, number] {
+  const y = Math.min(total, max);
+  const z = Math.ceil(total / y);
+  if (z > max) {
+    throw new MatmulSpecError(
+      `${describe(spec)}: needs ${total} row-block x batch workgroups, more than ${max}^2`,
+    );
+  }
+  return [y, z];
+}
+
+/** Register-kernel block shape for software adapters, from the benchmarks (see the report). */
+function softwareBlock(spec: MatmulSpec): { tm: number; v: number; wgx: number } {
+  const tm = spec.m >= 64 ? 32 : spec.m >= 16 ? 16 : spec.m >= 4 ? 4 : 1;
+  const v = spec.n >= 128 ? 4 : spec.n >= 32 ? 2 : 1;
+  return { tm, v, wgx: 8 };
+}
+
+function pow2Between(x: number, lo: number, hi: number, what: string, spec: MatmulSpec): number {
+  if (!Number.isInteger(x) || x < lo || x > hi) {
+    throw new MatmulSpecError(`${describe(spec)}: tuning ${what}=${x} outside [${lo}, ${hi}]`);
+  }
+  return x;
+}
+
+/**
+ * Plans one batched matmul: kernel variant, WGSL code, pipeline key, uniforms and dispatch size.
+ *
+ * The caller allocates A with at least (batch-1)*aBatchStride + m*k elements (likewise B), C with
+ * batch*m*n and bias with n, binds them as documented on {@link MatmulPlan} and dispatches
+ * `plan.workgroups`. Pipelines should be cached by `plan.key`.
+ *
+ * @param spec shapes, layout, fused epilogue and device class
+ * @param limits the device's maxComputeWorkgroupsPerDimension
+ * @param tuning optional overrides of the kernel choice (benchmarks and tests)
+ * @returns the plan
+ * @throws MatmulSpecError if the spec is invalid or cannot be dispatched within the limits
+ */
+export function planMatmul(
+  spec: MatmulSpec,
+  limits: MatmulLimits,
+  tuning: MatmulTuning = {},
+): MatmulPlan {
+  validate(spec, limits);
+  const max = limits.maxComputeWorkgroupsPerDimension;
+  const kernel = tuning.kernel ?? (spec.device === "software" ? "register" : "tiled");
+  const bias = spec.bias ?? false;
+  const gelu = (spec.epilogue ?? "none") === "gelu";
+  const accumulate = spec.accumulate ?? false;
+  const epilogueKey = `${bias ? "_bias" : ""}${gelu ? "_gelu" : ""}${accumulate ? "_acc" : ""}`;
+  const [aRowStride, aKStride] = spec.transA ? [1, spec.m] : [spec.k, 1];
+  const [bKStride, bColStride] = spec.transB ? [1, spec.k] : [spec.n, 1];
+  const tail = gelu ? "\n" + erfSrc : "";
+
+  let code: string;
+  let key: string;
+  let variant: string;
+  let tileRows: number;
+  let dispatchX: number;
+  if (kernel === "register") {
+    const auto = softwareBlock(spec);
+    const tm = pow2Between(tuning.tm ?? auto.tm, 1, 256, "tm", spec);
+    const v = pow2Between(tuning.v ?? auto.v, 1, 16, "v", spec);
+    const wgx = pow2Between(tuning.wgx ?? auto.wgx, 1, 256, "wgx", spec);
+    const vecB = spec.bBatchStride % 4 === 0;
+    const bMode = !spec.transB && vecB && spec.n % 4 === 0
+      ? "n4"
+      : spec.transB && vecB && spec.k % 4 === 0
+      ? "k4"
+      : "scalar";
+    const cVec = spec.n % 4 === 0;
+    const flags = {
+      B_N4: bMode === "n4",
+      B_K4: bMode === "k4",
+      B_SCALAR: bMode === "scalar",
+      C_VEC: cVec,
+      BIAS: bias,
+      GELU: gelu,
+      ACCUMULATE: accumulate,
+    };
+    code = expandWgslTemplate(registerSrc, { TM: tm, V: v, WGX: wgx }, flags, "matmul_register.wgsl") +
+      tail;
+    key = `matmul_register_tm${tm}_v${v}_wg${wgx}_b${bMode}_c${cVec ? "vec4" : "f32"}${epilogueKey}`;
+    variant = `register tm${tm} v${v} wg${wgx} b:${bMode} c:${cVec ? "vec4" : "f32"}`;
+    tileRows = tm;
+    dispatchX = Math.ceil(spec.n / (4 * v * wgx));
+  } else if (kernel === "tiled") {
+    const rt = pow2Between(tuning.rt ?? 4, 1, 8, "rt", spec);
+    const tile = 16 * rt;
+    const bk = pow2Between(tuning.bk ?? 16, 1, 64, "bk", spec);
+    if ((tile * bk) % 256 !== 0) {
+      throw new MatmulSpecError(`${describe(spec)}: tuning tile ${tile} x bk ${bk} not a multiple of 256`);
+    }
+    const flags = { TRANS_A: spec.transA, TRANS_B: spec.transB, BIAS: bias, GELU: gelu, ACCUMULATE: accumulate };
+    const consts = { TILE: tile, RT: rt, BK: bk, LOADS: (tile * bk) / 256 };
+    code = expandWgslTemplate(tiledSrc, consts, flags, "matmul_tiled.wgsl") + tail;
+    const ab = `${spec.transA ? "t" : "n"}${spec.transB ? "t" : "n"}`;
+    key = `matmul_tiled_t${tile}_k${bk}_${ab}${epilogueKey}`;
+    variant = `tiled ${tile}x${tile} rt${rt} bk${bk} ${ab}`;
+    tileRows = tile;
+    dispatchX = Math.ceil(spec.n / tile);
+  } else {
+    throw new MatmulSpecError(`${describe(spec)}: unknown kernel ${String(kernel)}`);
+  }
+  if (dispatchX > max) {
+    throw new MatmulSpecError(`${describe(spec)}: n needs ${dispatchX} workgroups in x, limit ${max}`);
+  }
+  const rowBlocks = Math.ceil(spec.m / tileRows);
+  const [dispatchY, dispatchZ] = spreadYZ(rowBlocks * spec.batch, max, spec);
+  const uniforms = new Uint32Array([
+    spec.m,
+    spec.n,
+    spec.k,
+    spec.batch,
+    spec.aBatchStride,
+    spec.bBatchStride,
+    aRowStride,
+    aKStride,
+    bKStride,
+    bColStride,
+    rowBlocks,
+    dispatchY,
+  ]);
+  return { key, code, entryPoint: "main", workgroups: [dispatchX, dispatchY, dispatchZ], uniforms, variant };
+}

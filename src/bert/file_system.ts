@@ -1,0 +1,85 @@
+/**
+ * The file-system operations the BERT I/O code needs, as an interface, so library code
+ * stays free of any runtime API (Deno.*, node:fs) and bundles for the browser. The Deno
+ * implementation lives in src/io/deno/fs.ts; {@link MemoryFileSystem} serves tests and
+ * in-browser use.
+ * @module
+ */
+
+/** Minimal async file system. Paths use "/" separators. */
+export interface FileSystem {
+  /** Whole file as bytes. Rejects when it does not exist. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Whole file decoded as UTF-8. */
+  readTextFile(path: string): Promise<string>;
+  /**
+   * Write via a temporary file in the same folder and rename it into place, so readers
+   * never observe a half-written file (an interrupted download leaves no corrupt cache).
+   */
+  writeFileAtomic(path: string, data: Uint8Array | string): Promise<void>;
+  /** Whether a file or folder exists. */
+  exists(path: string): Promise<boolean>;
+  /** Create a folder and its parents; no error if it exists. */
+  mkdirp(path: string): Promise<void>;
+}
+
+/** Join path segments with "/", collapsing duplicate separators. */
+export function joinPath(...parts: string[]): string {
+  const joined = parts.filter((p) => p !== "").join("/");
+  return joined.replace(/\/{2,}/g, "/");
+}
+
+/** Parent folder of a "/"-separated path ("." for a bare name). */
+export function dirname(path: string): string {
+  const i = path.replace(/\/+$/, "").lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
+}
+
+/** In-memory {@link FileSystem}: files in a Map, folders implied by file paths. */
+export class MemoryFileSystem implements FileSystem {
+  /** path → contents. */
+  readonly files: Map<string, Uint8Array> = new Map();
+  readonly #dirs = new Set<string>();
+
+  /** @param initial files to start with (path → bytes or text) */
+  constructor(initial: Record<string, Uint8Array | string> = {}) {
+    for (const [p, d] of Object.entries(initial)) this.files.set(norm(p), toBytes(d));
+  }
+  readFile(path: string): Promise<Uint8Array> {
+    const d = this.files.get(norm(path));
+    return d ? Promise.resolve(d) : Promise.reject(new MemoryFileNotFound(path));
+  }
+  async readTextFile(path: string): Promise<string> {
+    return new TextDecoder().decode(await this.readFile(path));
+  }
+  writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+    this.files.set(norm(path), toBytes(data));
+    return Promise.resolve();
+  }
+  exists(path: string): Promise<boolean> {
+    const p = norm(path);
+    if (this.files.has(p) || this.#dirs.has(p)) return Promise.resolve(true);
+    for (const f of this.files.keys()) if (f.startsWith(p + "/")) return Promise.resolve(true);
+    return Promise.resolve(false);
+  }
+  mkdirp(path: string): Promise<void> {
+    this.#dirs.add(norm(path));
+    return Promise.resolve();
+  }
+}
+
+/** Raised by {@link MemoryFileSystem.readFile} for a missing path. */
+export class MemoryFileNotFound extends Error {
+  constructor(readonly path: string) {
+    super(`${path}: no such file`);
+    this.name = "MemoryFileNotFound";
+  }
+}
+
+function norm(p: string): string {
+  return joinPath(p).replace(/\/$/, "");
+}
+
+function toBytes(d: Uint8Array | string): Uint8Array {
+  return typeof d === "string" ? new TextEncoder().encode(d) : d;
+}

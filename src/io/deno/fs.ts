@@ -1,0 +1,42 @@
+/**
+ * Deno implementation of the BERT I/O {@link FileSystem} interface.
+ * @module
+ */
+
+import { dirname, type FileSystem } from "../../bert/file_system.ts";
+
+/** {@link FileSystem} backed by Deno's file APIs. */
+export class DenoFileSystem implements FileSystem {
+  readFile(path: string): Promise<Uint8Array> {
+    return Deno.readFile(path);
+  }
+  readTextFile(path: string): Promise<string> {
+    return Deno.readTextFile(path);
+  }
+  /** Temp file next to the target (same file system, so rename is atomic), then rename. */
+  async writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+    const dir = dirname(path);
+    const base = path.slice(path.lastIndexOf("/") + 1);
+    const tmp = `${dir}/.${base}.${crypto.randomUUID()}.tmp`;
+    try {
+      if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+      else await Deno.writeFile(tmp, data);
+      await Deno.rename(tmp, path);
+    } catch (e) {
+      await Deno.remove(tmp).catch(() => {});
+      throw e;
+    }
+  }
+  async exists(path: string): Promise<boolean> {
+    try {
+      await Deno.stat(path);
+      return true;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return false;
+      throw e;
+    }
+  }
+  async mkdirp(path: string): Promise<void> {
+    await Deno.mkdir(path, { recursive: true });
+  }
+}

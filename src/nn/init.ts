@@ -1,0 +1,34 @@
+/**
+ * Parameter initialisers (host-side, from the seeded generator, so every backend starts equal).
+ * @module
+ */
+import type { Backend } from "../backend/backend.ts";
+import { globalRandom, type Random } from "../core/random.ts";
+import type { Tensor } from "../core/tensor.ts";
+import { randn, tensor, uniform, zeros } from "../ops/creation.ts";
+
+/** Where and from which generator to initialise. */
+export interface InitOptions {
+  backend?: Backend;
+  random?: Random;
+}
+
+/** Normal(0, std) — BERT's `initializer_range` init. */
+export function normalInit(shape: number[], std: number, o: InitOptions = {}): Tensor {
+  return randn(shape, { std, backend: o.backend, random: o.random ?? globalRandom });
+}
+
+/** U(-bound, bound) — PyTorch's default `nn.Linear` init uses bound = 1/√fan_in. */
+export function uniformInit(shape: number[], bound: number, o: InitOptions = {}): Tensor {
+  return uniform(shape, { low: -bound, high: bound, backend: o.backend, random: o.random ?? globalRandom });
+}
+
+/** Zeros. */
+export function zerosInit(shape: number[], o: InitOptions = {}): Tensor {
+  return zeros(shape, { backend: o.backend });
+}
+
+/** Ones. */
+export function onesInit(shape: number[], o: InitOptions = {}): Tensor {
+  return tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape, { backend: o.backend });
+}

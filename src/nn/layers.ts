@@ -1,0 +1,106 @@
+/**
+ * The basic layers: Linear (PyTorch/HF weight layout [out, in]), Embedding, LayerNorm, Dropout.
+ * @module
+ */
+import type { Tensor } from "../core/tensor.ts";
+import { add } from "../ops/binary.ts";
+import { dropout } from "../ops/dropout.ts";
+import { embedding } from "../ops/gather.ts";
+import { layerNorm } from "../ops/layer_norm.ts";
+import { matmul } from "../ops/matmul.ts";
+import { type InitOptions, normalInit, onesInit, uniformInit, zerosInit } from "./init.ts";
+import { Module } from "./module.ts";
+
+/** Options of `Linear`. */
+export interface LinearOptions extends InitOptions {
+  bias?: boolean;
+  /** Normal(0, std) weights and zero bias (BERT) instead of PyTorch's default uniform init. */
+  std?: number;
+}
+
+/**
+ * `y = x·Wᵀ + b` with W of shape [out, in].
+ * @example
+ * ```ts
+ * const head = new Linear(384, 17);
+ * const logits = head.forward(hidden); // [B, T, 384] -> [B, T, 17]
+ * ```
+ */
+export class Linear extends Module {
+  constructor(readonly inFeatures: number, readonly outFeatures: number, o: LinearOptions = {}) {
+    super();
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.param(
+      "weight",
+      o.std !== undefined
+        ? normalInit([outFeatures, inFeatures], o.std, o)
+        : uniformInit([outFeatures, inFeatures], bound, o),
+    );
+    if (o.bias ?? true) {
+      this.param("bias", o.std !== undefined ? zerosInit([outFeatures], o) : uniformInit([outFeatures], bound, o));
+    }
+  }
+
+  /** The [out, in] weight. */
+  get weight(): Tensor {
+    return this.getParam("weight");
+  }
+
+  /** The bias, if any. */
+  get bias(): Tensor | undefined {
+    return this.getParam("bias");
+  }
+
+  /** Applies the layer to the last dim of `x`. */
+  forward(x: Tensor): Tensor {
+    const y = matmul(x, this.weight, { transB: true });
+    if (!this.bias) return y;
+    const z = add(y, this.bias);
+    y.dispose();
+    return z;
+  }
+}
+
+/** A lookup table of `num` vectors of size `dim`. */
+export class Embedding extends Module {
+  constructor(readonly num: number, readonly dim: number, o: InitOptions & { std?: number } = {}) {
+    super();
+    this.param("weight", normalInit([num, dim], o.std ?? 1, o));
+  }
+
+  /** The [num, dim] table. */
+  get weight(): Tensor {
+    return this.getParam("weight");
+  }
+
+  /** Rows for integer `ids` of any shape. */
+  forward(ids: Tensor): Tensor {
+    return embedding(this.weight, ids);
+  }
+}
+
+/** Layer normalisation over the last dim, with weight and bias. */
+export class LayerNorm extends Module {
+  constructor(readonly dim: number, readonly eps = 1e-5, o: InitOptions = {}) {
+    super();
+    this.param("weight", onesInit([dim], o));
+    this.param("bias", zerosInit([dim], o));
+  }
+
+  /** Normalises the last dim. */
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.getParam("weight"), this.getParam("bias"), this.eps);
+  }
+}
+
+/** Dropout active in training mode only. */
+export class Dropout extends Module {
+  constructor(readonly p: number) {
+    super();
+  }
+
+  /** Drops in training, identity in evaluation. */
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, { training: this.training });
+  }
+}

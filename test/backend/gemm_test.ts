@@ -1,0 +1,329 @@
+// Checks both GEMM providers (plain JS and native CBLAS) against a naive float64 reference.
+// Run: deno test --allow-ffi --allow-env --allow-read test/backend/gemm_test.ts
+// The native part FAILS when no BLAS loads, unless JOINTAG_ALLOW_NO_BLAS=1.
+import assert from "node:assert/strict";
+import { type Gemm, type GemmArgs, GemmArgsError } from "../../src/backend/cpu/gemm.ts";
+import { jsGemm } from "../../src/backend/cpu/gemm_js.ts";
+import { blasStatus, loadBlas } from "../../src/io/deno/blas.ts";
+
+type Floats = Float32Array | Float64Array;
+type Dtype = "f32" | "f64";
+
+/** Deterministic PRNG (mulberry32) so a failure reproduces. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Case {
+  label: string;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  batch?: number;
+  alpha?: number;
+  beta?: number;
+  /** Extra elements per row beyond the minimum pitch. */
+  pad?: number;
+  /** Leading offset into each array. */
+  offset?: number;
+  broadcastA?: boolean;
+  broadcastB?: boolean;
+  /** strideC = 0: every batch accumulates into one C (sequential semantics). */
+  sharedC?: boolean;
+  /** Fill C with NaN first (beta = 0 must overwrite it). */
+  nanC?: boolean;
+  /** Pack batches back to back (no gap): "ac" for A and C, "c" for C only. */
+  tight?: "ac" | "c";
+}
+
+interface Problem {
+  args: GemmArgs<Floats>;
+  expected: Float64Array;
+  /** Per-element error bound scale: |alpha| sum |a||b| + |beta c| accumulated like the result. */
+  magnitude: Float64Array;
+}
+
+function make(dtype: Dtype, len: number): Floats {
+  return dtype === "f32" ? new Float32Array(len) : new Float64Array(len);
+}
+
+/** Builds the arrays for a case and its expected C from a naive triple loop in float64. */
+function build(c: Case, dtype: Dtype, seed: number): Problem {
+  const r = rng(seed);
+  const { transA, transB, m, n, k } = c;
+  const batch = c.batch ?? 1, alpha = c.alpha ?? 1, beta = c.beta ?? 0;
+  const pad = c.pad ?? 0, off = c.offset ?? 0;
+  const [aRows, aCols] = transA ? [k, m] : [m, k];
+  const [bRows, bCols] = transB ? [n, k] : [k, n];
+  const lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
+  const strideA = c.broadcastA ? 0 : aRows * lda + (c.tight === "ac" ? 0 : 3);
+  const strideB = c.broadcastB ? 0 : bRows * ldb + 5;
+  const strideC = c.sharedC ? 0 : m * ldc + (c.tight ? 0 : 2);
+  const sizeOf = (stride: number, rows: number, ld: number) =>
+    off + Math.max(0, batch - 1) * stride + rows * ld + 7;
+  const a = make(dtype, sizeOf(strideA, aRows, lda)).map(() => r() * 2 - 1);
+  const b = make(dtype, sizeOf(strideB, bRows, ldb)).map(() => r() * 2 - 1);
+  const cArr = make(dtype, sizeOf(strideC, m, ldc)).map(() => (c.nanC ? NaN : r() * 2 - 1));
+  const args: GemmArgs<Floats> = {
+    transA,
+    transB,
+    m,
+    n,
+    k,
+    a,
+    aOffset: off,
+    lda,
+    strideA,
+    b,
+    bOffset: off,
+    ldb,
+    strideB,
+    c: cArr,
+    cOffset: off,
+    ldc,
+    strideC,
+    batch,
+    alpha,
+    beta,
+  };
+  const expected = Float64Array.from(cArr);
+  const magnitude = new Float64Array(cArr.length);
+  for (let bi = 0; bi < batch; bi++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0, mag = 0;
+        for (let p = 0; p < k; p++) {
+          const av = transA
+            ? a[off + bi * strideA + p * lda + i]
+            : a[off + bi * strideA + i * lda + p];
+          const bv = transB
+            ? b[off + bi * strideB + j * ldb + p]
+            : b[off + bi * strideB + p * ldb + j];
+          s += av * bv;
+          mag += Math.abs(av * bv);
+        }
+        const ci = off + bi * strideC + i * ldc + j;
+        const old = beta === 0 ? 0 : beta * expected[ci];
+        expected[ci] = alpha * s + old;
+        magnitude[ci] = Math.abs(alpha) * mag + Math.abs(beta === 0 ? 0 : beta * magnitude[ci]) +
+          Math.abs(old);
+      }
+    }
+  }
+  return { args, expected, magnitude };
+}
+
+function run(g: Gemm, dtype: Dtype, args: GemmArgs<Floats>): void {
+  if (dtype === "f32") g.sgemm(args as GemmArgs<Float32Array>);
+  else g.dgemm(args as GemmArgs<Float64Array>);
+}
+
+/** Runs one case and compares every element of C (including untouched padding) to the reference. */
+function check(g: Gemm, dtype: Dtype, c: Case, seed: number): void {
+  const { args, expected, magnitude } = build(c, dtype, seed);
+  run(g, dtype, args);
+  // Standard GEMM error bound: |err| <= (k + 2) * eps * (|alpha| sum |a b| + |beta c|).
+  const eps = dtype === "f32" ? 2 ** -23 : 2 ** -52;
+  const gamma = (c.k + 4) * eps * (c.sharedC ? (c.batch ?? 1) : 1);
+  const got = args.c;
+  for (let i = 0; i < got.length; i++) {
+    const want = dtype === "f32" ? Math.fround(expected[i]) : expected[i];
+    const tol = gamma * magnitude[i] + (dtype === "f32" ? Math.abs(want) * eps : 0);
+    if (!(Math.abs(got[i] - want) <= tol) && !(Number.isNaN(want) && Number.isNaN(got[i]))) {
+      assert.fail(
+        `${g.name} ${dtype} ${c.label} (seed ${seed}): c[${i}] = ${got[i]}, expected ${want} ` +
+          `(tol ${tol.toExponential(2)})`,
+      );
+    }
+  }
+}
+
+const TRANS: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
+
+/** Hand-picked cases: every transpose combo times shapes that hit each code path and edge. */
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const [transA, transB] of TRANS) {
+    const t = `${transA ? "T" : "N"}${transB ? "T" : "N"}`;
+    const add = (label: string, c: Omit<Case, "label" | "transA" | "transB">) =>
+      out.push({ label: `${t} ${label}`, transA, transB, ...c });
+    add("square 64 (packed)", { m: 64, n: 64, k: 64 });
+    add("non-square edges 37x29x45 (packed, partial tiles)", { m: 37, n: 29, k: 45 });
+    add("k > KC, m > MC: 131x21x300", { m: 131, n: 21, k: 300, beta: 1 });
+    add("n > NC: 5x1030x9", { m: 5, n: 1030, k: 9 });
+    add("m = 1 (gemv)", { m: 1, n: 50, k: 70 });
+    add("n = 1", { m: 50, n: 1, k: 70 });
+    add("k = 1 (outer product)", { m: 20, n: 30, k: 1 });
+    add("all 1", { m: 1, n: 1, k: 1 });
+    add("tiny direct 3x5x7", { m: 3, n: 5, k: 7, alpha: -0.5, beta: 2 });
+    add("padded pitches + offsets, beta=1", { m: 33, n: 34, k: 35, pad: 3, offset: 11, beta: 1 });
+    add("alpha=0.25 beta=-1.5", { m: 40, n: 24, k: 16, alpha: 0.25, beta: -1.5 });
+    add("beta=0 overwrites NaN", { m: 21, n: 22, k: 23, nanC: true });
+    add("batch 3", { m: 33, n: 31, k: 29, batch: 3, beta: 1, offset: 2 });
+    add("batch 4, A broadcast", { m: 34, n: 20, k: 30, batch: 4, broadcastA: true });
+    add("batch 4, B broadcast", { m: 18, n: 20, k: 50, batch: 4, broadcastB: true, pad: 1 });
+    add("batch 3, shared C accumulates", { m: 9, n: 10, k: 11, batch: 3, sharedC: true, beta: 1 });
+    add("batch 2, shared C, packed", { m: 30, n: 30, k: 30, batch: 2, sharedC: true, beta: 0.5 });
+    add("k = 0 scales C", { m: 4, n: 5, k: 0, beta: 3 });
+    add("alpha = 0, beta = 0", { m: 6, n: 7, k: 8, alpha: 0, nanC: true });
+  }
+  for (const tight of ["ac", "c"] as const) {
+    for (const dims of [{ m: 16, n: 24, k: 32 }, { m: 3, n: 5, k: 4 }]) {
+      out.push({
+        label: `B broadcast, tight ${tight} (${tight === "ac" ? "folds" : "must not fold"})`,
+        transA: false,
+        transB: false,
+        ...dims,
+        batch: 3,
+        broadcastB: true,
+        beta: 1,
+        pad: 1,
+        tight,
+      });
+    }
+  }
+  return out;
+}
+
+/** Random shapes (including size-1 dims), transposes, batch and scalars. */
+function randomCases(count: number, seed: number): Case[] {
+  const r = rng(seed);
+  const dim = () => (r() < 0.15 ? 1 : 1 + Math.floor(r() * 70));
+  const out: Case[] = [];
+  for (let i = 0; i < count; i++) {
+    const [transA, transB] = TRANS[Math.floor(r() * 4)];
+    const c: Case = {
+      label: `random #${i}`,
+      transA,
+      transB,
+      m: dim(),
+      n: dim(),
+      k: dim(),
+      batch: 1 + Math.floor(r() * 3),
+      alpha: r() < 0.5 ? 1 : r() * 4 - 2,
+      beta: [0, 1, 0.5][Math.floor(r() * 3)],
+      pad: Math.floor(r() * 3),
+      offset: Math.floor(r() * 5),
+      broadcastA: r() < 0.2,
+      broadcastB: r() < 0.2,
+    };
+    c.label += ` ${transA ? "T" : "N"}${transB ? "T" : "N"} ${c.m}x${c.n}x${c.k} b${c.batch}`;
+    out.push(c);
+  }
+  return out;
+}
+
+function suite(g: Gemm): void {
+  let seed = 1;
+  for (const dtype of ["f32", "f64"] as const) {
+    for (const c of cases()) check(g, dtype, c, seed++);
+    for (const c of randomCases(40, 1000 + seed)) check(g, dtype, c, seed++);
+  }
+}
+
+/** Out-of-range accesses must throw before touching memory (the native path would corrupt it). */
+function rejectsBadArgs(g: Gemm): void {
+  const base = build({ label: "bad", transA: false, transB: true, m: 4, n: 5, k: 6 }, "f64", 7)
+    .args as GemmArgs<Float64Array>;
+  const bad: [string, Partial<GemmArgs<Float64Array>>][] = [
+    ["A too short", { a: new Float64Array(23) }],
+    ["B too short (transB)", { b: new Float64Array(29) }],
+    ["C offset past end", { cOffset: base.c.length - 3 }],
+    ["lda below k", { lda: 5 }],
+    ["ldb below k (transB)", { ldb: 5 }],
+    ["ldc below n", { ldc: 4 }],
+    ["negative m", { m: -1 }],
+    ["fractional k", { k: 2.5 }],
+    ["batch overruns A", { batch: 2, strideA: 24 }],
+    ["NaN alpha", { alpha: NaN }],
+  ];
+  for (const [label, patch] of bad) {
+    assert.throws(() => g.dgemm({ ...base, ...patch }), GemmArgsError, `${g.name}: ${label}`);
+  }
+  const f32 = build({ label: "bad32", transA: true, transB: false, m: 3, n: 3, k: 3 }, "f32", 8)
+    .args as GemmArgs<Float32Array>;
+  assert.throws(() => g.sgemm({ ...f32, a: new Float32Array(8) }), GemmArgsError);
+}
+
+Deno.test("js gemm matches the naive reference (f32, f64, all transposes, batches)", () => {
+  suite(jsGemm);
+});
+
+Deno.test("js gemm rejects invalid arguments", () => rejectsBadArgs(jsGemm));
+
+Deno.test("js gemm: larger packed problem 150x260x270 NT matches reference", () => {
+  for (const dtype of ["f32", "f64"] as const) {
+    check(jsGemm, dtype, {
+      label: "large",
+      transA: false,
+      transB: true,
+      m: 150,
+      n: 260,
+      k: 270,
+      beta: 0.5,
+    }, 99);
+  }
+});
+
+function requireBlas(): Gemm | null {
+  const g = loadBlas();
+  if (g) return g;
+  if (Deno.env.get("JOINTAG_ALLOW_NO_BLAS") === "1") {
+    console.warn(`skipping native BLAS checks: ${blasStatus().reason}`);
+    return null;
+  }
+  assert.fail(
+    `loadBlas() returned null: ${blasStatus().reason} (set JOINTAG_ALLOW_NO_BLAS=1 to allow)`,
+  );
+}
+
+Deno.test("native BLAS loads and matches the naive reference", () => {
+  const g = requireBlas();
+  if (!g) return;
+  assert.equal(blasStatus().ok, true);
+  assert.match(blasStatus().reason, /native BLAS/);
+  suite(g);
+});
+
+Deno.test("native BLAS rejects invalid arguments before calling into C", () => {
+  const g = requireBlas();
+  if (g) rejectsBadArgs(g);
+});
+
+Deno.test("native BLAS and js gemm agree on a 96x80x200 TN f32 problem", () => {
+  const g = requireBlas();
+  if (!g) return;
+  const c: Case = { label: "agree", transA: true, transB: false, m: 96, n: 80, k: 200, beta: 1 };
+  const x = build(c, "f32", 5).args as GemmArgs<Float32Array>;
+  const y = build(c, "f32", 5).args as GemmArgs<Float32Array>;
+  g.sgemm(x);
+  jsGemm.sgemm(y);
+  let worst = 0;
+  for (let i = 0; i < x.c.length; i++) worst = Math.max(worst, Math.abs(x.c[i] - y.c[i]));
+  assert.ok(worst < 1e-4, `max |blas - js| = ${worst}`);
+});
+
+Deno.test("loadBlas reports a missing library", () => {
+  const g = loadBlas({ paths: ["/nonexistent/libjointag_no_such_blas.so"] });
+  assert.equal(g, null);
+  assert.equal(blasStatus().ok, false);
+  assert.match(blasStatus().reason, /not found.*libjointag_no_such_blas/);
+});
+
+Deno.test("loadBlas honours an explicit thread count", () => {
+  if (!requireBlas()) return;
+  const g = loadBlas({ threads: 1 });
+  assert.ok(g, blasStatus().reason);
+  assert.equal(g.threads, 1);
+  assert.match(g.name, /1 threads/);
+  loadBlas(); // restore the default for anything that runs after
+});

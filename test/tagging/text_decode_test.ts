@@ -1,0 +1,49 @@
+import { assertEquals, assertThrows } from "./assert.ts";
+import { decodeCorpus, DecodeError, firstInvalidUtf8 } from "../../src/tagging/data_mod.ts";
+
+Deno.test("decode: auto picks UTF-8 when valid, windows-1252 otherwise", () => {
+  const utf8 = new TextEncoder().encode("naïve – ok");
+  assertEquals(decodeCorpus(utf8, "a"), { text: "naïve – ok", encoding: "utf-8" });
+  const cp = Uint8Array.from([0x93, 0x61, 0x94, 0x20, 0x80, 0x85]);
+  assertEquals(decodeCorpus(cp, "b"), {
+    text: "\u201ca\u201d \u20ac\u2026",
+    encoding: "windows-1252",
+  });
+  // latin-1 aliases use windows-1252, as the WHATWG Encoding standard does.
+  assertEquals(decodeCorpus(cp, "b", "latin1").text, "\u201ca\u201d \u20ac\u2026");
+});
+
+Deno.test("decode: strings pass through minus a BOM", () => {
+  assertEquals(decodeCorpus("\ufeffx", "s").text, "x");
+});
+
+Deno.test("decode: forced utf-8 reports line and byte of the first bad byte", () => {
+  const bytes = Uint8Array.from([0x61, 0x0a, 0x62, 0x0d, 0x0a, 0x63, 0xc3, 0x28]);
+  const e = assertThrows(() => decodeCorpus(bytes, "x.txt", "utf-8"), DecodeError);
+  assertEquals([e.file, e.line, e.byteOffset, e.encoding], ["x.txt", 3, 6, "utf-8"]);
+});
+
+Deno.test("firstInvalidUtf8 matches the WHATWG fatal decoder on edge cases", () => {
+  const cases: [number[], number][] = [
+    [[0x41, 0x42], 2],
+    [[0xc3, 0xa9], 2],
+    [[0xc0, 0x80], 0], // overlong
+    [[0xe0, 0x80, 0x80], 0], // overlong 3-byte
+    [[0xed, 0xa0, 0x80], 0], // surrogate
+    [[0xf4, 0x90, 0x80, 0x80], 0], // above U+10FFFF
+    [[0xf0, 0x9f, 0x98, 0x80, 0xff], 4],
+    [[0x41, 0xe2, 0x82], 1], // truncated at end
+  ];
+  const fatal = new TextDecoder("utf-8", { fatal: true });
+  for (const [bytes, expected] of cases) {
+    const b = Uint8Array.from(bytes);
+    assertEquals(firstInvalidUtf8(b), expected, `bytes ${bytes}`);
+    let valid = true;
+    try {
+      fatal.decode(b);
+    } catch {
+      valid = false;
+    }
+    assertEquals(valid, expected === bytes.length, `decoder agreement for ${bytes}`);
+  }
+});
