@@ -21,7 +21,7 @@ export { jsGemm } from "./src/backend/cpu/gemm_js.ts";
 export { WebGPUBackend, type WebGPUBackendOptions } from "./src/backend/webgpu/webgpu_backend.ts";
 export { type BackendChoice, createBackend, type DeviceKind } from "./src/backend/select.ts";
 export type { DType } from "./src/core/dtype.ts";
-export { getBackend, keep, isGradEnabled, noGrad, setBackend, tidy } from "./src/core/engine.ts";
+export { getBackend, isGradEnabled, keep, noGrad, setBackend, tidy } from "./src/core/engine.ts";
 export * from "./src/core/errors.ts";
 export { globalRandom, Random, setSeed } from "./src/core/random.ts";
 export { Tensor } from "./src/core/tensor.ts";

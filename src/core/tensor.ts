@@ -29,6 +29,14 @@ export class Storage {
 
 let nextId = 0;
 
+type BackwardFn = (root: Tensor, grad?: Tensor) => void;
+let backwardImpl: BackwardFn | null = null;
+
+/** Installs the reverse-mode driver (src/ops/backward.ts does this when it loads). */
+export function registerBackward(fn: BackwardFn): void {
+  backwardImpl = fn;
+}
+
 /**
  * An n-dimensional array on a backend. Create with `tensor()`, `zeros()`, `randn()`…; free with
  * `dispose()` or by creating it inside `tidy()`.
@@ -119,6 +127,14 @@ export class Tensor implements Disposable {
       throw new Error(`item(): tensor ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
     }
     return (await this.data())[0];
+  }
+
+  /** Computes gradients of this tensor (a scalar, or pass `grad`) with respect to the leaves. */
+  backward(grad?: Tensor): void {
+    if (!backwardImpl) {
+      throw new Error("backward(): the autograd driver (src/ops/backward.ts) is not loaded");
+    }
+    backwardImpl(this, grad);
   }
 
   /** Frees the buffer (once its views are gone too) and releases the graph node. Idempotent. */

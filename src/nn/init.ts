@@ -13,14 +13,31 @@ export interface InitOptions {
   random?: Random;
 }
 
-/** Normal(0, std) — BERT's `initializer_range` init. */
-export function normalInit(shape: number[], std: number, o: InitOptions = {}): Tensor {
-  return randn(shape, { std, backend: o.backend, random: o.random ?? globalRandom });
+/** Normal(0, std) — BERT's `initializer_range` init; `zeroRow` zeroes one row (padding). */
+export function normalInit(
+  shape: number[],
+  std: number,
+  o: InitOptions & { zeroRow?: number } = {},
+): Tensor {
+  if (o.zeroRow === undefined) {
+    return randn(shape, { std, backend: o.backend, random: o.random ?? globalRandom });
+  }
+  const r = o.random ?? globalRandom;
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < data.length; i++) data[i] = std * r.normal();
+  const width = data.length / shape[0];
+  data.fill(0, o.zeroRow * width, (o.zeroRow + 1) * width);
+  return tensor(data, shape, { backend: o.backend });
 }
 
 /** U(-bound, bound) — PyTorch's default `nn.Linear` init uses bound = 1/√fan_in. */
 export function uniformInit(shape: number[], bound: number, o: InitOptions = {}): Tensor {
-  return uniform(shape, { low: -bound, high: bound, backend: o.backend, random: o.random ?? globalRandom });
+  return uniform(shape, {
+    low: -bound,
+    high: bound,
+    backend: o.backend,
+    random: o.random ?? globalRandom,
+  });
 }
 
 /** Zeros. */
@@ -30,5 +47,7 @@ export function zerosInit(shape: number[], o: InitOptions = {}): Tensor {
 
 /** Ones. */
 export function onesInit(shape: number[], o: InitOptions = {}): Tensor {
-  return tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape, { backend: o.backend });
+  return tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape, {
+    backend: o.backend,
+  });
 }

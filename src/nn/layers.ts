@@ -37,7 +37,10 @@ export class Linear extends Module {
         : uniformInit([outFeatures, inFeatures], bound, o),
     );
     if (o.bias ?? true) {
-      this.param("bias", o.std !== undefined ? zerosInit([outFeatures], o) : uniformInit([outFeatures], bound, o));
+      this.param(
+        "bias",
+        o.std !== undefined ? zerosInit([outFeatures], o) : uniformInit([outFeatures], bound, o),
+      );
     }
   }
 
@@ -63,9 +66,23 @@ export class Linear extends Module {
 
 /** A lookup table of `num` vectors of size `dim`. */
 export class Embedding extends Module {
-  constructor(readonly num: number, readonly dim: number, o: InitOptions & { std?: number } = {}) {
+  /**
+   * `std`: init std-dev (default 1, like PyTorch); `paddingIdx`: a row initialised to zeros (the
+   * gradient still reaches it, as in HF BERT which zeroes it only at init).
+   */
+  constructor(
+    readonly num: number,
+    readonly dim: number,
+    o: InitOptions & { std?: number; paddingIdx?: number | null } = {},
+  ) {
     super();
-    this.param("weight", normalInit([num, dim], o.std ?? 1, o));
+    const pad = o.paddingIdx ?? null;
+    this.param(
+      "weight",
+      pad === null
+        ? normalInit([num, dim], o.std ?? 1, o)
+        : normalInit([num, dim], o.std ?? 1, { ...o, zeroRow: pad }),
+    );
   }
 
   /** The [num, dim] table. */

@@ -110,8 +110,7 @@ export class Module {
   #replace(name: string, old: Tensor, fresh: Tensor): void {
     // Swap the storage into the registered parameter object's place in its owning module.
     const parts = name.split(".");
-    let m: Module = this;
-    for (const p of parts.slice(0, -1)) m = m.#children.get(p)!;
+    const m = parts.slice(0, -1).reduce<Module>((mod, p) => mod.#children.get(p)!, this);
     const leaf = parts[parts.length - 1];
     fresh.requiresGrad = true;
     keep(fresh);

@@ -2,33 +2,24 @@
  * The reverse-mode driver: `backward(loss)` walks the graph recorded by `withGrad` in reverse
  * topological order, runs each node's gradient rule (inside a `tidy`, so the rule's temporaries
  * are freed at once), sums gradients that meet, accumulates into leaves' `.grad`, and then frees
- * the graph's saved tensors. Also installs `Tensor.prototype.backward`.
+ * the graph's saved tensors. Registers itself as the driver behind `Tensor.backward()`.
  * @module
  */
 import { keep, noGrad, tidy } from "../core/engine.ts";
 import { AutogradError, fmtShape } from "../core/errors.ts";
 import type { GraphNode } from "../core/graph_node.ts";
 import { sameShape } from "../core/shape.ts";
-import { Tensor } from "../core/tensor.ts";
+import { registerBackward, type Tensor } from "../core/tensor.ts";
 import { add } from "./binary.ts";
 import { onesLike } from "./creation.ts";
-
-declare module "../core/tensor.ts" {
-  interface Tensor {
-    /** Computes gradients of this tensor (a scalar, or pass `grad`) with respect to the leaves. */
-    backward(grad?: Tensor): void;
-  }
-}
-
-Tensor.prototype.backward = function (this: Tensor, grad?: Tensor): void {
-  backward(this, grad);
-};
 
 /** Runs reverse mode from `root` (seeded with `grad`, default ones for a scalar). */
 export function backward(root: Tensor, grad?: Tensor): void {
   if (!root.requiresGrad) {
     throw new AutogradError(
-      `backward(): tensor ${fmtShape(root.shape)} does not require grad (no parameter contributed to it, or it was made under noGrad)`,
+      `backward(): tensor ${
+        fmtShape(root.shape)
+      } does not require grad (no parameter contributed to it, or it was made under noGrad)`,
     );
   }
   if (!grad && root.size !== 1) {
@@ -68,9 +59,9 @@ export function backward(root: Tensor, grad?: Tensor): void {
         const target = "leaf" in edge ? edge.leaf.shape : edge.node.shape;
         if (!sameShape(g.shape, target)) {
           throw new AutogradError(
-            `backward(): op '${node.op}' gave a gradient of shape ${fmtShape(g.shape)} for input ${i} of shape ${
-              fmtShape(target)
-            }`,
+            `backward(): op '${node.op}' gave a gradient of shape ${
+              fmtShape(g.shape)
+            } for input ${i} of shape ${fmtShape(target)}`,
           );
         }
         if ("leaf" in edge) {
@@ -130,3 +121,5 @@ function topoOrder(root: GraphNode): GraphNode[] {
   }
   return post.reverse();
 }
+
+registerBackward(backward);

@@ -128,4 +128,3 @@ export function uniform(
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * r.uniform();
   return tensor(data, shape, { ...options, dtype: "f32" });
 }
-

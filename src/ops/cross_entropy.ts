@@ -22,7 +22,11 @@ export interface CrossEntropyAttrs {
 }
 
 // A batch whose targets are all ignored has loss 0 (PyTorch gives NaN); training skips it cleanly.
-const SAFE_DIV: MapExpr = { key: "safe_div", wgsl: "a / max(b, 1.0)", js: (a, b) => a / Math.max(b, 1) };
+const SAFE_DIV: MapExpr = {
+  key: "safe_div",
+  wgsl: "a / max(b, 1.0)",
+  js: (a, b) => a / Math.max(b, 1),
+};
 
 /**
  * Mean cross-entropy of `logits` ([..., C]) against integer `targets` ([...]); targets equal to
@@ -39,7 +43,9 @@ export function crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex = -100
   if (logits.rank < 1 || !sameShape(logits.shape.slice(0, -1), targets.shape)) {
     throw new ShapeError(
       op,
-      `logits ${fmtShape(logits.shape)} and targets ${fmtShape(targets.shape)}: targets must be logits' shape without the last dim`,
+      `logits ${fmtShape(logits.shape)} and targets ${
+        fmtShape(targets.shape)
+      }: targets must be logits' shape without the last dim`,
     );
   }
   const cols = logits.shape[logits.rank - 1];
@@ -66,7 +72,10 @@ export function crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex = -100
   total.dispose();
   const out = withGrad(op, [logits, targets], loss, [logits, targets, count], (dy, [lg, tg, n]) => {
     const scale = map(op, SAFE_DIV, [dy, n]);
-    return [runKernel("cross_entropy_grad", [lg, tg, scale], lg.shape, "f32", attrs as never), null];
+    return [
+      runKernel("cross_entropy_grad", [lg, tg, scale], lg.shape, "f32", attrs as never),
+      null,
+    ];
   });
   count.dispose();
   return out;

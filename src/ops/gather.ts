@@ -43,7 +43,9 @@ export function embedding(table: Tensor, ids: Tensor): Tensor {
       if (v < 0 || v >= vocab) {
         throw new ShapeError(
           op,
-          `id ${v} at flat position ${i} of ids ${fmtShape(ids.shape)} is outside table ${fmtShape(table.shape)}`,
+          `id ${v} at flat position ${i} of ids ${fmtShape(ids.shape)} is outside table ${
+            fmtShape(table.shape)
+          }`,
         );
       }
     }
@@ -79,7 +81,9 @@ function segmentSumRows(dy: Tensor, ids: Int32Array, vocab: number, width: numbe
   const uniqT = tensor(Int32Array.from(uniq), [uniq.length], b);
   const out = allocTensor(dy.backend, [vocab, width], "f32", true);
   const attrs: SegmentSumAttrs = { segments: uniq.length, width };
-  if (uniq.length > 0) runKernelInto("segment_sum_rows", [dy, orderT, startsT, uniqT], [out], attrs as never);
+  if (uniq.length > 0) {
+    runKernelInto("segment_sum_rows", [dy, orderT, startsT, uniqT], [out], attrs as never);
+  }
   orderT.dispose();
   startsT.dispose();
   uniqT.dispose();

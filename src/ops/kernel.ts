@@ -11,6 +11,9 @@ import { BackendError, DTypeError, fmtShape, ShapeError } from "../core/errors.t
 import { type Edge, type GradFn, GraphNode } from "../core/graph_node.ts";
 import { checkShape, sizeOf } from "../core/shape.ts";
 import { Storage, Tensor } from "../core/tensor.ts";
+// Every graph is built through `withGrad` below, so loading the driver here guarantees that any
+// tensor with a graph can run `backward()`.
+import "./backward.ts";
 
 /** The backend shared by all inputs (or the default one when there are none). */
 export function backendOf(op: string, inputs: readonly Tensor[], fallback?: Backend): Backend {

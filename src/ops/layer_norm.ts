@@ -28,9 +28,9 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   if (gamma.rank !== 1 || gamma.shape[0] !== cols || beta.rank !== 1 || beta.shape[0] !== cols) {
     throw new ShapeError(
       "layerNorm",
-      `gamma ${fmtShape(gamma.shape)} and beta ${fmtShape(beta.shape)} must be [${cols}] for input ${
-        fmtShape(x.shape)
-      }`,
+      `gamma ${fmtShape(gamma.shape)} and beta ${
+        fmtShape(beta.shape)
+      } must be [${cols}] for input ${fmtShape(x.shape)}`,
     );
   }
   const rows = x.size / cols;
@@ -43,7 +43,12 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   const out = withGrad("layerNorm", [x, gamma, beta], y, [x, gamma, mean, rstd], (dy, s, needs) => {
     const [xs, g, m, r] = s;
     const dx = needs[0]
-      ? runKernelN("layer_norm_grad", [dy, xs, g, m, r], [{ shape: x.shape, dtype: "f32" }], attrs as never)[0]
+      ? runKernelN(
+        "layer_norm_grad",
+        [dy, xs, g, m, r],
+        [{ shape: x.shape, dtype: "f32" }],
+        attrs as never,
+      )[0]
       : null;
     let dg: Tensor | null = null;
     let db: Tensor | null = null;

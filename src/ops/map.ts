@@ -6,7 +6,14 @@
  * @module
  */
 import type { DType } from "../core/dtype.ts";
-import { broadcastShapes, broadcastStrides, coalesce, sameShape, sizeOf, stridesOf } from "../core/shape.ts";
+import {
+  broadcastShapes,
+  broadcastStrides,
+  coalesce,
+  sameShape,
+  sizeOf,
+  stridesOf,
+} from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel } from "./kernel.ts";
 
@@ -52,7 +59,10 @@ export function map(
   let attrShape: number[] = [];
   let strides: number[][] = [];
   if (!flat) {
-    const c = coalesce(shape, [stridesOf(shape), ...inputs.map((t) => broadcastStrides(t.shape, shape))]);
+    const c = coalesce(shape, [
+      stridesOf(shape),
+      ...inputs.map((t) => broadcastStrides(t.shape, shape)),
+    ]);
     attrShape = c.shape;
     strides = c.strides.slice(1);
   }

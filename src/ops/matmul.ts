@@ -88,7 +88,18 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     );
   }
   const batch = sizeOf(batchShape);
-  const y2 = matmul2(a, b, transA, transB, batch, m, n, k, aN === 1 ? 0 : m * k, bN === 1 ? 0 : k * n);
+  const y2 = matmul2(
+    a,
+    b,
+    transA,
+    transB,
+    batch,
+    m,
+    n,
+    k,
+    aN === 1 ? 0 : m * k,
+    bN === 1 ? 0 : k * n,
+  );
   const y = reshape(y2, [...batchShape, m, n]);
   y2.dispose();
   return y;
@@ -107,7 +118,13 @@ function matmul2(
   bBatchStride: number,
 ): Tensor {
   const attrs: MatmulAttrs = { batch, m, n, k, transA, transB, aBatchStride, bBatchStride };
-  const y = runKernel("matmul", [a, b], [batch, m, n], "f32", attrs as unknown as Record<string, unknown>);
+  const y = runKernel(
+    "matmul",
+    [a, b],
+    [batch, m, n],
+    "f32",
+    attrs as unknown as Record<string, unknown>,
+  );
   return withGrad("matmul", [a, b], y, [a, b], (dy, [sa, sb], needs) => {
     // Shapes as [batch?, r, c]: gradients come out batched, then fold onto broadcast inputs.
     const a3 = reshape(sa, [aBatchStride === 0 ? 1 : batch, ...sa.shape.slice(-2)]);

@@ -6,9 +6,9 @@
  */
 import { normAxes, sameShape, sizeOf } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
-import { withGrad, runKernel } from "./kernel.ts";
+import { runKernel, withGrad } from "./kernel.ts";
 import { map, type MapExpr } from "./map.ts";
-import { reshape, broadcastTo } from "./shape_ops.ts";
+import { broadcastTo, reshape } from "./shape_ops.ts";
 import { div, mul } from "./binary.ts";
 import { mulScalar } from "./unary.ts";
 

@@ -25,7 +25,12 @@ function stridedAttrs(shape: readonly number[], strides: readonly number[], offs
 }
 
 /** Gathers the strided view (shape, strides, offset) of `x` into a new contiguous tensor. */
-function gatherView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number) {
+function gatherView(
+  x: Tensor,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+) {
   return runKernel("strided_copy", [x], shape, x.dtype, stridedAttrs(shape, strides, offset));
 }
 
@@ -125,8 +130,14 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     scatterView(t, y, ys, off * ys[a]);
     off += t.shape[a];
   }
-  return withGrad("concat", xs, y, [], (dy, _s, needs) =>
-    xs.map((t, i) => (needs[i] ? gatherView(dy, t.shape, ys, offsets[i] * ys[a]) : null)));
+  return withGrad(
+    "concat",
+    xs,
+    y,
+    [],
+    (dy, _s, needs) =>
+      xs.map((t, i) => (needs[i] ? gatherView(dy, t.shape, ys, offsets[i] * ys[a]) : null)),
+  );
 }
 
 /** Repeats `x` along broadcast dims to `shape` (a copy). */
@@ -134,7 +145,10 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(x.shape, shape)) return reshape(x, shape);
   const off = shape.length - x.rank;
   if (off < 0 || x.shape.some((d, i) => d !== 1 && d !== shape[off + i])) {
-    throw new ShapeError("broadcastTo", `cannot broadcast ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
+    throw new ShapeError(
+      "broadcastTo",
+      `cannot broadcast ${fmtShape(x.shape)} to ${fmtShape(shape)}`,
+    );
   }
   const own = stridesOf(x.shape);
   const strides = shape.map((_, i) => (i < off || x.shape[i - off] === 1 ? 0 : own[i - off]));

@@ -6,7 +6,7 @@
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";
-import { broadcastStrides, broadcastShapes } from "../core/shape.ts";
+import { broadcastShapes, broadcastStrides } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel, withGrad } from "./kernel.ts";
 
@@ -40,7 +40,10 @@ function softmaxImpl(op: string, x: Tensor, mask: Tensor | undefined, log: boole
   if (mask) {
     const b = broadcastShapes(op, x.shape, mask.shape);
     if (b.length !== x.rank || b.some((d, i) => d !== x.shape[i])) {
-      throw new ShapeError(op, `mask ${fmtShape(mask.shape)} does not broadcast to ${fmtShape(x.shape)}`);
+      throw new ShapeError(
+        op,
+        `mask ${fmtShape(mask.shape)} does not broadcast to ${fmtShape(x.shape)}`,
+      );
     }
     const s = broadcastStrides(mask.shape, x.shape);
     maskStrides = s.slice(0, -1);

@@ -8,10 +8,26 @@ import { withGrad } from "./kernel.ts";
 import { map, type MapExpr } from "./map.ts";
 import { sumToShape } from "./reduce.ts";
 
-const WHERE: MapExpr = { key: "where", wgsl: "select(c, b, a != 0.0)", js: (a, b, c) => (a !== 0 ? b : c) };
-const FILL: MapExpr = { key: "masked_fill", wgsl: "select(a, p.x, b != 0.0)", js: (a, b, _c, p) => (b !== 0 ? p[0] : a) };
-const KEEP_IF: MapExpr = { key: "keep_if", wgsl: "select(0.0, b, a != 0.0)", js: (a, b) => (a !== 0 ? b : 0) };
-const KEEP_UNLESS: MapExpr = { key: "keep_unless", wgsl: "select(b, 0.0, a != 0.0)", js: (a, b) => (a !== 0 ? 0 : b) };
+const WHERE: MapExpr = {
+  key: "where",
+  wgsl: "select(c, b, a != 0.0)",
+  js: (a, b, c) => (a !== 0 ? b : c),
+};
+const FILL: MapExpr = {
+  key: "masked_fill",
+  wgsl: "select(a, p.x, b != 0.0)",
+  js: (a, b, _c, p) => (b !== 0 ? p[0] : a),
+};
+const KEEP_IF: MapExpr = {
+  key: "keep_if",
+  wgsl: "select(0.0, b, a != 0.0)",
+  js: (a, b) => (a !== 0 ? b : 0),
+};
+const KEEP_UNLESS: MapExpr = {
+  key: "keep_unless",
+  wgsl: "select(b, 0.0, a != 0.0)",
+  js: (a, b) => (a !== 0 ? 0 : b),
+};
 
 function folded(g: Tensor, shape: readonly number[]): Tensor {
   const r = sumToShape(g, shape);
@@ -45,8 +61,16 @@ export function cast(x: Tensor, dtype: "f32" | "i32"): Tensor {
   return map("cast", TO_F32, [x], [], dtype);
 }
 
-const NOT_EQ: MapExpr = { key: "not_equal_scalar", wgsl: "select(0.0, 1.0, a != p.x)", js: (a, _b, _c, p) => (a !== p[0] ? 1 : 0) };
-const GREATER: MapExpr = { key: "greater", wgsl: "select(0.0, 1.0, a > b)", js: (a, b) => (a > b ? 1 : 0) };
+const NOT_EQ: MapExpr = {
+  key: "not_equal_scalar",
+  wgsl: "select(0.0, 1.0, a != p.x)",
+  js: (a, _b, _c, p) => (a !== p[0] ? 1 : 0),
+};
+const GREATER: MapExpr = {
+  key: "greater",
+  wgsl: "select(0.0, 1.0, a > b)",
+  js: (a, b) => (a > b ? 1 : 0),
+};
 
 /** 1 where `x != value`, else 0 (f32). No gradient. */
 export function notEqualScalar(x: Tensor, value: number): Tensor {

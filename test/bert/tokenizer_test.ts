@@ -14,6 +14,7 @@ import {
 import { TokenizerFormatError } from "../../src/bert/errors.ts";
 import { BasicTokenizer } from "../../src/bert/basic_tokenizer.ts";
 import { WordPiece } from "../../src/bert/wordpiece.ts";
+import { conllSentences } from "./conll_sentences.ts";
 
 const FIX = new URL("../fixtures/bert/", import.meta.url);
 const ROOT = new URL("../../", import.meta.url);
@@ -50,22 +51,6 @@ const fixture = readJson(new URL("tokenizer_cases.json", FIX)) as {
 };
 const vocabText = Deno.readTextFileSync(new URL(fixture.vocab, ROOT));
 
-/** Sentences of a CoNLL-2003 file (first column), -DOCSTART- skipped, like the fixture tool. */
-export function conllSentences(text: string): string[][] {
-  const sents: string[][] = [];
-  let cur: string[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) {
-      if (cur.length) sents.push(cur);
-      cur = [];
-      continue;
-    }
-    const w = line.split(" ")[0];
-    if (w !== "-DOCSTART-") cur.push(w);
-  }
-  if (cur.length) sents.push(cur);
-  return sents;
-}
 const sentences = conllSentences(Deno.readTextFileSync(new URL(fixture.conll, ROOT)));
 
 function tokenizerFor(f: Flavour): BertTokenizer {

@@ -50,7 +50,10 @@ Deno.test("a second backward through a freed graph is an error that names the op
   const l1 = sum(y);
   l1.backward();
   const l2 = sum(y);
-  assert.throws(() => l2.backward(), (e: Error) => e instanceof AutogradError && /exp/.test(e.message));
+  assert.throws(
+    () => l2.backward(),
+    (e: Error) => e instanceof AutogradError && /exp/.test(e.message),
+  );
 });
 
 Deno.test("tidy frees intermediates, keeps returned tensors; dropped graphs free saved buffers", () => {

@@ -76,7 +76,9 @@ export function gradCheck(
         return (up - down) / (2 * h);
       })();
       throw new Error(
-        `${name}: input ${idx} element ${where}: analytic ${g[where]} vs numeric ${num} (rel err ${worst})`,
+        `${name}: input ${idx} element ${where}: analytic ${
+          g[where]
+        } vs numeric ${num} (rel err ${worst})`,
       );
     }
   }

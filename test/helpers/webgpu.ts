@@ -10,7 +10,9 @@ let instance: Promise<WebGPUBackend> | null = null;
 /** The test WebGPU backend. */
 export function gpu(): Promise<WebGPUBackend> {
   instance ??= WebGPUBackend.create().then((b) => {
-    if (!b) throw new Error("WebGPU is not available: run with --unstable-webgpu (deno.json enables it)");
+    if (!b) {
+      throw new Error("WebGPU is not available: run with --unstable-webgpu (deno.json enables it)");
+    }
     return b;
   });
   return instance;

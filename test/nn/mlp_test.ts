@@ -41,7 +41,13 @@ function blobs(n: number, seed: number): { x: Float32Array; y: Int32Array } {
   return { x, y };
 }
 
-async function train(backend: Backend, x: Float32Array, y: Int32Array, classes: number, steps: number) {
+async function train(
+  backend: Backend,
+  x: Float32Array,
+  y: Int32Array,
+  classes: number,
+  steps: number,
+) {
   setBackend(backend);
   const n = y.length;
   const model = new Mlp(2, 16, classes, new Random(3));
@@ -62,7 +68,9 @@ async function train(backend: Backend, x: Float32Array, y: Int32Array, classes: 
   let correct = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
-    for (let c = 1; c < classes; c++) if (logits[i * classes + c] > logits[i * classes + best]) best = c;
+    for (let c = 1; c < classes; c++) {
+      if (logits[i * classes + c] > logits[i * classes + best]) best = c;
+    }
     if (best === y[i]) correct++;
   }
   model.dispose();
@@ -80,12 +88,19 @@ Deno.test("MLP learns XOR on the CPU backend", async () => {
   assert.equal(accuracy, 1);
 });
 
-Deno.test("MLP learns XOR on the WebGPU backend", { sanitizeResources: false, sanitizeOps: false }, async () => {
-  const { accuracy } = await train(await gpu(), XOR_X, XOR_Y, 2, 200);
-  assert.equal(accuracy, 1);
-});
+Deno.test(
+  "MLP learns XOR on the WebGPU backend",
+  { sanitizeResources: false, sanitizeOps: false },
+  async () => {
+    const { accuracy } = await train(await gpu(), XOR_X, XOR_Y, 2, 200);
+    assert.equal(accuracy, 1);
+  },
+);
 
-Deno.test("MLP reaches ≥ 99% on three rings, CPU and WebGPU", { sanitizeResources: false, sanitizeOps: false }, async () => {
+Deno.test("MLP reaches ≥ 99% on three rings, CPU and WebGPU", {
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
   const { x, y } = blobs(300, 11);
   for (const b of [new CpuBackend(), await gpu()]) {
     const { accuracy } = await train(b, x, y, 3, 300);
@@ -93,8 +108,15 @@ Deno.test("MLP reaches ≥ 99% on three rings, CPU and WebGPU", { sanitizeResour
   }
 });
 
-Deno.test("WebGPU live bytes stay flat over 200 training steps", { sanitizeResources: false, sanitizeOps: false }, async () => {
+Deno.test("WebGPU live bytes stay flat over 200 training steps", {
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
   const { x, y } = blobs(60, 5);
   const { sizes } = await train(await gpu(), x, y, 3, 201);
-  assert.equal(Math.max(...sizes), Math.min(...sizes), `live bytes varied: ${Math.min(...sizes)}..${Math.max(...sizes)}`);
+  assert.equal(
+    Math.max(...sizes),
+    Math.min(...sizes),
+    `live bytes varied: ${Math.min(...sizes)}..${Math.max(...sizes)}`,
+  );
 });

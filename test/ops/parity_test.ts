@@ -20,7 +20,9 @@ function build(backend: Backend, ci: number): Tensor[] {
     const n = s.shape.reduce((a, b) => a * b, 1);
     const d = new Float32Array(n);
     for (let j = 0; j < n; j++) {
-      d[j] = s.noGrad ? (r.uniform() < 0.3 ? -10000 : 0) : (s.shift ?? 0) + (s.scale ?? 1) * r.normal();
+      d[j] = s.noGrad
+        ? (r.uniform() < 0.3 ? -10000 : 0)
+        : (s.shift ?? 0) + (s.scale ?? 1) * r.normal();
     }
     return tensor(d, s.shape, { backend, requiresGrad: !s.noGrad });
   });
@@ -40,11 +42,17 @@ async function runCase(backend: Backend, ci: number) {
   const c = opCases[ci];
   const inputs = build(backend, ci);
   const out = tidy(() => c.f(...inputs));
-  const w = tensor(new Random(99).shuffle(Array.from({ length: out.size }, (_, i) => (i % 7) - 3)), out.shape, { backend });
+  const w = tensor(
+    new Random(99).shuffle(Array.from({ length: out.size }, (_, i) => (i % 7) - 3)),
+    out.shape,
+    { backend },
+  );
   const loss = tidy(() => sum(mul(out, w)));
   loss.backward();
   const y = await out.data();
-  const grads = await Promise.all(inputs.map((t) => t.grad ? t.grad.data() : Promise.resolve(null)));
+  const grads = await Promise.all(
+    inputs.map((t) => t.grad ? t.grad.data() : Promise.resolve(null)),
+  );
   for (const t of [...inputs, out, w, loss]) {
     t.grad?.dispose();
     t.dispose();
@@ -65,7 +73,9 @@ for (const [ci, c] of opCases.entries()) {
       if (!(e <= 1e-4)) throw new Error(`${c.name}: forward rel err ${e}`);
       a.grads.forEach((ga, i) => {
         const gb = b.grads[i];
-        if ((ga === null) !== (gb === null)) throw new Error(`${c.name}: grad ${i} presence differs`);
+        if ((ga === null) !== (gb === null)) {
+          throw new Error(`${c.name}: grad ${i} presence differs`);
+        }
         if (ga && gb) {
           const eg = relErr(gb, ga);
           if (!(eg <= 1e-4)) throw new Error(`${c.name}: grad ${i} rel err ${eg}`);

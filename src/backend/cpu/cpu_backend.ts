@@ -78,7 +78,12 @@ export class CpuBackend implements Backend {
   }
 
   memory(): MemoryInfo {
-    return { liveBuffers: this.#live, liveBytes: this.#liveBytes, pooledBytes: 0, peakBytes: this.#peak };
+    return {
+      liveBuffers: this.#live,
+      liveBytes: this.#liveBytes,
+      pooledBytes: 0,
+      peakBytes: this.#peak,
+    };
   }
 
   resetPeak(): void {

@@ -38,7 +38,7 @@ export class BufferPool {
   release(buffer: GPUBuffer): void {
     const cls = buffer.size;
     let list = this.#free.get(cls);
-    if (!list) this.#free.set(cls, (list = []));
+    if (!list) this.#free.set(cls, list = []);
     list.push(buffer);
     this.#pooledBytes += cls;
   }

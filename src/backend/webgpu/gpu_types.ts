@@ -48,7 +48,9 @@ export type GpuKernel = (
 ) => void;
 
 /** Packs numbers into a u32 uniform block (floats as f32 bits), padded to 16 bytes. */
-export function uniforms(values: readonly (number | { f32: number } | { i32: number })[]): Uint32Array {
+export function uniforms(
+  values: readonly (number | { f32: number } | { i32: number })[],
+): Uint32Array {
   const n = Math.ceil(Math.max(values.length, 4) / 4) * 4;
   const u = new Uint32Array(n);
   const f = new Float32Array(u.buffer);

@@ -62,12 +62,20 @@ export class WebGPUBackend implements Backend, GpuContext {
   #maxPending: number;
   #currentOp = "";
 
-  private constructor(readonly device: GPUDevice, adapter: GPUAdapter, options: WebGPUBackendOptions) {
+  private constructor(
+    readonly device: GPUDevice,
+    adapter: GPUAdapter,
+    options: WebGPUBackendOptions,
+  ) {
     this.limits = device.limits;
     const info = adapter.info;
     this.software = info.isFallbackAdapter === true ||
-      /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.description} ${info.architecture} ${info.device}`);
-    this.adapterInfo = [info.vendor, info.architecture, info.description].filter((s) => s).join(" ");
+      /llvmpipe|lavapipe|swiftshader|software/i.test(
+        `${info.description} ${info.architecture} ${info.device}`,
+      );
+    this.adapterInfo = [info.vendor, info.architecture, info.description].filter((s) => s).join(
+      " ",
+    );
     this.#maxPending = options.maxPendingDispatches ?? 256;
     this.#pool = new BufferPool((bytes) => this.#createStorage(bytes));
     device.lost.then((i) => {
@@ -121,7 +129,9 @@ export class WebGPUBackend implements Backend, GpuContext {
     // A queue write overtakes recorded-but-unsubmitted work that may still read this (recycled)
     // buffer; submit that work first.
     this.flush();
-    if (arr.length > 0) this.device.queue.writeBuffer(h.buffer, 0, arr as Float32Array<ArrayBuffer>);
+    if (arr.length > 0) {
+      this.device.queue.writeBuffer(h.buffer, 0, arr as Float32Array<ArrayBuffer>);
+    }
     return h;
   }
 
@@ -130,7 +140,10 @@ export class WebGPUBackend implements Backend, GpuContext {
     const h = handle as GpuHandle;
     const bytes = size * 4;
     if (bytes === 0) return dtype === "i32" ? new Int32Array(0) : new Float32Array(0);
-    const staging = this.device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: MAP_READ_USAGE });
+    const staging = this.device.createBuffer({
+      size: Math.ceil(bytes / 4) * 4,
+      usage: MAP_READ_USAGE,
+    });
     this.#endPass();
     this.#encoderOrNew().copyBufferToBuffer(h.buffer, 0, staging, 0, bytes);
     this.flush();
@@ -272,7 +285,11 @@ export class WebGPUBackend implements Backend, GpuContext {
         if (!e) return;
         const info = await module.getCompilationInfo();
         const msgs = info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join("; ");
-        this.#error ??= new BackendError("webgpu", op, `pipeline ${key} failed: ${e.message} ${msgs}`);
+        this.#error ??= new BackendError(
+          "webgpu",
+          op,
+          `pipeline ${key} failed: ${e.message} ${msgs}`,
+        );
       });
       this.#pipelines.set(key, p);
     }
@@ -288,7 +305,11 @@ export class WebGPUBackend implements Backend, GpuContext {
         for (const old of this.#uniforms.values()) this.#retired.push(old);
         this.#uniforms.clear();
       }
-      b = this.device.createBuffer({ size: data.byteLength, usage: UNIFORM_USAGE, mappedAtCreation: true });
+      b = this.device.createBuffer({
+        size: data.byteLength,
+        usage: UNIFORM_USAGE,
+        mappedAtCreation: true,
+      });
       new Uint32Array(b.getMappedRange()).set(data);
       b.unmap();
       this.#uniforms.set(key, b);

@@ -97,7 +97,11 @@ export class AdamW {
   async state(): Promise<AdamWState> {
     const moments = [];
     for (const e of this.#params) {
-      moments.push({ name: e.name, m: Array.from(await e.m.data()), v: Array.from(await e.v.data()) });
+      moments.push({
+        name: e.name,
+        m: Array.from(await e.m.data()),
+        v: Array.from(await e.v.data()),
+      });
     }
     return { step: this.stepCount, moments };
   }

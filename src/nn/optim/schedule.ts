@@ -8,7 +8,12 @@
  * (transformers' `get_linear_schedule_with_warmup`: the update at `step`, counted from 0, uses
  * this rate, so with warmup the very first update has rate 0, exactly as there).
  */
-export function linearWarmupDecay(step: number, peak: number, warmup: number, total: number): number {
+export function linearWarmupDecay(
+  step: number,
+  peak: number,
+  warmup: number,
+  total: number,
+): number {
   if (step < warmup) return peak * step / Math.max(1, warmup);
   return peak * Math.max(0, (total - step) / Math.max(1, total - warmup));
 }

@@ -13,8 +13,8 @@ const map: CpuKernel = (inputs, [out], attrs) => {
   const n = out.length;
   const [x, y, z] = inputs;
   if (a.flat) {
-    if (inputs.length === 1) for (let i = 0; i < n; i++) out[i] = f(x[i], 0, 0, p);
-    else if (inputs.length === 2) for (let i = 0; i < n; i++) out[i] = f(x[i], y[i], 0, p);
+    if (inputs.length === 1) { for (let i = 0; i < n; i++) out[i] = f(x[i], 0, 0, p); }
+    else if (inputs.length === 2) { for (let i = 0; i < n; i++) out[i] = f(x[i], y[i], 0, p); }
     else for (let i = 0; i < n; i++) out[i] = f(x[i], y[i], z[i], p);
     return;
   }

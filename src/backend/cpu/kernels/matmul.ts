@@ -7,7 +7,8 @@ import type { MatmulAttrs } from "../../../ops/matmul.ts";
 import type { CpuKernel } from "./types.ts";
 
 const matmul: CpuKernel = ([a, b], [c], attrs, backend) => {
-  const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride } = attrs as unknown as MatmulAttrs;
+  const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride } =
+    attrs as unknown as MatmulAttrs;
   const args = {
     transA,
     transB,
@@ -30,7 +31,12 @@ const matmul: CpuKernel = ([a, b], [c], attrs, backend) => {
   if (c instanceof Float64Array) {
     backend.gemm.dgemm({ ...args, a: a as Float64Array, b: b as Float64Array, c });
   } else {
-    backend.gemm.sgemm({ ...args, a: a as Float32Array, b: b as Float32Array, c: c as Float32Array });
+    backend.gemm.sgemm({
+      ...args,
+      a: a as Float32Array,
+      b: b as Float32Array,
+      c: c as Float32Array,
+    });
   }
 };
 

@@ -31,7 +31,11 @@ const stridedCopy: CpuKernel = ([x], [out], attrs) => {
   if (rank >= 1 && a.strides[rank - 1] === 1) {
     const w = a.shape[rank - 1];
     const outer = { ...a, shape: a.shape.slice(0, -1), strides: a.strides.slice(0, -1) };
-    walk(outer, out.length / w, (i, off) => (out as TypedArray).set(x.subarray(off, off + w), i * w));
+    walk(
+      outer,
+      out.length / w,
+      (i, off) => (out as TypedArray).set(x.subarray(off, off + w), i * w),
+    );
     return;
   }
   walk(a, out.length, (i, off) => (out[i] = x[off]));

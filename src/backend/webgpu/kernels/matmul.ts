@@ -33,7 +33,12 @@ const matmul: GpuKernel = (ctx, [a, b, bias], [c], attrs) => {
   if (!plan) {
     plan = planMatmul(spec, ctx.limits);
     plans.set(id, plan);
-    matmulVariants.set(`${spec.batch}x${spec.m}x${spec.n}x${spec.k}${spec.transA ? "T" : ""}${spec.transB ? "T" : ""}`, plan.variant);
+    matmulVariants.set(
+      `${spec.batch}x${spec.m}x${spec.n}x${spec.k}${spec.transA ? "T" : ""}${
+        spec.transB ? "T" : ""
+      }`,
+      plan.variant,
+    );
   }
   const p = plan;
   ctx.dispatch({

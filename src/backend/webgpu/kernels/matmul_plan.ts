@@ -114,7 +114,14 @@ export const MATMUL_UNIFORM_WORDS = 12;
 
 type TemplateNode =
   | { kind: "text"; text: string; line: number }
-  | { kind: "if"; flag: string; negate: boolean; then: TemplateNode[]; else: TemplateNode[]; line: number }
+  | {
+    kind: "if";
+    flag: string;
+    negate: boolean;
+    then: TemplateNode[];
+    else: TemplateNode[];
+    line: number;
+  }
   | { kind: "for"; name: string; count: string; body: TemplateNode[]; line: number };
 
 /**
@@ -161,13 +168,23 @@ export function expandWgslTemplate(
         nodes.push({ kind: "if", flag, negate, then: first.nodes, else: second, line: lineNo });
       } else if (keyword === "for" && words.length === 4 && words[2] === "0") {
         const body = parse(["endfor"]);
-        nodes.push({ kind: "for", name: words[1], count: words[3], body: body.nodes, line: lineNo });
+        nodes.push({
+          kind: "for",
+          name: words[1],
+          count: words[3],
+          body: body.nodes,
+          line: lineNo,
+        });
       } else {
-        throw new WgslTemplateError(`${name}:${lineNo}: unknown or misplaced directive "${trimmed}"`);
+        throw new WgslTemplateError(
+          `${name}:${lineNo}: unknown or misplaced directive "${trimmed}"`,
+        );
       }
     }
     if (terminators.length > 0) {
-      throw new WgslTemplateError(`${name}: missing //#${terminators.join(" or //#")} at end of file`);
+      throw new WgslTemplateError(
+        `${name}: missing //#${terminators.join(" or //#")} at end of file`,
+      );
     }
     return { nodes, end: "" };
   };
@@ -210,7 +227,9 @@ const isCount = (x: number, min: number) => Number.isInteger(x) && x >= min && x
 function describe(spec: MatmulSpec): string {
   const a = spec.transA ? `[${spec.k}, ${spec.m}]` : `[${spec.m}, ${spec.k}]`;
   const b = spec.transB ? `[${spec.n}, ${spec.k}]` : `[${spec.k}, ${spec.n}]`;
-  return `matmul(batch ${spec.batch}, A${a}${spec.transA ? "^T" : ""} stride ${spec.aBatchStride}, ` +
+  return `matmul(batch ${spec.batch}, A${a}${
+    spec.transA ? "^T" : ""
+  } stride ${spec.aBatchStride}, ` +
     `B${b}${spec.transB ? "^T" : ""} stride ${spec.bBatchStride})`;
 }
 
@@ -235,7 +254,8 @@ function validate(spec: MatmulSpec, limits: MatmulLimits): void {
   const last = (stride: number, perBatch: number) => (spec.batch - 1) * stride + perBatch;
   if (
     last(spec.aBatchStride, spec.m * spec.k) > 0xffffffff ||
-    last(spec.bBatchStride, spec.k * spec.n) > 0xffffffff || spec.batch * spec.m * spec.n > 0xffffffff
+    last(spec.bBatchStride, spec.k * spec.n) > 0xffffffff ||
+    spec.batch * spec.m * spec.n > 0xffffffff
   ) {
     throw new MatmulSpecError(`${describe(spec)}: more than 2^32 elements in one operand`);
   }
@@ -325,9 +345,12 @@ export function planMatmul(
       GELU: gelu,
       ACCUMULATE: accumulate,
     };
-    code = expandWgslTemplate(registerSrc, { TM: tm, V: v, WGX: wgx }, flags, "matmul_register.wgsl") +
+    code =
+      expandWgslTemplate(registerSrc, { TM: tm, V: v, WGX: wgx }, flags, "matmul_register.wgsl") +
       tail;
-    key = `matmul_register_tm${tm}_v${v}_wg${wgx}_b${bMode}_c${cVec ? "vec4" : "f32"}${epilogueKey}`;
+    key = `matmul_register_tm${tm}_v${v}_wg${wgx}_b${bMode}_c${
+      cVec ? "vec4" : "f32"
+    }${epilogueKey}`;
     variant = `register tm${tm} v${v} wg${wgx} b:${bMode} c:${cVec ? "vec4" : "f32"}`;
     tileRows = tm;
     dispatchX = Math.ceil(spec.n / (4 * v * wgx));
@@ -336,9 +359,17 @@ export function planMatmul(
     const tile = 16 * rt;
     const bk = pow2Between(tuning.bk ?? 16, 1, 64, "bk", spec);
     if ((tile * bk) % 256 !== 0) {
-      throw new MatmulSpecError(`${describe(spec)}: tuning tile ${tile} x bk ${bk} not a multiple of 256`);
+      throw new MatmulSpecError(
+        `${describe(spec)}: tuning tile ${tile} x bk ${bk} not a multiple of 256`,
+      );
     }
-    const flags = { TRANS_A: spec.transA, TRANS_B: spec.transB, BIAS: bias, GELU: gelu, ACCUMULATE: accumulate };
+    const flags = {
+      TRANS_A: spec.transA,
+      TRANS_B: spec.transB,
+      BIAS: bias,
+      GELU: gelu,
+      ACCUMULATE: accumulate,
+    };
     const consts = { TILE: tile, RT: rt, BK: bk, LOADS: (tile * bk) / 256 };
     code = expandWgslTemplate(tiledSrc, consts, flags, "matmul_tiled.wgsl") + tail;
     const ab = `${spec.transA ? "t" : "n"}${spec.transB ? "t" : "n"}`;
@@ -350,7 +381,9 @@ export function planMatmul(
     throw new MatmulSpecError(`${describe(spec)}: unknown kernel ${String(kernel)}`);
   }
   if (dispatchX > max) {
-    throw new MatmulSpecError(`${describe(spec)}: n needs ${dispatchX} workgroups in x, limit ${max}`);
+    throw new MatmulSpecError(
+      `${describe(spec)}: n needs ${dispatchX} workgroups in x, limit ${max}`,
+    );
   }
   const rowBlocks = Math.ceil(spec.m / tileRows);
   const [dispatchY, dispatchZ] = spreadYZ(rowBlocks * spec.batch, max, spec);
@@ -368,5 +401,12 @@ export function planMatmul(
     rowBlocks,
     dispatchY,
   ]);
-  return { key, code, entryPoint: "main", workgroups: [dispatchX, dispatchY, dispatchZ], uniforms, variant };
+  return {
+    key,
+    code,
+    entryPoint: "main",
+    workgroups: [dispatchX, dispatchY, dispatchZ],
+    uniforms,
+    variant,
+  };
 }

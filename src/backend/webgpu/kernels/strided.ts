@@ -7,9 +7,17 @@ import type { StridedAttrs } from "../../../ops/shape_ops.ts";
 import type { GpuHandle, GpuKernel } from "../gpu_types.ts";
 import type { GpuContext } from "../gpu_types.ts";
 
-function strided(ctx: GpuContext, src: GpuHandle, dst: GpuHandle, a: StridedAttrs, scatter: boolean) {
+function strided(
+  ctx: GpuContext,
+  src: GpuHandle,
+  dst: GpuHandle,
+  a: StridedAttrs,
+  scatter: boolean,
+) {
   const rank = a.shape.length;
-  if (rank > 8) throw new Error(`strided copy: ${rank} dims after coalescing; at most 8 are supported`);
+  if (rank > 8) {
+    throw new Error(`strided copy: ${rank} dims after coalescing; at most 8 are supported`);
+  }
   const n = a.shape.reduce((x, y) => x * y, 1);
   const u = new Uint32Array(4 + 8 + 8);
   u.set([n, rank, a.offset, 0]);
@@ -32,7 +40,8 @@ function strided(ctx: GpuContext, src: GpuHandle, dst: GpuHandle, a: StridedAttr
 
 /** Strided copy kernels by name. */
 export const stridedKernels: Record<string, GpuKernel> = {
-  strided_copy: (ctx, [x], [out], attrs) => strided(ctx, x, out, attrs as unknown as StridedAttrs, false),
+  strided_copy: (ctx, [x], [out], attrs) =>
+    strided(ctx, x, out, attrs as unknown as StridedAttrs, false),
   strided_scatter: (ctx, [x], [out], attrs) =>
     strided(ctx, x, out, attrs as unknown as StridedAttrs, true),
 };

@@ -1,0 +1,270 @@
+/**
+ * BertModel on jointag, layer for layer as Hugging Face's `BertModel` (post-LN encoder, exact-erf
+ * GELU, additive padding mask), with HF's parameter names so checkpoints load by name:
+ * `embeddings.word_embeddings.weight`, `encoder.layer.0.attention.self.query.weight`, …
+ * @module
+ */
+import type { Backend } from "../backend/backend.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
+import type { Random } from "../core/random.ts";
+import type { Tensor } from "../core/tensor.ts";
+import { add } from "../ops/binary.ts";
+import { tensor } from "../ops/creation.ts";
+import { gelu } from "../ops/gelu.ts";
+import { map, type MapExpr } from "../ops/map.ts";
+import { matmul } from "../ops/matmul.ts";
+import { permute, reshape } from "../ops/shape_ops.ts";
+import { softmax } from "../ops/softmax.ts";
+import { mulScalar } from "../ops/unary.ts";
+import { Dropout, Embedding, LayerNorm, Linear } from "../nn/layers.ts";
+import { Module } from "../nn/module.ts";
+import type { BertConfig } from "./config.ts";
+
+/** Where fresh parameters are created. */
+export interface BertInitOptions {
+  backend?: Backend;
+  random?: Random;
+}
+
+/** Model inputs: [B, T] token ids, and optionally the padding mask and segment ids. */
+export interface BertInputs {
+  inputIds: Tensor;
+  /** 1 for real tokens, 0 for padding (i32 or f32), [B, T]. Default: all ones. */
+  attentionMask?: Tensor;
+  /** Segment ids, [B, T] (i32). Default: all zeros. */
+  tokenTypeIds?: Tensor;
+}
+
+// HF: extended_attention_mask = (1 - mask) * torch.finfo(float32).min
+const EXTENDED_MASK: MapExpr = {
+  key: "bert_extended_mask",
+  wgsl: "select(-3.4028234663852886e38, 0.0, a != 0.0)",
+  js: (a) => (a !== 0 ? 0 : -3.4028234663852886e38),
+};
+
+/** Children named "0", "1", … like `torch.nn.ModuleList`. */
+class ModuleList<M extends Module> extends Module {
+  readonly items: M[];
+  constructor(items: M[]) {
+    super();
+    this.items = items.map((m, i) => this.child(String(i), m));
+  }
+}
+
+/** `encoder.layer.N`: the stack of layers. */
+class BertEncoder extends Module {
+  layers: BertLayer[];
+  constructor(c: BertConfig, o: BertInitOptions) {
+    super();
+    const list = Array.from({ length: c.numHiddenLayers }, () => new BertLayer(c, o));
+    this.layers = this.child("layer", new ModuleList(list)).items;
+  }
+}
+
+class BertEmbeddings extends Module {
+  wordEmbeddings: Embedding;
+  positionEmbeddings: Embedding;
+  tokenTypeEmbeddings: Embedding;
+  layerNorm: LayerNorm;
+  dropout: Dropout;
+  constructor(c: BertConfig, o: BertInitOptions) {
+    super();
+    const init = { ...o, std: c.initializerRange };
+    this.wordEmbeddings = this.child(
+      "word_embeddings",
+      new Embedding(c.vocabSize, c.hiddenSize, { ...init, paddingIdx: c.padTokenId }),
+    );
+    this.positionEmbeddings = this.child(
+      "position_embeddings",
+      new Embedding(c.maxPositionEmbeddings, c.hiddenSize, init),
+    );
+    this.tokenTypeEmbeddings = this.child(
+      "token_type_embeddings",
+      new Embedding(c.typeVocabSize, c.hiddenSize, init),
+    );
+    this.layerNorm = this.child("LayerNorm", new LayerNorm(c.hiddenSize, c.layerNormEps, o));
+    this.dropout = this.child("dropout", new Dropout(c.hiddenDropoutProb));
+  }
+
+  forward(ids: Tensor, tokenTypes: Tensor): Tensor {
+    const t = ids.shape[1];
+    const backend = ids.backend;
+    const positions = tensor(Int32Array.from({ length: t }, (_, i) => i), [t], { backend });
+    const words = this.wordEmbeddings.forward(ids);
+    const types = this.tokenTypeEmbeddings.forward(tokenTypes);
+    const pos = this.positionEmbeddings.forward(positions);
+    const sum = add(add(words, types), pos);
+    return this.dropout.forward(this.layerNorm.forward(sum));
+  }
+}
+
+class BertSelfAttention extends Module {
+  query: Linear;
+  key: Linear;
+  value: Linear;
+  dropout: Dropout;
+  constructor(readonly c: BertConfig, o: BertInitOptions) {
+    super();
+    const init = { ...o, std: c.initializerRange };
+    this.query = this.child("query", new Linear(c.hiddenSize, c.hiddenSize, init));
+    this.key = this.child("key", new Linear(c.hiddenSize, c.hiddenSize, init));
+    this.value = this.child("value", new Linear(c.hiddenSize, c.hiddenSize, init));
+    this.dropout = this.child("dropout", new Dropout(c.attentionProbsDropoutProb));
+  }
+
+  /** [B, T, H] → [B, heads, T, d] */
+  #heads(x: Tensor): Tensor {
+    const [b, t] = x.shape;
+    const h = this.c.numAttentionHeads;
+    return permute(reshape(x, [b, t, h, this.c.hiddenSize / h]), [0, 2, 1, 3]);
+  }
+
+  forward(x: Tensor, extMask: Tensor): Tensor {
+    const [b, t, hidden] = x.shape;
+    const d = hidden / this.c.numAttentionHeads;
+    const q = this.#heads(this.query.forward(x));
+    const k = this.#heads(this.key.forward(x));
+    const v = this.#heads(this.value.forward(x));
+    const scores = mulScalar(matmul(q, k, { transB: true }), 1 / Math.sqrt(d));
+    const probs = this.dropout.forward(softmax(scores, extMask));
+    const ctx = matmul(probs, v); // [B, h, T, d]
+    return reshape(permute(ctx, [0, 2, 1, 3]), [b, t, hidden]);
+  }
+}
+
+/** dense → dropout → + residual → LayerNorm (BertSelfOutput and BertOutput). */
+class BertResidualOutput extends Module {
+  dense: Linear;
+  layerNorm: LayerNorm;
+  dropout: Dropout;
+  constructor(inSize: number, c: BertConfig, o: BertInitOptions) {
+    super();
+    this.dense = this.child(
+      "dense",
+      new Linear(inSize, c.hiddenSize, { ...o, std: c.initializerRange }),
+    );
+    this.layerNorm = this.child("LayerNorm", new LayerNorm(c.hiddenSize, c.layerNormEps, o));
+    this.dropout = this.child("dropout", new Dropout(c.hiddenDropoutProb));
+  }
+
+  forward(h: Tensor, residual: Tensor): Tensor {
+    return this.layerNorm.forward(add(this.dropout.forward(this.dense.forward(h)), residual));
+  }
+}
+
+class BertAttention extends Module {
+  self: BertSelfAttention;
+  output: BertResidualOutput;
+  constructor(c: BertConfig, o: BertInitOptions) {
+    super();
+    this.self = this.child("self", new BertSelfAttention(c, o));
+    this.output = this.child("output", new BertResidualOutput(c.hiddenSize, c, o));
+  }
+
+  forward(x: Tensor, extMask: Tensor): Tensor {
+    return this.output.forward(this.self.forward(x, extMask), x);
+  }
+}
+
+class BertIntermediate extends Module {
+  dense: Linear;
+  constructor(c: BertConfig, o: BertInitOptions) {
+    super();
+    this.dense = this.child(
+      "dense",
+      new Linear(c.hiddenSize, c.intermediateSize, { ...o, std: c.initializerRange }),
+    );
+  }
+
+  forward(x: Tensor): Tensor {
+    return gelu(this.dense.forward(x));
+  }
+}
+
+class BertLayer extends Module {
+  attention: BertAttention;
+  intermediate: BertIntermediate;
+  output: BertResidualOutput;
+  constructor(c: BertConfig, o: BertInitOptions) {
+    super();
+    this.attention = this.child("attention", new BertAttention(c, o));
+    this.intermediate = this.child("intermediate", new BertIntermediate(c, o));
+    this.output = this.child("output", new BertResidualOutput(c.intermediateSize, c, o));
+  }
+
+  forward(x: Tensor, extMask: Tensor): Tensor {
+    const a = this.attention.forward(x, extMask);
+    return this.output.forward(this.intermediate.forward(a), a);
+  }
+}
+
+/**
+ * The BERT encoder. Returns the last hidden state [B, T, H] (or every layer's output).
+ * @example
+ * ```ts
+ * const bert = new BertModel(config);
+ * bert.loadStateDict(checkpoint.weights);
+ * const h = bert.forward({ inputIds, attentionMask }); // [B, T, H]
+ * ```
+ */
+export class BertModel extends Module {
+  embeddings: BertEmbeddings;
+  layers: BertLayer[];
+
+  constructor(readonly config: BertConfig, o: BertInitOptions = {}) {
+    super();
+    if (config.hiddenAct !== "gelu") {
+      throw new ShapeError(
+        "BertModel",
+        `hidden_act "${config.hiddenAct}" is not supported; only exact "gelu"`,
+      );
+    }
+    if (config.hiddenSize % config.numAttentionHeads !== 0) {
+      throw new ShapeError(
+        "BertModel",
+        `hidden_size ${config.hiddenSize} is not a multiple of num_attention_heads ${config.numAttentionHeads}`,
+      );
+    }
+    this.embeddings = this.child("embeddings", new BertEmbeddings(config, o));
+    this.layers = this.child("encoder", new BertEncoder(config, o)).layers;
+  }
+
+  /** Runs the encoder; with `allLayers`, returns [embeddings output, layer 1, …, layer N]. */
+  forward(inputs: BertInputs, allLayers?: false): Tensor;
+  forward(inputs: BertInputs, allLayers: true): Tensor[];
+  forward(inputs: BertInputs, allLayers = false): Tensor | Tensor[] {
+    const ids = inputs.inputIds;
+    if (ids.rank !== 2 || ids.dtype !== "i32") {
+      throw new ShapeError(
+        "BertModel",
+        `inputIds must be i32 [batch, seq], got ${ids.dtype} ${fmtShape(ids.shape)}`,
+      );
+    }
+    const [b, t] = ids.shape;
+    if (t > this.config.maxPositionEmbeddings) {
+      throw new ShapeError(
+        "BertModel",
+        `sequence length ${t} exceeds max_position_embeddings ${this.config.maxPositionEmbeddings}; split long inputs into windows`,
+      );
+    }
+    const backend = ids.backend;
+    const mask = inputs.attentionMask ?? tensor(new Int32Array(b * t).fill(1), [b, t], { backend });
+    const types = inputs.tokenTypeIds ?? tensor(new Int32Array(b * t), [b, t], { backend });
+    for (const [name, x] of [["attentionMask", mask], ["tokenTypeIds", types]] as const) {
+      if (x.rank !== 2 || x.shape[0] !== b || x.shape[1] !== t) {
+        throw new ShapeError(
+          "BertModel",
+          `${name} ${fmtShape(x.shape)} must match inputIds ${fmtShape(ids.shape)}`,
+        );
+      }
+    }
+    const ext = map("bert_mask", EXTENDED_MASK, [reshape(mask, [b, 1, 1, t])]);
+    let h = this.embeddings.forward(ids, types);
+    const outs = [h];
+    for (const layer of this.layers) {
+      h = layer.forward(h, ext);
+      outs.push(h);
+    }
+    return allLayers ? outs : h;
+  }
+}
