@@ -5,6 +5,7 @@ struct Params {
   seed: u32,
   threshold: u32,
   scale: f32,
+  first: u32, // index of element 0 of this chunk in the whole tensor (the mask is by whole index)
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -24,6 +25,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (i >= P.n) {
     return;
   }
-  let keep = hash_u32(P.seed ^ hash_u32(i)) >= P.threshold;
+  let keep = hash_u32(P.seed ^ hash_u32(P.first + i)) >= P.threshold;
   y[i] = select(0.0, x[i] * P.scale, keep);
 }

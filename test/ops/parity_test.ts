@@ -84,3 +84,34 @@ for (const [ci, c] of opCases.entries()) {
     },
   });
 }
+
+Deno.test({
+  name: "WebGPU splits element-wise work whose tensors exceed one storage binding",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const { WebGPUBackend } = await import("../../src/backend/webgpu/webgpu_backend.ts");
+    const { dropout, add } = await import("../../src/ops/mod.ts");
+    // A 64 KiB binding limit makes a 40,000-element tensor take three chunks.
+    const small = (await WebGPUBackend.create({ maxBindingBytes: 65536 }))!;
+    const n = 40_000;
+    const r = new Random(5);
+    const xa = Float32Array.from({ length: n }, () => r.normal());
+    const ya = Float32Array.from({ length: n }, () => r.normal());
+    for (const [name, f] of [
+      ["add", (x: Tensor, y: Tensor) => add(x, y)],
+      ["dropout", (x: Tensor) => dropout(x, 0.5, { seed: 3 })],
+    ] as const) {
+      const want = await tidy(() => f(tensor(xa, [n], { backend: cpu }), tensor(ya, [n], { backend: cpu }))).data();
+      const got = await tidy(() => f(tensor(xa, [n], { backend: small }), tensor(ya, [n], { backend: small }))).data();
+      const e = relErr(got, want);
+      if (!(e <= 1e-6)) throw new Error(`${name}: rel err ${e} with split bindings`);
+    }
+    // More than 65,535 workgroups of 256 threads: the launch is split over a 2-D grid.
+    const big = 65_536 * 256 + 3;
+    const ones = tensor(new Float32Array(big).fill(1), [big], { backend: await gpu() });
+    const two = await tidy(() => add(ones, ones)).data();
+    if (two[0] !== 2 || two[big - 1] !== 2 || two[big >> 1] !== 2) throw new Error("2-D grid split failed");
+    small.dispose();
+  },
+});

@@ -13,8 +13,18 @@ export interface GpuHandle {
   dtype: DType;
 }
 
-/** One binding of a dispatch: a tensor buffer, or uniform data (copied into a cached buffer). */
-export type Binding = GpuHandle | Uint32Array;
+/** A byte range of a tensor's buffer (offset a multiple of the adapter's storage alignment). */
+export interface BufferRange {
+  handle: GpuHandle;
+  offset: number;
+  size: number;
+}
+
+/**
+ * One binding of a dispatch: a whole tensor buffer, a range of one, or uniform data (copied into
+ * a cached buffer).
+ */
+export type Binding = GpuHandle | BufferRange | Uint32Array;
 
 /** A compute dispatch, as kernels describe it. */
 export interface Dispatch {
@@ -37,6 +47,28 @@ export interface GpuContext {
   readonly limits: GPUSupportedLimits;
   /** Whether the adapter is a software (CPU) implementation: llvmpipe, SwiftShader. */
   readonly software: boolean;
+  /** Largest storage binding in bytes (the adapter's limit, or a smaller test override). */
+  readonly maxBindingBytes: number;
+}
+
+/**
+ * Runs an element-wise kernel over `n` elements in chunks whose bindings fit `maxBindingBytes`:
+ * `fn(first, count)` dispatches elements [first, first + count) with ranges from `range()`.
+ */
+export function forEachChunk(
+  ctx: GpuContext,
+  n: number,
+  fn: (first: number, count: number, range: (h: GpuHandle) => GpuHandle | BufferRange) => void,
+): void {
+  const maxElems = Math.floor(ctx.maxBindingBytes / 4 / 256) * 256; // offsets stay 256-byte aligned
+  if (n <= maxElems) {
+    fn(0, n, (h) => h);
+    return;
+  }
+  for (let first = 0; first < n; first += maxElems) {
+    const count = Math.min(maxElems, n - first);
+    fn(first, count, (h) => ({ handle: h, offset: first * 4, size: count * 4 }));
+  }
 }
 
 /** A WebGPU kernel. */

@@ -27,6 +27,8 @@ export interface WebGPUBackendOptions {
   maxPendingDispatches?: number;
   /** An existing adapter (e.g. chosen by the caller). */
   adapter?: GPUAdapter;
+  /** Split element-wise work so no binding exceeds this many bytes (tests the splitting path). */
+  maxBindingBytes?: number;
 }
 
 const UNIFORM_CACHE_LIMIT = 4096;
@@ -40,6 +42,7 @@ export class WebGPUBackend implements Backend, GpuContext {
   readonly floatPrecision = "f32" as const;
   readonly limits: GPUSupportedLimits;
   readonly software: boolean;
+  readonly maxBindingBytes: number;
   /** Adapter description, for logs and benchmark output. */
   readonly adapterInfo: string;
   /** Dispatches recorded since creation (for benchmarks). */
@@ -77,6 +80,10 @@ export class WebGPUBackend implements Backend, GpuContext {
       " ",
     );
     this.#maxPending = options.maxPendingDispatches ?? 256;
+    this.maxBindingBytes = Math.min(
+      options.maxBindingBytes ?? Infinity,
+      device.limits.maxStorageBufferBindingSize,
+    );
     this.#pool = new BufferPool((bytes) => this.#createStorage(bytes));
     device.lost.then((i) => {
       this.#lost = `${i.reason}: ${i.message}`;
@@ -208,10 +215,19 @@ export class WebGPUBackend implements Backend, GpuContext {
     const entries: GPUBindGroupEntry[] = [];
     d.bindings.forEach((b, i) => {
       if (b === null) return;
-      entries.push({
-        binding: i,
-        resource: { buffer: b instanceof Uint32Array ? this.#uniform(b) : b.buffer },
-      });
+      let resource: GPUBufferBinding;
+      if (b instanceof Uint32Array) resource = { buffer: this.#uniform(b) };
+      else if ("handle" in b) resource = { buffer: b.handle.buffer, offset: b.offset, size: b.size };
+      else if (b.buffer.size <= this.maxBindingBytes) resource = { buffer: b.buffer };
+      else if (b.bytes <= this.maxBindingBytes) resource = { buffer: b.buffer, size: b.bytes };
+      else {
+        throw new BackendError(
+          "webgpu",
+          this.#currentOp,
+          `a ${b.bytes}-byte tensor exceeds the adapter's largest storage binding (${this.maxBindingBytes} bytes) in a kernel that cannot split it`,
+        );
+      }
+      entries.push({ binding: i, resource });
     });
     const group = this.device.createBindGroup({ layout, entries });
     const pass = this.#passOrNew();

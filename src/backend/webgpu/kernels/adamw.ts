@@ -3,16 +3,18 @@
  * @module
  */
 import adamwWgsl from "../../../../shaders/adamw.wgsl" with { type: "text" };
-import { type GpuKernel, uniforms } from "../gpu_types.ts";
+import { forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
 
 const adamw: GpuKernel = (ctx, [grad, hyper], [param, m, v]) => {
   const n = param.bytes / 4;
-  ctx.dispatch({
-    key: "adamw",
-    code: () => adamwWgsl,
-    bindings: [uniforms([n]), param, m, v, grad, hyper],
-    workgroups: { threads: n, size: 256 },
-  });
+  forEachChunk(ctx, n, (_first, count, range) =>
+    ctx.dispatch({
+      key: "adamw",
+      code: () => adamwWgsl,
+      bindings: [uniforms([count]), range(param), range(m), range(v), range(grad), hyper],
+      workgroups: { threads: count, size: 256 },
+    })
+  );
 };
 
 /** Optimizer kernels by name. */

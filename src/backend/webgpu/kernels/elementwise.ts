@@ -6,7 +6,7 @@
 import fillWgsl from "../../../../shaders/fill.wgsl" with { type: "text" };
 import mapWgsl from "../../../../shaders/map.wgsl" with { type: "text" };
 import type { MapAttrs } from "../../../ops/map.ts";
-import { type GpuKernel, uniforms } from "../gpu_types.ts";
+import { forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
 
 const LETTERS = ["a", "b", "c"];
 
@@ -36,6 +36,22 @@ const map: GpuKernel = (ctx, inputs, [out], attrs) => {
   const u = uniforms([n, rank, 0, 0, { f32: a.params[0] }, { f32: a.params[1] }, {
     f32: a.params[2],
   }, { f32: a.params[3] }]);
+  const key = `map:${a.expr.key}:${a.inDTypes.join(",")}>${a.outDType}:${a.flat ? "flat" : "bcast"}`;
+  if (a.flat) {
+    // Same-shape inputs: split huge tensors into chunks that fit one storage binding.
+    forEachChunk(ctx, n, (_first, count, range) => {
+      const block = new Uint32Array(8 + 8 + 24);
+      block.set(u.subarray(0, 8));
+      block[0] = count;
+      ctx.dispatch({
+        key,
+        code: () => mapCode(a),
+        bindings: [block, range(out), ...inputs.map(range)],
+        workgroups: { threads: count, size: 256 },
+      });
+    });
+    return;
+  }
   const block = new Uint32Array(8 + 8 + 24);
   block.set(u.subarray(0, 8));
   for (let d = 0; d < rank; d++) {
@@ -43,7 +59,7 @@ const map: GpuKernel = (ctx, inputs, [out], attrs) => {
     for (let j = 0; j < inputs.length; j++) block[16 + j * 8 + d] = a.strides[j][d];
   }
   ctx.dispatch({
-    key: `map:${a.expr.key}:${a.inDTypes.join(",")}>${a.outDType}:${a.flat ? "flat" : "bcast"}`,
+    key,
     code: () => mapCode(a),
     bindings: [block, out, ...inputs],
     workgroups: { threads: n, size: 256 },
@@ -56,12 +72,14 @@ const fill: GpuKernel = (ctx, _inputs, [out], attrs) => {
   const bits = out.dtype === "i32"
     ? new Uint32Array(Int32Array.of(value).buffer)[0]
     : new Uint32Array(Float32Array.of(value).buffer)[0];
-  ctx.dispatch({
-    key: "fill",
-    code: () => fillWgsl,
-    bindings: [uniforms([n, bits]), out],
-    workgroups: { threads: n, size: 256 },
-  });
+  forEachChunk(ctx, n, (_first, count, range) =>
+    ctx.dispatch({
+      key: "fill",
+      code: () => fillWgsl,
+      bindings: [uniforms([count, bits]), range(out)],
+      workgroups: { threads: count, size: 256 },
+    })
+  );
 };
 
 /** Element-wise kernels by name. */
