@@ -3,11 +3,10 @@
  * @module
  */
 import type { Tensor } from "../core/tensor.ts";
-import { add } from "../ops/binary.ts";
 import { dropout } from "../ops/dropout.ts";
 import { embedding } from "../ops/gather.ts";
 import { layerNorm } from "../ops/layer_norm.ts";
-import { matmul } from "../ops/matmul.ts";
+import { linear } from "../ops/linear.ts";
 import { type InitOptions, normalInit, onesInit, uniformInit, zerosInit } from "./init.ts";
 import { Module } from "./module.ts";
 
@@ -56,11 +55,7 @@ export class Linear extends Module {
 
   /** Applies the layer to the last dim of `x`. */
   forward(x: Tensor): Tensor {
-    const y = matmul(x, this.weight, { transB: true });
-    if (!this.bias) return y;
-    const z = add(y, this.bias);
-    y.dispose();
-    return z;
+    return linear(x, this.weight, this.bias);
   }
 }
 

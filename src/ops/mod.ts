@@ -25,6 +25,7 @@ export { dropout, type DropoutOptions } from "./dropout.ts";
 export { embedding } from "./gather.ts";
 export { gelu } from "./gelu.ts";
 export { layerNorm } from "./layer_norm.ts";
+export { linear } from "./linear.ts";
 export { map, type MapExpr } from "./map.ts";
 export { matmul, type MatmulOptions } from "./matmul.ts";
 export { max, mean, sum, sumToShape } from "./reduce.ts";

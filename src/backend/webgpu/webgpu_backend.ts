@@ -29,6 +29,20 @@ export interface WebGPUBackendOptions {
   adapter?: GPUAdapter;
   /** Split element-wise work so no binding exceeds this many bytes (tests the splitting path). */
   maxBindingBytes?: number;
+  /**
+   * Time every dispatch on the GPU with timestamp queries (needs the adapter's "timestamp-query"
+   * feature) and keep totals per kernel, readable with `profile()`. Off by default: each dispatch
+   * then gets its own compute pass.
+   */
+  profile?: boolean;
+}
+
+/** GPU time per kernel key, from timestamp queries. */
+export interface KernelProfile {
+  key: string;
+  op: string;
+  count: number;
+  ms: number;
 }
 
 const UNIFORM_CACHE_LIMIT = 4096;
@@ -64,6 +78,11 @@ export class WebGPUBackend implements Backend, GpuContext {
   #lost: string | null = null;
   #maxPending: number;
   #currentOp = "";
+  #profiling: boolean;
+  #querySet: GPUQuerySet | null = null;
+  #queryKeys: [string, string][] = [];
+  #profile = new Map<string, KernelProfile>();
+  #profileReads: Promise<void>[] = [];
 
   private constructor(
     readonly device: GPUDevice,
@@ -80,6 +99,7 @@ export class WebGPUBackend implements Backend, GpuContext {
       " ",
     );
     this.#maxPending = options.maxPendingDispatches ?? 256;
+    this.#profiling = (options.profile ?? false) && device.features.has("timestamp-query");
     this.maxBindingBytes = Math.min(
       options.maxBindingBytes ?? Infinity,
       device.limits.maxStorageBufferBindingSize,
@@ -112,7 +132,9 @@ export class WebGPUBackend implements Backend, GpuContext {
         maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
         maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
       },
-      requiredFeatures: adapter.features.has("shader-f16") ? ["shader-f16"] : [],
+      requiredFeatures: (["shader-f16", "timestamp-query"] as GPUFeatureName[]).filter((f) =>
+        adapter.features.has(f)
+      ),
     });
     return new WebGPUBackend(device, adapter, options);
   }
@@ -230,13 +252,14 @@ export class WebGPUBackend implements Backend, GpuContext {
       entries.push({ binding: i, resource });
     });
     const group = this.device.createBindGroup({ layout, entries });
-    const pass = this.#passOrNew();
+    const pass = this.#profiling ? this.#profiledPass(d.key) : this.#passOrNew();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, group);
     const [x, y, z] = this.#grid(d.workgroups);
     if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
     this.dispatchCount++;
     this.#pending.push(this.#currentOp);
+    if (this.#profiling) this.#endPass();
     if (this.#pending.length >= this.#maxPending) this.flush();
   }
 
@@ -244,6 +267,7 @@ export class WebGPUBackend implements Backend, GpuContext {
   flush(): void {
     if (!this.#encoder) return;
     this.#endPass();
+    if (this.#profiling) this.#resolveQueries();
     const ops = [...new Set(this.#pending)].join(", ");
     this.device.pushErrorScope("validation");
     this.device.pushErrorScope("out-of-memory");
@@ -260,7 +284,57 @@ export class WebGPUBackend implements Backend, GpuContext {
     this.#retired = [];
   }
 
+  /** GPU time per kernel since creation (with `profile: true`), slowest first. */
+  async profile(): Promise<KernelProfile[]> {
+    this.flush();
+    await Promise.all(this.#profileReads);
+    this.#profileReads = [];
+    return [...this.#profile.values()].sort((a, b) => b.ms - a.ms);
+  }
+
+  /** Clears the per-kernel totals. */
+  resetProfile(): void {
+    this.#profile.clear();
+  }
+
   // ---- internals ---------------------------------------------------------------------------
+
+  #profiledPass(key: string): GPUComputePassEncoder {
+    this.#endPass();
+    this.#querySet ??= this.device.createQuerySet({ type: "timestamp", count: 2 * this.#maxPending });
+    const i = this.#queryKeys.length;
+    this.#queryKeys.push([key, this.#currentOp]);
+    this.#pass = this.#encoderOrNew().beginComputePass({
+      timestampWrites: { querySet: this.#querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+    });
+    return this.#pass;
+  }
+
+  #resolveQueries(): void {
+    const n = this.#queryKeys.length;
+    if (n === 0 || !this.#querySet || !this.#encoder) return;
+    const bytes = 16 * n;
+    const resolved = this.device.createBuffer({ size: bytes, usage: 0x200 | 0x4 }); // QUERY_RESOLVE | COPY_SRC
+    const readable = this.device.createBuffer({ size: bytes, usage: MAP_READ_USAGE });
+    this.#encoder.resolveQuerySet(this.#querySet, 0, 2 * n, resolved, 0);
+    this.#encoder.copyBufferToBuffer(resolved, 0, readable, 0, bytes);
+    const keys = this.#queryKeys;
+    this.#queryKeys = [];
+    this.#retired.push(resolved);
+    this.#profileReads.push((async () => {
+      await this.device.queue.onSubmittedWorkDone();
+      await readable.mapAsync(1);
+      const t = new BigUint64Array(readable.getMappedRange());
+      keys.forEach(([key, op], i) => {
+        const e = this.#profile.get(key) ?? { key, op, count: 0, ms: 0 };
+        e.count++;
+        e.ms += Number(t[2 * i + 1] - t[2 * i]) / 1e6;
+        this.#profile.set(key, e);
+      });
+      readable.unmap();
+      readable.destroy();
+    })());
+  }
 
   #check(op: string): void {
     if (this.#lost) throw new BackendError("webgpu", op, `device lost (${this.#lost})`);

@@ -6,7 +6,7 @@
 import type { MatmulAttrs } from "../../../ops/matmul.ts";
 import type { CpuKernel } from "./types.ts";
 
-const matmul: CpuKernel = ([a, b], [c], attrs, backend) => {
+const matmul: CpuKernel = ([a, b, bias], [c], attrs, backend) => {
   const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride } =
     attrs as unknown as MatmulAttrs;
   const args = {
@@ -37,6 +37,13 @@ const matmul: CpuKernel = ([a, b], [c], attrs, backend) => {
       b: b as Float32Array,
       c: c as Float32Array,
     });
+  }
+  // Optional third input: a bias over the columns (the fused `linear` op).
+  if (bias) {
+    for (let r = 0; r < batch * m; r++) {
+      const base = r * n;
+      for (let j = 0; j < n; j++) c[base + j] += bias[j];
+    }
   }
 };
 

@@ -1,0 +1,59 @@
+/**
+ * `linear(x, W, b) = x·Wᵀ + b` with PyTorch's [out, in] weight, as one op: the bias add runs
+ * inside the matmul kernel (the `matmul` kernel with a third input; WGSL epilogue in
+ * shaders/matmul_*.wgsl), so a layer is one dispatch instead of two and the activations are
+ * written once. Gradients: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
+ * @module
+ */
+import { fmtShape, ShapeError } from "../core/errors.ts";
+import type { Tensor } from "../core/tensor.ts";
+import { expectDType, runKernel, withGrad } from "./kernel.ts";
+import type { MatmulAttrs } from "./matmul.ts";
+import { matmul } from "./matmul.ts";
+import { sum } from "./reduce.ts";
+import { reshape } from "./shape_ops.ts";
+
+/**
+ * Applies a linear layer to the last dim of `x`.
+ * @example
+ * ```ts
+ * const logits = linear(hidden, weight, bias); // [B, T, H] · [C, H]ᵀ + [C] -> [B, T, C]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+  const op = "linear";
+  expectDType(op, x, "f32", "x");
+  expectDType(op, weight, "f32", "weight");
+  const [outF, inF] = weight.shape;
+  if (weight.rank !== 2 || x.shape[x.rank - 1] !== inF || (bias && (bias.rank !== 1 || bias.shape[0] !== outF))) {
+    throw new ShapeError(
+      op,
+      `x ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)}${bias ? `, bias ${fmtShape(bias.shape)}` : ""}: need x [..., in], weight [out, in], bias [out]`,
+    );
+  }
+  if (!bias) return matmul(x, weight, { transB: true });
+  const rows = x.size / inF;
+  const x2 = x.view([rows, inF]);
+  const attrs: MatmulAttrs = {
+    batch: 1,
+    m: rows,
+    n: outF,
+    k: inF,
+    transA: false,
+    transB: true,
+    aBatchStride: 0,
+    bBatchStride: 0,
+  };
+  const y2 = runKernel("matmul", [x2, weight, bias], [rows, outF], "f32", attrs as never);
+  x2.dispose();
+  const y = withGrad(op, [x, weight, bias], y2.view([...x.shape.slice(0, -1), outF]), [x, weight], (dy, [xs, w], needs) => {
+    const dy2 = reshape(dy, [rows, outF]);
+    return [
+      needs[0] ? reshape(matmul(dy2, w), xs.shape) : null,
+      needs[1] ? matmul(dy2, reshape(xs, [rows, inF]), { transA: true }) : null,
+      needs[2] ? sum(dy2, 0) : null,
+    ];
+  });
+  y2.dispose();
+  return y;
+}
