@@ -14,7 +14,7 @@ If the all-MiniLM-L6-v2 folder exists (env JOINTAG_MINILM_DIR or
 minilm_expected.json: per-tensor shape, sums and sample values of its model.safetensors as
 torch reads them (the checkpoint itself is never committed).
 
-Usage: /root/.cache/jointag-py/bin/python tools/bert_checkpoint_fixture.py [out_dir] [--minilm-only]
+Usage: /root/.cache/jointag-py/bin/python tools/bert_checkpoint_fixture.py [out_dir] [--minilm-only | --pickle-only]
 """
 import json
 import os
@@ -87,6 +87,50 @@ def write_zip64(path, entries):
         f.write(out)
 
 
+def canonical(v):
+    """JSON form of a plain Python value, mirrored by test/bert/pickle_test.ts."""
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return v if abs(v) <= 2**53 - 1 else {"__int__": str(v)}
+    if isinstance(v, float):
+        return v
+    if isinstance(v, (bytes, bytearray)):
+        return {"__bytes__": list(v)}
+    if isinstance(v, (list, tuple)):
+        return [canonical(x) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return {"__set__": sorted((canonical(x) for x in v), key=json.dumps)}
+    if isinstance(v, dict):
+        return {"__dict__": [[canonical(k), canonical(x)] for k, x in v.items()]}
+    raise TypeError(type(v))
+
+
+def pickle_cases():
+    """Plain-data pickles of every protocol for the pickle VM (pickle_cases.json)."""
+    import base64
+    import collections
+    import pickle
+    shared = [1, 2]
+    value = {
+        "none": None, "t": True, "f": False, "small": 7, "neg": -129, "i16": 40000, "i32": -2**31,
+        "big": 2**70 + 3, "negbig": -(2**64), "float": 3.141592653589793, "tiny": 5e-324,
+        "text": "ascii", "uni": "naïve 東京 😀 \\ back\nslash", "empty": "", "bytes": b"\x00\xffab",
+        "list": [1, [2, [3, []]]], "tuple": (1, "a", (None,)), "empty_tuple": (), "set": {3, 1, 2},
+        "frozen": frozenset({"x"}), "memo": [shared, shared], "nested": {"a": {"b": {"c": 1}}},
+        (1, 2): "tuple key", 3: "int key",
+        "odict": collections.OrderedDict([("z", 1), ("a", 2)]),
+        "long_text": "y" * 300, "long_list": list(range(1500)),
+    }
+    cases = []
+    for proto in range(0, pickle.HIGHEST_PROTOCOL + 1):
+        data = pickle.dumps(value, protocol=proto)
+        cases.append({"protocol": proto, "b64": base64.b64encode(data).decode()})
+    canon = canonical(value)
+    with open(os.path.join(OUT, "pickle_cases.json"), "w") as f:
+        json.dump({"expected": canon, "cases": cases}, f)
+
+
 def minilm_expected():
     from safetensors.torch import load_file
     folder = os.environ.get("JOINTAG_MINILM_DIR") or os.path.expanduser(
@@ -107,6 +151,9 @@ def minilm_expected():
 def main():
     if "--minilm-only" in sys.argv:
         minilm_expected()
+        return
+    if "--pickle-only" in sys.argv:
+        pickle_cases()
         return
     os.makedirs(TINY, exist_ok=True)
     torch.manual_seed(0)
@@ -199,6 +246,7 @@ def main():
     torch.save(legacy_names, os.path.join(OUT, "bert_prefixed.bin"))
     with zipfile.ZipFile(os.path.join(OUT, "strided.bin")) as z:
         write_zip64(os.path.join(OUT, "zip64.bin"), [(n, z.read(n)) for n in z.namelist()])
+    pickle_cases()
     minilm_expected()
     for root, _, files in os.walk(OUT):
         for name in files:

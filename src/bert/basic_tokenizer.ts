@@ -77,21 +77,20 @@ export function normalizeBertText(text: string, options: ResolvedBertNormalizerO
         continue;
       }
     }
-    if (handleChineseChars && isCjk(cp)) {
-      out += " " + ch + " ";
-      continue;
-    }
-    if (stripAccents) {
-      if (isNonspacingMark(cp)) continue;
-      if (isStrippable(cp)) {
-        for (const d of ch.normalize("NFD")) {
-          const dc = d.codePointAt(0)!;
-          if (!isNonspacingMark(dc)) out += lowercase ? lowercaseCodePoint(dc) : d;
-        }
-        continue;
+    // Padding comes before accent stripping and lower-casing, which still apply to the
+    // ideograph itself (CJK compatibility ideographs have singleton NFD decompositions).
+    if (stripAccents && isNonspacingMark(cp)) continue;
+    const pad = handleChineseChars && isCjk(cp);
+    if (pad) out += " ";
+    if (stripAccents && isStrippable(cp)) {
+      for (const d of ch.normalize("NFD")) {
+        const dc = d.codePointAt(0)!;
+        if (!isNonspacingMark(dc)) out += lowercase ? lowercaseCodePoint(dc) : d;
       }
+    } else {
+      out += lowercase ? lowercaseCodePoint(cp) : ch;
     }
-    out += lowercase ? lowercaseCodePoint(cp) : ch;
+    if (pad) out += " ";
   }
   return out;
 }

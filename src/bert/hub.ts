@@ -165,7 +165,9 @@ export async function downloadFile(
   try {
     res = await doFetch(url, { headers, redirect: "follow" });
   } catch (e) {
-    throw new HubError(url, `network error: ${(e as Error).message}`);
+    const cause = (e as Error).cause;
+    const detail = cause instanceof Error ? ` (${cause.message})` : "";
+    throw new HubError(url, `network error: ${(e as Error).message}${detail}`);
   }
   if (res.status === 404) {
     await res.body?.cancel();
@@ -175,9 +177,9 @@ export async function downloadFile(
     await res.body?.cancel();
     throw new HubError(
       url,
-      `HTTP ${res.status}: the model is private or gated; ${
-        options.token ? "the token was refused" : "set HF_TOKEN"
-      }`,
+      `HTTP ${res.status}: the repository does not exist, or is private or gated (${
+        options.token ? "the token was refused" : "set HF_TOKEN for private or gated models"
+      })`,
       res.status,
     );
   }

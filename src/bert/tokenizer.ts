@@ -2,6 +2,11 @@
  * BertTokenizer: HF-exact BERT tokenization (BertNormalizer + BertPreTokenizer + WordPiece +
  * [CLS]/[SEP] template), including word ids for pre-split words, which is what a token
  * tagger needs to align sub-word predictions with input words.
+ *
+ * Own implementation rather than an npm tokenizer package: the BERT pipeline is small, this
+ * one has no dependency, runs unchanged in Deno and browsers, and reproduces the Rust
+ * `tokenizers` character classes for every code point (generated tables, see
+ * tools/tokenizer_unicode_tables.py) instead of the JS engine's Unicode version.
  * @module
  */
 

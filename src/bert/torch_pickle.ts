@@ -363,7 +363,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): unkn
 }
 
 /**
- * Builtins that protocols 0-2 express as calls: sets, and bytes as
+ * Builtins that protocols 0-2 express as calls: sets, OrderedDict, and bytes as
  * `_codecs.encode(latin1_text, "latin1")`. Pure data constructors, nothing else.
  */
 const BUILTINS: Readonly<Record<string, PickleCallable>> = {
@@ -376,6 +376,7 @@ const BUILTINS: Readonly<Record<string, PickleCallable>> = {
   "builtins.bytearray": (a) => latin1Bytes(a),
   "__builtin__.bytearray": (a) => latin1Bytes(a),
   "_codecs.encode": (a) => latin1Bytes(a),
+  "collections.OrderedDict": (a) => new Map((a[0] as [unknown, unknown][] | undefined) ?? []),
 };
 
 function latin1Bytes(args: unknown[]): Uint8Array {

@@ -6,7 +6,7 @@
  */
 import { normAxes, sameShape, sizeOf } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
-import { runKernel, withGrad } from "./kernel.ts";
+import { runKernel, runKernelInto, withGrad } from "./kernel.ts";
 import { map, type MapExpr } from "./map.ts";
 import { broadcastTo, reshape } from "./shape_ops.ts";
 import { div, mul } from "./binary.ts";
@@ -14,10 +14,12 @@ import { mulScalar } from "./unary.ts";
 
 /** Attributes of the `reduce` kernel. */
 export interface ReduceAttrs {
-  op: "sum" | "max";
+  op: "sum" | "max" | "sumsq";
   outer: number;
   r: number;
   inner: number;
+  /** Write the results from this element of the output on (default 0). */
+  outOffset?: number;
 }
 
 /** Reduces one run of adjacent axes [a0, a1] of `x` (no graph). */
@@ -98,6 +100,15 @@ export function max(x: Tensor, axes?: number | number[], keepdim = false): Tenso
     for (const t of [yk, mask, count, share]) t.dispose();
     return [g];
   });
+}
+
+/**
+ * Writes Σx² over all of `x` into element `slot` of the existing tensor `out` (no graph): one
+ * dispatch per tensor for gradient-norm clipping.
+ */
+export function sumSquaresInto(x: Tensor, out: Tensor, slot: number): void {
+  const attrs: ReduceAttrs = { op: "sumsq", outer: 1, r: x.size, inner: 1, outOffset: slot };
+  runKernelInto("reduce", [x], [out], attrs as unknown as Record<string, unknown>);
 }
 
 /** Sums a broadcast gradient `g` back to `shape` (the shape of the input that was broadcast). */

@@ -1,7 +1,11 @@
 // Checkpoint readers against files written by torch / transformers / safetensors
 // (tools/bert_checkpoint_fixture.py). Values must equal torch's bit for bit.
 import assert from "node:assert/strict";
-import { readSafetensors, readSafetensorsHeader, writeSafetensors } from "../../src/bert/safetensors.ts";
+import {
+  readSafetensors,
+  readSafetensorsHeader,
+  writeSafetensors,
+} from "../../src/bert/safetensors.ts";
 import { readPytorchBin } from "../../src/bert/pytorch_bin.ts";
 import { CheckpointFormatError } from "../../src/bert/errors.ts";
 import { floatToHalf, halfToFloat } from "../../src/bert/dtype_convert.ts";
@@ -26,7 +30,10 @@ function checkAgainst(weights: WeightMap, stats: Record<string, Stats>) {
     for (const [i, v] of s.samples) assert.equal(w.data[i], v, `${name}[${i}]`);
     let sum = 0, abs = 0;
     for (const x of w.data) (sum += x), (abs += Math.abs(x));
-    assert.ok(Math.abs(sum - s.sum) <= 1e-9 * Math.max(1, s.abs_sum), `${name} sum ${sum} vs ${s.sum}`);
+    assert.ok(
+      Math.abs(sum - s.sum) <= 1e-9 * Math.max(1, s.abs_sum),
+      `${name} sum ${sum} vs ${s.sum}`,
+    );
     assert.ok(Math.abs(abs - s.abs_sum) <= 1e-9 * Math.max(1, s.abs_sum), `${name} abs sum`);
   }
 }
@@ -84,7 +91,9 @@ Deno.test("pytorch bin: legacy non-zip format is rejected with an explanation", 
 
 Deno.test("pytorch bin: a state dict nested under 'state_dict' is found, with a notice", () => {
   const notices: string[] = [];
-  const w = readPytorchBin(read("wrapped.bin"), "wrapped.bin", { onNotice: (m) => notices.push(m) });
+  const w = readPytorchBin(read("wrapped.bin"), "wrapped.bin", {
+    onNotice: (m) => notices.push(m),
+  });
   assert.deepEqual([...w.get("w")!.data], [0, 1, 2]);
   assert.match(notices.join("\n"), /nested "state_dict"/);
 });
@@ -119,15 +128,18 @@ Deno.test("safetensors reader: corrupt headers are reported with the tensor name
     return out;
   };
   assert.throws(
-    () => readSafetensors(enc({ a: { dtype: "F32", shape: [2], data_offsets: [0, 12] } }, 12), "x.st"),
+    () =>
+      readSafetensors(enc({ a: { dtype: "F32", shape: [2], data_offsets: [0, 12] } }, 12), "x.st"),
     /x\.st: tensor "a": 12 bytes for F32\[2\], expected 8/,
   );
   assert.throws(
-    () => readSafetensors(enc({ a: { dtype: "F32", shape: [4], data_offsets: [0, 16] } }, 8), "x.st"),
+    () =>
+      readSafetensors(enc({ a: { dtype: "F32", shape: [4], data_offsets: [0, 16] } }, 8), "x.st"),
     /tensor "a": data_offsets \[0,16\] outside/,
   );
   assert.throws(
-    () => readSafetensors(enc({ a: { dtype: "C64", shape: [1], data_offsets: [0, 8] } }, 8), "x.st"),
+    () =>
+      readSafetensors(enc({ a: { dtype: "C64", shape: [1], data_offsets: [0, 8] } }, 8), "x.st"),
     /unsupported dtype "C64"/,
   );
   assert.throws(() => readSafetensors(new Uint8Array(4), "tiny.st"), /tiny\.st: file too short/);

@@ -24,7 +24,9 @@ function assertBertWeights(w: WeightMap) {
 
 Deno.test("checkpoint: load the fixture folder (safetensors + tokenizer.json)", async () => {
   const notices: string[] = [];
-  const ck = await loadCheckpointFolder(new DenoFileSystem(), TINY, { onNotice: (m) => notices.push(m) });
+  const ck = await loadCheckpointFolder(new DenoFileSystem(), TINY, {
+    onNotice: (m) => notices.push(m),
+  });
   assert.deepEqual(ck.files, { weights: "model.safetensors", tokenizer: "tokenizer.json" });
   assert.equal(ck.config.hiddenSize, 32);
   assert.deepEqual([...ck.weights.keys()], expectedBertParamNames(ck.config));
@@ -64,8 +66,16 @@ Deno.test("checkpoint: save then load round trip (Deno fs), task head kept with 
       architectures: ["BertForTokenClassification"],
     });
     const names = [...Deno.readDirSync(out)].map((e) => e.name).sort();
-    assert.deepEqual(names, ["config.json", "model.safetensors", "tokenizer_config.json", "vocab.txt"]);
-    assert.equal(Deno.readTextFileSync(`${out}/vocab.txt`), Deno.readTextFileSync(`${TINY}/vocab.txt`));
+    assert.deepEqual(names, [
+      "config.json",
+      "model.safetensors",
+      "tokenizer_config.json",
+      "vocab.txt",
+    ]);
+    assert.equal(
+      Deno.readTextFileSync(`${out}/vocab.txt`),
+      Deno.readTextFileSync(`${TINY}/vocab.txt`),
+    );
     const cfg = JSON.parse(Deno.readTextFileSync(`${out}/config.json`));
     assert.deepEqual(cfg.architectures, ["BertForTokenClassification"]);
     assert.equal(cfg.model_type, "bert");
@@ -90,12 +100,29 @@ Deno.test("checkpoint: MemoryFileSystem and checkpointFiles (no Deno needed)", a
     "tokenizer.json": tinyFile("tokenizer.json"),
     "model.safetensors": tinyFile("model.safetensors"),
   });
-  await saveCheckpointFolder(fs, "/m", { config: ck.config, weights: ck.weights, tokenizerVocab: ck.tokenizer.saveVocab() });
-  assert.deepEqual([...fs.files.keys()].sort(), ["/m/config.json", "/m/model.safetensors", "/m/vocab.txt"]);
+  await saveCheckpointFolder(fs, "/m", {
+    config: ck.config,
+    weights: ck.weights,
+    tokenizerVocab: ck.tokenizer.saveVocab(),
+  });
+  assert.deepEqual([...fs.files.keys()].sort(), [
+    "/m/config.json",
+    "/m/model.safetensors",
+    "/m/vocab.txt",
+  ]);
   const back = await loadCheckpointFolder(fs, "/m");
   assertBertWeights(back.weights);
-  const files = checkpointFiles({ config: ck.config, weights: ck.weights, tokenizer: ck.tokenizer });
-  assert.deepEqual(Object.keys(files).sort(), ["config.json", "model.safetensors", "tokenizer_config.json", "vocab.txt"]);
+  const files = checkpointFiles({
+    config: ck.config,
+    weights: ck.weights,
+    tokenizer: ck.tokenizer,
+  });
+  assert.deepEqual(Object.keys(files).sort(), [
+    "config.json",
+    "model.safetensors",
+    "tokenizer_config.json",
+    "vocab.txt",
+  ]);
 });
 
 Deno.test("checkpoint: loading over HTTP with progress and 404 fallbacks", async () => {
@@ -121,13 +148,19 @@ Deno.test("checkpoint: missing pieces are reported with the folder name", async 
   const fs = new MemoryFileSystem({ "/a/vocab.txt": tinyFile("vocab.txt") });
   await assert.rejects(
     loadCheckpointFolder(fs, "/a"),
-    (e: unknown) => e instanceof BertConfigError && e.message.startsWith("/a/config.json: file not found"),
+    (e: unknown) =>
+      e instanceof BertConfigError && e.message.startsWith("/a/config.json: file not found"),
   );
   await fs.writeFileAtomic("/a/config.json", tinyFile("config.json"));
   await assert.rejects(
     loadCheckpointFolder(fs, "/a"),
-    (e: unknown) => e instanceof CheckpointFormatError && /^\/a: neither model\.safetensors nor pytorch_model\.bin/.test(e.message),
+    (e: unknown) =>
+      e instanceof CheckpointFormatError &&
+      /^\/a: neither model\.safetensors nor pytorch_model\.bin/.test(e.message),
   );
   await fs.writeFileAtomic("/b/config.json", tinyFile("config.json"));
-  await assert.rejects(loadCheckpointFolder(fs, "/b"), /\/b: neither tokenizer\.json nor vocab\.txt/);
+  await assert.rejects(
+    loadCheckpointFolder(fs, "/b"),
+    /\/b: neither tokenizer\.json nor vocab\.txt/,
+  );
 });

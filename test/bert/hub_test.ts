@@ -1,7 +1,12 @@
 // Hub download against a local HTTP server (Deno.serve on 127.0.0.1, port 0) serving the tiny
 // fixture checkpoint under /{owner}/{name}/resolve/{revision}/{file}.
 import assert from "node:assert/strict";
-import { resolveModel, modelCacheDir, type DownloadProgress, type HubOptions } from "../../src/bert/hub.ts";
+import {
+  type DownloadProgress,
+  type HubOptions,
+  modelCacheDir,
+  resolveModel,
+} from "../../src/bert/hub.ts";
 import { HubError } from "../../src/bert/errors.ts";
 import { loadCheckpointFolder } from "../../src/bert/checkpoint.ts";
 import { DenoFileSystem } from "../../src/io/deno/fs.ts";
@@ -14,7 +19,13 @@ const tinyFile = (f: string) => Deno.readFileSync(new URL(f, TINY));
 /** Which files each fake repository serves (everything else is 404). */
 const REPOS: Record<string, string[]> = {
   // tokenizer.json deliberately absent: the client must fall back to vocab.txt.
-  "acme/tiny-bert": ["config.json", "vocab.txt", "tokenizer_config.json", "model.safetensors", "pytorch_model.bin"],
+  "acme/tiny-bert": [
+    "config.json",
+    "vocab.txt",
+    "tokenizer_config.json",
+    "model.safetensors",
+    "pytorch_model.bin",
+  ],
   // Only the PyTorch checkpoint, and tokenizer.json instead of vocab.txt.
   "acme/tiny-bin": ["config.json", "tokenizer.json", "pytorch_model.bin"],
   "acme/no-tokenizer": ["config.json", "model.safetensors"],
@@ -34,9 +45,13 @@ function startServer(requests: Req[]) {
     if (!m) return new Response("bad path", { status: 400 });
     const [, repo, , file] = m;
     if (repo === "acme/private") return new Response("unauthorized", { status: 401 });
-    if (repo === "acme/broken") return new Response("oops", { status: 500, statusText: "Internal Server Error" });
+    if (repo === "acme/broken") {
+      return new Response("oops", { status: 500, statusText: "Internal Server Error" });
+    }
     if (!REPOS[repo]?.includes(file)) return new Response("Entry not found", { status: 404 });
-    return new Response(tinyFile(file), { headers: { "content-type": "application/octet-stream" } });
+    return new Response(tinyFile(file), {
+      headers: { "content-type": "application/octet-stream" },
+    });
   });
 }
 
@@ -58,13 +73,19 @@ Deno.test("hub: download, fallbacks, cache hits and errors against a local serve
       const dir = await resolveModel("acme/tiny-bert", opts);
       assert.equal(dir, `${cacheDir}/models/acme/tiny-bert`);
       const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-      assert.deepEqual(names, ["config.json", "model.safetensors", "tokenizer_config.json", "vocab.txt"]);
+      assert.deepEqual(names, [
+        "config.json",
+        "model.safetensors",
+        "tokenizer_config.json",
+        "vocab.txt",
+      ]);
       for (const f of names) assert.deepEqual(Deno.readFileSync(`${dir}/${f}`), tinyFile(f), f);
       assert.deepEqual(
         requests.map((r) => r.path),
-        ["config.json", "tokenizer.json", "vocab.txt", "tokenizer_config.json", "model.safetensors"].map(
-          (f) => `/acme/tiny-bert/resolve/main/${f}`,
-        ),
+        ["config.json", "tokenizer.json", "vocab.txt", "tokenizer_config.json", "model.safetensors"]
+          .map(
+            (f) => `/acme/tiny-bert/resolve/main/${f}`,
+          ),
       );
       assert.ok(requests.every((r) => r.auth === "Bearer hf_test_token"));
       const last = progress.filter((p) => p.file === "model.safetensors" && p.done);
@@ -83,38 +104,49 @@ Deno.test("hub: download, fallbacks, cache hits and errors against a local serve
       assert.equal(requests.length, before);
     });
 
-    await t.step("no model.safetensors: pytorch_model.bin; tokenizer.json used when present", async () => {
-      const dir = await resolveModel("acme/tiny-bin", { ...opts, revision: "v1.0" });
-      assert.equal(dir, `${cacheDir}/models/acme/tiny-bin@v1.0`);
-      const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-      assert.deepEqual(names, ["config.json", "pytorch_model.bin", "tokenizer.json"]);
-      assert.ok(requests.some((r) => r.path === "/acme/tiny-bin/resolve/v1.0/model.safetensors"));
-      const loaded = await loadCheckpointFolder(fs, dir);
-      assert.equal(loaded.files.weights, "pytorch_model.bin");
-      assert.equal(loaded.files.tokenizer, "tokenizer.json");
-    });
+    await t.step(
+      "no model.safetensors: pytorch_model.bin; tokenizer.json used when present",
+      async () => {
+        const dir = await resolveModel("acme/tiny-bin", { ...opts, revision: "v1.0" });
+        assert.equal(dir, `${cacheDir}/models/acme/tiny-bin@v1.0`);
+        const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+        assert.deepEqual(names, ["config.json", "pytorch_model.bin", "tokenizer.json"]);
+        assert.ok(requests.some((r) => r.path === "/acme/tiny-bin/resolve/v1.0/model.safetensors"));
+        const loaded = await loadCheckpointFolder(fs, dir);
+        assert.equal(loaded.files.weights, "pytorch_model.bin");
+        assert.equal(loaded.files.tokenizer, "tokenizer.json");
+      },
+    );
 
-    await t.step("clear errors: unknown model, missing tokenizer, missing weights, 401, 500", async () => {
-      await assert.rejects(
-        resolveModel("acme/does-not-exist", opts),
-        (e: unknown) => e instanceof HubError && e.status === 404 && /model not found/.test(e.message),
-      );
-      await assert.rejects(
-        resolveModel("acme/no-tokenizer", opts),
-        /acme\/no-tokenizer: none of tokenizer\.json, vocab\.txt exists/,
-      );
-      await assert.rejects(
-        resolveModel("acme/no-weights", opts),
-        /none of model\.safetensors, pytorch_model\.bin exists/,
-      );
-      await assert.rejects(
-        resolveModel("acme/private", { ...opts, token: undefined }),
-        (e: unknown) => e instanceof HubError && e.status === 401 && /set HF_TOKEN/.test(e.message),
-      );
-      await assert.rejects(resolveModel("acme/broken", opts), /HTTP 500 Internal Server Error/);
-      await assert.rejects(resolveModel("acme/x", { ...opts, offline: true }), /offline and config\.json/);
-      assert.throws(() => modelCacheDir(cacheDir, "../../etc"), HubError);
-    });
+    await t.step(
+      "clear errors: unknown model, missing tokenizer, missing weights, 401, 500",
+      async () => {
+        await assert.rejects(
+          resolveModel("acme/does-not-exist", opts),
+          (e: unknown) =>
+            e instanceof HubError && e.status === 404 && /model not found/.test(e.message),
+        );
+        await assert.rejects(
+          resolveModel("acme/no-tokenizer", opts),
+          /acme\/no-tokenizer: none of tokenizer\.json, vocab\.txt exists/,
+        );
+        await assert.rejects(
+          resolveModel("acme/no-weights", opts),
+          /none of model\.safetensors, pytorch_model\.bin exists/,
+        );
+        await assert.rejects(
+          resolveModel("acme/private", { ...opts, token: undefined }),
+          (e: unknown) =>
+            e instanceof HubError && e.status === 401 && /set HF_TOKEN/.test(e.message),
+        );
+        await assert.rejects(resolveModel("acme/broken", opts), /HTTP 500 Internal Server Error/);
+        await assert.rejects(
+          resolveModel("acme/x", { ...opts, offline: true }),
+          /offline and config\.json/,
+        );
+        assert.throws(() => modelCacheDir(cacheDir, "../../etc"), HubError);
+      },
+    );
 
     await t.step("no temporary files are left in the cache", () => {
       const walk = (d: string): string[] =>
@@ -140,10 +172,16 @@ Deno.test("hub env: JOINTAG_CACHE, then HF_HOME/jointag, then ~/.cache/jointag",
   assert.equal(cacheRootFromEnv(env({ JOINTAG_CACHE: "/c", HF_HOME: "/h", HOME: "/u" })), "/c");
   assert.equal(cacheRootFromEnv(env({ HF_HOME: "/h/", HOME: "/u" })), "/h/jointag");
   assert.equal(cacheRootFromEnv(env({ HOME: "/u" })), "/u/.cache/jointag");
-  const o = hubOptionsFromEnv({}, env({ HOME: "/u", HF_ENDPOINT: "http://mirror", HF_TOKEN: "tk", HF_HUB_OFFLINE: "1" }));
+  const o = hubOptionsFromEnv(
+    {},
+    env({ HOME: "/u", HF_ENDPOINT: "http://mirror", HF_TOKEN: "tk", HF_HUB_OFFLINE: "1" }),
+  );
   assert.equal(o.endpoint, "http://mirror");
   assert.equal(o.token, "tk");
   assert.equal(o.offline, true);
   assert.equal(hubOptionsFromEnv({}, env({ HOME: "/u" })).endpoint, "https://huggingface.co");
-  assert.equal(modelCacheDir("/u/.cache/jointag", "google/bert_uncased_L-2_H-128_A-2"), "/u/.cache/jointag/models/google/bert_uncased_L-2_H-128_A-2");
+  assert.equal(
+    modelCacheDir("/u/.cache/jointag", "google/bert_uncased_L-2_H-128_A-2"),
+    "/u/.cache/jointag/models/google/bert_uncased_L-2_H-128_A-2",
+  );
 });

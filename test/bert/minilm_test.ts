@@ -34,7 +34,9 @@ function findMiniLm(): string | undefined {
 
 const DIR = findMiniLm();
 if (!DIR) {
-  console.warn("minilm_test: MiniLM checkpoint not found; run tools/fetch_minilm.sh (or set JOINTAG_MINILM_DIR)");
+  console.warn(
+    "minilm_test: MiniLM checkpoint not found; run tools/fetch_minilm.sh (or set JOINTAG_MINILM_DIR)",
+  );
 }
 const FIX = new URL("../fixtures/bert/", import.meta.url);
 const ROOT = new URL("../../", import.meta.url);
@@ -51,8 +53,14 @@ Deno.test({
     };
     const sents = conllSentences(Deno.readTextFileSync(new URL(want.conll, ROOT)));
     const text = (f: string) => Deno.readTextFileSync(`${DIR}/${f}`);
-    const fromVocab = loadBertTokenizer({ vocabTxt: text("vocab.txt"), tokenizerConfig: text("tokenizer_config.json") });
-    const fromJson = loadBertTokenizer({ tokenizerJson: text("tokenizer.json"), tokenizerConfig: text("tokenizer_config.json") });
+    const fromVocab = loadBertTokenizer({
+      vocabTxt: text("vocab.txt"),
+      tokenizerConfig: text("tokenizer_config.json"),
+    });
+    const fromJson = loadBertTokenizer({
+      tokenizerJson: text("tokenizer.json"),
+      tokenizerConfig: text("tokenizer_config.json"),
+    });
     assert.equal(want.sentences.length, 50);
     for (const tok of [fromVocab, fromJson]) {
       assert.equal(tok.vocabSize, 30522);
@@ -60,9 +68,15 @@ Deno.test({
         const enc = tok.encodeWords(sents[s.index]);
         assert.deepEqual([...enc.ids], s.ids, `sentence ${s.index}`);
         assert.deepEqual([...enc.wordIds], s.word_ids, `sentence ${s.index} word ids`);
-        assert.deepEqual([...tok.encode(sents[s.index].join(" "))], s.text_ids, `sentence ${s.index} text`);
+        assert.deepEqual(
+          [...tok.encode(sents[s.index].join(" "))],
+          s.text_ids,
+          `sentence ${s.index} text`,
+        );
       }
-      for (const c of want.tricky) assert.deepEqual([...tok.encode(c.text)], c.ids, JSON.stringify(c.text));
+      for (const c of want.tricky) {
+        assert.deepEqual([...tok.encode(c.text)], c.ids, JSON.stringify(c.text));
+      }
     }
   },
 });
@@ -72,7 +86,10 @@ Deno.test({
   ignore: !DIR,
   async fn() {
     const want = readJson(new URL("minilm_expected.json", FIX)) as {
-      tensors: Record<string, { shape: number[]; sum: number; abs_sum: number; samples: [number, number][] }>;
+      tensors: Record<
+        string,
+        { shape: number[]; sum: number; abs_sum: number; samples: [number, number][] }
+      >;
     };
     const raw = readSafetensors(await Deno.readFile(`${DIR}/model.safetensors`), "minilm");
     assert.deepEqual([...raw.keys()].sort(), Object.keys(want.tensors).sort());
@@ -84,10 +101,17 @@ Deno.test({
       for (const x of w.data) sum += x;
       assert.ok(Math.abs(sum - s.sum) <= 1e-9 * Math.max(1, s.abs_sum), `${name} sum`);
     }
-    const config = BertConfig.parse(Deno.readTextFileSync(`${DIR}/config.json`), "minilm/config.json");
+    const config = BertConfig.parse(
+      Deno.readTextFileSync(`${DIR}/config.json`),
+      "minilm/config.json",
+    );
     const m = matchBertWeights(raw, config);
     assert.deepEqual([...m.weights.keys()], expectedBertParamNames(config));
-    assert.deepEqual(m.ignored.sort(), ["embeddings.position_ids", "pooler.dense.bias", "pooler.dense.weight"]);
+    assert.deepEqual(m.ignored.sort(), [
+      "embeddings.position_ids",
+      "pooler.dense.bias",
+      "pooler.dense.weight",
+    ]);
     const ck = await loadCheckpointFolder(new DenoFileSystem(), DIR!);
     assert.equal(ck.files.tokenizer, "tokenizer.json");
     assert.equal(ck.weights.size, 5 + 16 * 6);

@@ -24,12 +24,18 @@ Deno.test("param names: expected list equals torch BertModel.state_dict() minus 
 });
 
 Deno.test("param names: normalisation of prefixed / TF-era names", () => {
-  assert.equal(normalizeBertParamName("bert.embeddings.LayerNorm.gamma"), "embeddings.LayerNorm.weight");
+  assert.equal(
+    normalizeBertParamName("bert.embeddings.LayerNorm.gamma"),
+    "embeddings.LayerNorm.weight",
+  );
   assert.equal(
     normalizeBertParamName("bert.encoder.layer.3.output.LayerNorm.beta"),
     "encoder.layer.3.output.LayerNorm.bias",
   );
-  assert.equal(normalizeBertParamName("encoder.layer.0.attention.self.query.weight"), "encoder.layer.0.attention.self.query.weight");
+  assert.equal(
+    normalizeBertParamName("encoder.layer.0.attention.self.query.weight"),
+    "encoder.layer.0.attention.self.query.weight",
+  );
   assert.equal(normalizeBertParamName("classifier.weight"), "classifier.weight");
 });
 
@@ -63,7 +69,11 @@ Deno.test("param names: unknown, missing and mis-shaped tensors are listed", () 
   w.delete("encoder.layer.1.output.dense.bias");
   w.delete("embeddings.LayerNorm.weight");
   w.set("classifier.weight", { dtype: "f32", shape: [9, 32], data: new Float32Array(288) });
-  w.set("encoder.layer.0.intermediate.dense.bias", { dtype: "f32", shape: [36], data: new Float32Array(36) });
+  w.set("encoder.layer.0.intermediate.dense.bias", {
+    dtype: "f32",
+    shape: [36],
+    data: new Float32Array(36),
+  });
   assert.throws(
     () => matchBertWeights(w, config, { source: "ck.bin" }),
     (e: unknown) =>

@@ -3,7 +3,7 @@
 // in uncased, cased and uncased-keep-accents flavours. Tokens, ids, word ids and decodes must
 // match exactly. CoNLL-2003 sentences are referenced by index and read from ../shared.
 import assert from "node:assert/strict";
-import { BertTokenizer } from "../../src/bert/tokenizer.ts";
+import type { BertTokenizer } from "../../src/bert/tokenizer.ts";
 import {
   loadBertTokenizer,
   optionsFromTokenizerConfig,
@@ -70,7 +70,11 @@ for (const [name, flavour] of Object.entries(fixture.flavours)) {
       assert.deepEqual(tok.tokenize(c.text), c.tokens, `tokens of ${label}`);
       assert.deepEqual([...tok.encode(c.text)], c.ids, `ids of ${label}`);
       assert.equal(tok.decode(c.ids), c.decoded, `decode of ${label}`);
-      assert.equal(tok.decode(c.ids, { skipSpecialTokens: true }), c.decoded_skip, `decode(skip) of ${label}`);
+      assert.equal(
+        tok.decode(c.ids, { skipSpecialTokens: true }),
+        c.decoded_skip,
+        `decode(skip) of ${label}`,
+      );
     }
   });
 
@@ -146,7 +150,9 @@ Deno.test("tokenizer: tiny tokenizer.json and vocab.txt agree with HF", () => {
 });
 
 Deno.test("wordpiece: greedy longest match, ## continuation, [UNK] rules", () => {
-  const vocab = new Map(["[UNK]", "un", "##aff", "##able", "##a", "a", "##b"].map((t, i) => [t, i]));
+  const vocab = new Map(
+    ["[UNK]", "un", "##aff", "##able", "##a", "a", "##b"].map((t, i) => [t, i]),
+  );
   const wp = new WordPiece(vocab);
   assert.deepEqual(wp.tokenizeToIds("unaffable"), [1, 2, 3]);
   assert.deepEqual(wp.tokenizeToIds("unx"), [0], "one unmatched piece makes the whole word [UNK]");
@@ -166,12 +172,17 @@ Deno.test("basic tokenizer: normalisation and punctuation splitting", () => {
   assert.deepEqual(b.tokenize("$5+3=8 ^_^"), ["$", "5", "+", "3", "=", "8", "^", "_", "^"]);
   const cased = new BasicTokenizer({ lowercase: false });
   assert.deepEqual(cased.tokenize("Héllo"), ["Héllo"]);
-  assert.deepEqual(new BasicTokenizer({ lowercase: false, stripAccents: true }).tokenize("Héllo"), ["Hello"]);
+  assert.deepEqual(new BasicTokenizer({ lowercase: false, stripAccents: true }).tokenize("Héllo"), [
+    "Hello",
+  ]);
 });
 
 Deno.test("tokenizer files: errors name the file and field", () => {
   assert.throws(() => parseVocabTxt("", "v.txt"), /v\.txt: empty vocabulary/);
-  assert.throws(() => tokenizerFromVocabTxt("a\nb\n", {}, "v.txt"), /v\.txt: .*"\[UNK\]" is not in the vocabulary/);
+  assert.throws(
+    () => tokenizerFromVocabTxt("a\nb\n", {}, "v.txt"),
+    /v\.txt: .*"\[UNK\]" is not in the vocabulary/,
+  );
   const json = readJson(new URL("tiny_bert/tokenizer.json", FIX));
   assert.throws(
     () => tokenizerFromTokenizerJson({ ...json, model: { ...json.model, type: "BPE" } }, "t.json"),
@@ -185,5 +196,8 @@ Deno.test("tokenizer files: errors name the file and field", () => {
     () => optionsFromTokenizerConfig({ do_lower_case: "yes" }, "tc.json"),
     /tc\.json: field "do_lower_case": expected a boolean/,
   );
-  assert.throws(() => loadBertTokenizer({ tokenizerJson: "{" }, "m"), /m\/tokenizer\.json: invalid JSON/);
+  assert.throws(
+    () => loadBertTokenizer({ tokenizerJson: "{" }, "m"),
+    /m\/tokenizer\.json: invalid JSON/,
+  );
 });

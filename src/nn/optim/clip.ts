@@ -6,10 +6,9 @@
  */
 import { noGrad, tidy } from "../../core/engine.ts";
 import type { Tensor } from "../../core/tensor.ts";
-import { add, mul } from "../../ops/binary.ts";
-import { full } from "../../ops/creation.ts";
+import { zeros } from "../../ops/creation.ts";
 import { map, type MapExpr } from "../../ops/map.ts";
-import { sum } from "../../ops/reduce.ts";
+import { sum, sumSquaresInto } from "../../ops/reduce.ts";
 import { reshape } from "../../ops/shape_ops.ts";
 import { sqrt } from "../../ops/unary.ts";
 
@@ -23,13 +22,12 @@ const CLIP_SCALE: MapExpr = {
 export function clipGradNorm(params: Tensor[], maxNorm: number): { norm: Tensor; scale: Tensor } {
   return noGrad(() =>
     tidy(() => {
-      let total: Tensor | null = null;
-      for (const p of params) {
-        if (!p.grad) continue;
-        const s = sum(mul(p.grad, p.grad));
-        total = total ? add(total, s) : s;
-      }
-      const norm = total ? reshape(sqrt(total), [1]) : full([1], 0, { backend: params[0].backend });
+      const grads = params.flatMap((p) => (p.grad ? [p.grad] : []));
+      const backend = params[0].backend;
+      // One Σg² per tensor into its own slot, then one sum: no host round trip, few dispatches.
+      const squares = zeros([Math.max(grads.length, 1)], { backend });
+      grads.forEach((g, i) => sumSquaresInto(g, squares, i));
+      const norm = reshape(sqrt(sum(squares)), [1]);
       const scale = map("clip", CLIP_SCALE, [norm], [maxNorm]);
       return { norm, scale };
     })

@@ -1,5 +1,6 @@
 /**
- * WebGPU kernel `reduce` (src/ops/reduce.ts, shaders/reduce.wgsl).
+ * WebGPU kernel `reduce` (src/ops/reduce.ts, shaders/reduce.wgsl): the one-invocation-per-output
+ * entry for many outputs, the workgroup-per-output entry for few outputs over long rows.
  * @module
  */
 import reduceWgsl from "../../../../shaders/reduce.wgsl" with { type: "text" };
@@ -7,30 +8,26 @@ import type { ReduceAttrs } from "../../../ops/reduce.ts";
 import { type GpuKernel, uniforms } from "../gpu_types.ts";
 
 const SLOTS = {
-  sum: {
-    INIT: "0.0",
-    COMBINE4: "acc + v",
-    FOLD: "(acc.x + acc.y) + (acc.z + acc.w)",
-    COMBINE1: "total + x[base]",
-  },
-  max: {
-    INIT: "-3.402823e38",
-    COMBINE4: "max(acc, v)",
-    FOLD: "max(max(acc.x, acc.y), max(acc.z, acc.w))",
-    COMBINE1: "max(total, x[base])",
-  },
+  sum: { INIT: "0.0", COMBINE: "acc + v", LOAD: "v" },
+  sumsq: { INIT: "0.0", COMBINE: "acc + v", LOAD: "v * v" },
+  max: { INIT: "-3.402823e38", COMBINE: "max(acc, v)", LOAD: "v" },
 };
 
 const reduce: GpuKernel = (ctx, [x], [out], attrs) => {
-  const { op, outer, r, inner } = attrs as unknown as ReduceAttrs;
+  const { op, outer, r, inner, outOffset = 0 } = attrs as unknown as ReduceAttrs;
   const slots = SLOTS[op];
+  const outputs = outer * inner;
+  // A software adapter runs a workgroup's barriers slowly and has few cores to fill: go wide only
+  // for a handful of outputs there; a GPU needs thousands of threads, so go wide much sooner.
+  const wide = ctx.software ? outputs < 16 && r >= 4096 : outputs < 4096 && r >= 256;
   ctx.dispatch({
     key: `reduce:${op}`,
+    entryPoint: wide ? "wide" : "main",
     code: () =>
-      reduceWgsl.replace("{{INIT}}", slots.INIT).replace("{{COMBINE4}}", slots.COMBINE4)
-        .replace("{{FOLD}}", slots.FOLD).replace("{{COMBINE1}}", slots.COMBINE1),
-    bindings: [uniforms([outer, r, inner, 0]), out, x],
-    workgroups: { threads: outer * inner, size: 256 },
+      reduceWgsl.replaceAll("{{INIT}}", slots.INIT).replace("{{COMBINE}}", slots.COMBINE)
+        .replace("{{LOAD}}", slots.LOAD),
+    bindings: [uniforms([outer, r, inner, outOffset]), out, x],
+    workgroups: wide ? { threads: outputs, size: 1 } : { threads: outputs, size: 256 },
   });
 };
 
