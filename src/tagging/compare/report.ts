@@ -1,0 +1,127 @@
+/**
+ * The comparison's report: `report.md` (tables, differences, verdicts, links to the plots),
+ * `report.json` (everything, machine-readable) and the SVG plots.
+ * @module
+ */
+import type { CompareSummary, Spread } from "./aggregate.ts";
+import { barChart, lineChart } from "./svg.ts";
+
+/** Files of a report, by name. */
+export type ReportFiles = Record<string, string>;
+
+const pct = (s: Spread) => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)}`;
+
+/** Context printed at the top of the report. */
+export interface ReportContext {
+  command: string;
+  data: string;
+  model: string;
+  device: string;
+}
+
+/** Builds report.md, report.json and the plots. */
+export function buildReport(summary: CompareSummary, ctx: ReportContext): ReportFiles {
+  const files: ReportFiles = {};
+  const fractions = [...new Set(summary.arms.map((a) => a.fraction))].sort((a, b) => a - b);
+  const md: string[] = [
+    "# Does training POS too improve NER?",
+    "",
+    `- Command: \`${ctx.command}\``,
+    `- Data: ${ctx.data}`,
+    `- Model: ${ctx.model}`,
+    `- Device: ${ctx.device}`,
+    `- Jobs finished: ${summary.jobs}`,
+    "",
+  ];
+  for (const c of summary.comparisons) {
+    md.push(`**Verdict (train fraction ${c.fraction}):** ${c.verdict}`, "");
+  }
+  for (const fraction of fractions) {
+    const arms = summary.arms.filter((a) => a.fraction === fraction);
+    const accTasks = [...new Set(arms.flatMap((a) => Object.keys(a.accuracy)))];
+    md.push(
+      `## Test set, training fraction ${fraction}`,
+      "",
+      "Entity-level micro scores of the main task (mean ± std over seeds, in %):",
+      "",
+      `| arm | seeds | precision | recall | F1 | ${
+        accTasks.map((t) => `${t} accuracy`).join(" | ")
+      }${accTasks.length ? " | " : ""}train s | tokens/s |`,
+      `|---|---|---|---|---|${accTasks.map(() => "---|").join("")}---|---|`,
+    );
+    for (const a of arms) {
+      const acc = accTasks.map((t) => (a.accuracy[t] ? pct(a.accuracy[t]) : "–")).join(" | ");
+      md.push(
+        `| ${a.arm} | ${a.seeds.length} | ${pct(a.precision)} | ${pct(a.recall)} | ${
+          pct(a.f1)
+        } | ${acc}${accTasks.length ? " | " : ""}${a.trainSeconds.mean.toFixed(0)} | ${
+          a.tokensPerSecond.mean.toFixed(0)
+        } |`,
+      );
+    }
+    const types = [...new Set(arms.flatMap((a) => Object.keys(a.perTypeF1)))].sort();
+    md.push(
+      "",
+      "F1 per entity type (%):",
+      "",
+      `| arm | ${types.join(" | ")} |`,
+      `|---|${types.map(() => "---|").join("")}`,
+    );
+    for (const a of arms) {
+      md.push(
+        `| ${a.arm} | ${
+          types.map((t) => (a.perTypeF1[t] ? pct(a.perTypeF1[t]) : "–")).join(" | ")
+        } |`,
+      );
+    }
+    const comps = summary.comparisons.filter((c) => c.fraction === fraction);
+    if (comps.length) {
+      md.push(
+        "",
+        "Difference against the baseline (F1 points; t-interval over seeds; approximate randomization",
+        "and bootstrap on the test sentences pooled over seeds):",
+        "",
+        "| arm − baseline | mean | 95% t-interval | bootstrap 95% | p (randomization) | resamples |",
+        "|---|---|---|---|---|---|",
+      );
+      for (const c of comps) {
+        const ti = c.f1Diff.low === null
+          ? "(needs ≥ 2 seeds)"
+          : `[${(100 * c.f1Diff.low).toFixed(2)}, ${(100 * c.f1Diff.high!).toFixed(2)}]`;
+        md.push(
+          `| ${c.arm} − ${c.baseline} | ${(100 * c.f1Diff.mean).toFixed(2)} | ${ti} | [${
+            (100 * c.bootstrap.low).toFixed(2)
+          }, ${(100 * c.bootstrap.high).toFixed(2)}] | ${
+            c.randomization.pValue.toFixed(4)
+          } | ${c.randomization.resamples} |`,
+        );
+      }
+    }
+    const curveName = `dev_f1_f${fraction}.svg`;
+    files[curveName] = lineChart(
+      `Dev entity F1 per epoch (train fraction ${fraction})`,
+      "epoch",
+      "dev F1",
+      arms.map((a) => ({
+        label: a.arm,
+        y: a.devCurve.map((p) => p.mean),
+        low: a.devCurve.map((p) => p.min),
+        high: a.devCurve.map((p) => p.max),
+      })),
+    );
+    const barsName = `per_type_f1_f${fraction}.svg`;
+    files[barsName] = barChart(
+      `Test F1 per entity type (train fraction ${fraction})`,
+      "F1",
+      arms.map((a) => a.arm),
+      types.map((t) => ({
+        label: t,
+        values: arms.map((a) => ({ value: a.perTypeF1[t]?.mean ?? 0, error: a.perTypeF1[t]?.std })),
+      })),
+    );
+    md.push("", `![learning curves](${curveName})`, "", `![per-type F1](${barsName})`, "");
+  }
+  files["report.md"] = md.join("\n") + "\n";
+  files["report.json"] = JSON.stringify({ context: ctx, ...summary }, null, 2) + "\n";
+  return files;
+}
