@@ -1,0 +1,303 @@
+/**
+ * `compare`: does training POS too improve NER? Trains every arm (NER only, NER + POS, …) on the
+ * same data, batches and seeds, evaluates each run on the test set, and writes report.md,
+ * report.json and SVG plots with the spread over seeds and paired significance tests.
+ * Every finished job is saved at once (`jobs/<id>/result.json`); a rerun skips finished jobs and
+ * resumes an interrupted one; `--job K/N` runs a share of the grid and `--merge` builds the report
+ * from whatever jobs have finished (e.g. on several machines).
+ * @module
+ */
+import { joinPath } from "../src/bert/file_system.ts";
+import { setSeed } from "../src/core/random.ts";
+import { stdoutIsTerminal, writeStdout } from "../src/io/deno/terminal.ts";
+import { summarize } from "../src/tagging/compare/aggregate.ts";
+import { buildGrid, type CompareJob, selectJobs } from "../src/tagging/compare/grid.ts";
+import type { JobResult } from "../src/tagging/compare/job_result.ts";
+import { buildReport } from "../src/tagging/compare/report.ts";
+import { encodeSentences } from "../src/tagging/encode_corpus.ts";
+import { sentenceEntityCounts } from "../src/tagging/entity_metrics.ts";
+import { evaluateTagger, isEntityTask } from "../src/tagging/evaluate.ts";
+import type { LabelMap } from "../src/tagging/label_map.ts";
+import { Rng } from "../src/tagging/random.ts";
+import type { Sentence } from "../src/tagging/sentence.ts";
+import {
+  createTagger,
+  labelMapsOf,
+  loadTaggerFolder,
+  type TaggerMeta,
+} from "../src/tagging/tagger_folder.ts";
+import { trainTagger } from "../src/tagging/trainer.ts";
+import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
+import { fs } from "./common.ts";
+import { selectDevice } from "./device.ts";
+import {
+  type BaseModel,
+  buildLabelMaps,
+  type Flags,
+  loadBaseModel,
+  loadRunData,
+} from "./run_setup.ts";
+import { TRAIN_FLAGS } from "./train.ts";
+
+const OWN_FLAGS: Record<string, FlagSpec> = {
+  arms: {
+    type: "string",
+    value: "a,b,…",
+    help: "arms to compare, each tasks joined by + with the main task first",
+    default: "ner,ner+pos",
+  },
+  seeds: {
+    type: "string",
+    value: "N|s1,s2,…",
+    help: "a number of seeds (1..N) or a list of seeds",
+    default: "3",
+  },
+  "pos-weight": {
+    type: "string",
+    value: "w1,w2,…",
+    help: "loss weights of the auxiliary tasks to compare (main task weight 1)",
+    default: "1",
+  },
+  "train-fraction": {
+    type: "string",
+    value: "f1,f2,…",
+    help: "fractions of the training sentences (same seeded subset for every arm and seed)",
+    default: "1",
+  },
+  job: { type: "string", value: "K/N", help: "run only every N-th job starting at the K-th" },
+  merge: { type: "boolean", help: "only build the report from the finished jobs in --out" },
+  resamples: { type: "integer", help: "resamples of the significance tests", default: 10000 },
+  baseline: {
+    type: "string",
+    value: "arm",
+    help: "arm the others are compared with (default: the single-task arm)",
+  },
+};
+
+/** Flags of `compare`: its own and every training option of `train`. */
+export const COMPARE_FLAGS: Record<string, FlagSpec> = {
+  ...Object.fromEntries(Object.entries(TRAIN_FLAGS).filter(([k]) => k !== "resume" && k !== "out")),
+  out: { type: "string", value: "dir", help: "output folder", default: "runs/compare" },
+  ...OWN_FLAGS,
+};
+
+const DESCRIPTION =
+  `Answers "does training POS too improve NER?": trains NER only and NER + POS (or any --arms)
+on identical splits, batches and seeds, scores every run on --test (else dev), and writes
+report.md, report.json and SVG plots to --out with mean ± std over seeds, the F1 difference with a
+95% interval, and a paired approximate-randomization test. All options of "train" apply.`;
+
+/** `compare --help` text. */
+export const COMPARE_HELP = formatHelp("jointag compare [options]", DESCRIPTION, COMPARE_FLAGS);
+
+function say(line: string): void {
+  writeStdout(line + "\n");
+}
+
+function numbers(flag: string, text: string): number[] {
+  const xs = text.split(",").map((x) => Number(x.trim()));
+  if (xs.some((x) => !Number.isFinite(x))) {
+    throw new ArgumentError(`--${flag}: "${text}" is not a list of numbers`);
+  }
+  return xs;
+}
+
+/** The same seeded subset of the training sentences for every arm and seed at a fraction. */
+function subset(train: Sentence[], fraction: number, seed: number): Sentence[] {
+  if (fraction >= 1) return train;
+  const keep = Math.max(1, Math.round(fraction * train.length));
+  const picked = Array.from(new Rng(seed).permutation(train.length).subarray(0, keep)).sort((
+    a,
+    b,
+  ) => a - b);
+  return picked.map((i) => train[i]);
+}
+
+interface Shared {
+  f: Flags;
+  out: string;
+  train: Sentence[];
+  dev: Sentence[];
+  test: Sentence[];
+  maps: Record<string, LabelMap>;
+  base: BaseModel;
+}
+
+async function runJob(job: CompareJob, s: Shared): Promise<JobResult> {
+  const { f, base } = s;
+  const dir = joinPath(s.out, "jobs", job.id);
+  const meta: TaggerMeta = {
+    tasks: job.tasks.map((t) => ({ name: t, weight: job.weights[t], labels: s.maps[t].toJSON() })),
+    mainTask: job.tasks[0],
+    headDropout: (f["head-dropout"] as number) ?? 0.3,
+    maxLength: Math.min((f["max-length"] as number) ?? 128, base.config.maxPositionEmbeddings),
+    labelAllSubwords: f["label-all-subwords"] === true,
+  };
+  const labelMaps = labelMapsOf(meta);
+  const enc = (x: Sentence[]) =>
+    encodeSentences(x, base.tokenizer, labelMaps, {
+      maxLength: meta.maxLength,
+      labelAllSubwords: meta.labelAllSubwords,
+    });
+  const train = subset(s.train, job.fraction, (f["split-seed"] as number) ?? 42);
+  setSeed(job.seed);
+  const model = createTagger(base.config, meta);
+  if (base.encoder) model.loadEncoder(base.encoder);
+  const demo = f.model === undefined;
+  const result = await trainTagger(
+    { model, tokenizer: base.tokenizer, meta, train: enc(train), dev: enc(s.dev), fs, outDir: dir },
+    {
+      epochs: (f.epochs as number) ?? (demo ? 4 : 3),
+      batchSize: (f["batch-size"] as number) ?? (demo ? 32 : 16),
+      lr: (f.lr as number) ?? (demo ? 1e-3 : 5e-5),
+      weightDecay: (f["weight-decay"] as number) ?? 0.01,
+      warmupFraction: (f.warmup as number) ?? 0.1,
+      patience: (f.patience as number) ?? 3,
+      seed: job.seed,
+    },
+    {
+      resume: true,
+      checkpointEvery: f["checkpoint-every"] as number | undefined,
+      progress: { write: writeStdout, tty: stdoutIsTerminal() },
+      log: (l) => say(`  ${l}`),
+    },
+  );
+  model.dispose();
+  const best = await loadTaggerFolder(fs, dir);
+  const ev = await evaluateTagger(best.model, enc(s.test), best.labelMaps, meta.mainTask);
+  best.model.dispose();
+  const main = ev.tasks[meta.mainTask];
+  const gold = s.test.map((x) => x.columns[meta.mainTask]);
+  const accuracy: Record<string, number> = {};
+  for (const t of job.tasks.slice(1)) {
+    if (!isEntityTask(labelMaps[t])) accuracy[t] = ev.tasks[t].accuracy;
+  }
+  return {
+    job,
+    test: {
+      precision: main.micro?.precision ?? 0,
+      recall: main.micro?.recall ?? 0,
+      f1: main.micro?.f1 ?? 0,
+      perType: Object.fromEntries(
+        Object.entries(main.perType ?? {}).map((
+          [k, v],
+        ) => [k, { precision: v.precision, recall: v.recall, f1: v.f1, support: v.support }]),
+      ),
+    },
+    accuracy,
+    devCurve: result.history.map((h) => h.devScore),
+    sentenceCounts: sentenceEntityCounts(gold, ev.predictions[meta.mainTask]),
+    trainSeconds: result.trainSeconds,
+    tokensPerSecond: result.tokensPerSecond,
+    trainSentences: train.length,
+  };
+}
+
+async function finishedResults(out: string): Promise<JobResult[]> {
+  const jobsDir = joinPath(out, "jobs");
+  if (!(await fs.exists(jobsDir))) return [];
+  const results: JobResult[] = [];
+  for await (const e of Deno.readDir(jobsDir)) {
+    const p = joinPath(jobsDir, e.name, "result.json");
+    if (await fs.exists(p)) results.push(JSON.parse(await fs.readTextFile(p)));
+  }
+  return results.sort((a, b) => a.job.id.localeCompare(b.job.id));
+}
+
+/** Runs `compare`. */
+export async function compareCommand(argv: string[]): Promise<void> {
+  const { flags, positionals } = parseArgs(argv, COMPARE_FLAGS);
+  if (positionals.length) {
+    throw new ArgumentError(`compare: unexpected argument "${positionals[0]}"`);
+  }
+  const f = flags as Flags;
+  const out = (f.out as string) ?? "runs/compare";
+  const seedsText = (f.seeds as string) ?? "3";
+  const seeds = /^\d+$/.test(seedsText)
+    ? Array.from({ length: Number(seedsText) }, (_, i) => i + 1)
+    : numbers("seeds", seedsText);
+  const grid = buildGrid({
+    arms: ((f.arms as string) ?? "ner,ner+pos").split(",").map((a) => a.trim()),
+    seeds,
+    fractions: numbers("train-fraction", (f["train-fraction"] as string) ?? "1"),
+    auxWeights: numbers("pos-weight", (f["pos-weight"] as string) ?? "1"),
+  });
+  let device = "(merged)";
+  let dataLabel = "(merged)";
+  let modelLabel = "(merged)";
+  if (!f.merge) {
+    const d = await selectDevice((f.device as string) ?? "auto");
+    device = d.line.replace(/^device: /, "");
+    say(d.line);
+    const data = await loadRunData(f, say);
+    const needed = [...new Set(grid.flatMap((j) => j.tasks))];
+    const missing = needed.filter((t) => !data.taskCols.some(([name]) => name === t));
+    if (missing.length) {
+      throw new ArgumentError(
+        `--arms needs tasks ${missing.join(", ")}, but --tasks gives ${
+          data.taskCols.map(([t]) => t).join(", ")
+        }`,
+      );
+    }
+    const test = data.test ?? data.dev;
+    if (!data.test) say("note: no --test given: the report scores the dev set");
+    const shared: Shared = {
+      f,
+      out,
+      train: data.train,
+      dev: data.dev,
+      test,
+      maps: buildLabelMaps(needed, data.train, data.dev, say),
+      base: await loadBaseModel(f, data.train, say),
+    };
+    dataLabel = f.train === undefined
+      ? `generated demo corpus (${data.train.length} train / ${data.dev.length} dev sentences, scored on dev)`
+      : `${f.train} (${data.train.length} train sentences), dev ${f.dev ?? "seeded split"}, test ${
+        f.test ?? "(dev)"
+      }`;
+    modelLabel = shared.base.label;
+    const mine = selectJobs(grid, f.job as string | undefined);
+    say(`compare: ${grid.length} jobs in the grid, ${mine.length} for this process`);
+    for (const [i, job] of mine.entries()) {
+      const resultPath = joinPath(out, "jobs", job.id, "result.json");
+      if (await fs.exists(resultPath)) {
+        say(`[${i + 1}/${mine.length}] ${job.id}: finished earlier, skipped`);
+        continue;
+      }
+      say(
+        `[${i + 1}/${mine.length}] ${job.id}: training ${
+          job.tasks.join("+")
+        } (seed ${job.seed}, fraction ${job.fraction})`,
+      );
+      const r = await runJob(job, shared);
+      await fs.writeFileAtomic(resultPath, JSON.stringify(r) + "\n");
+      say(`[${i + 1}/${mine.length}] ${job.id}: test F1 ${(100 * r.test.f1).toFixed(2)}`);
+    }
+    if (f.job !== undefined) {
+      say(
+        `compare: this share is done; run "compare --merge --out ${out}" once every share has finished`,
+      );
+      return;
+    }
+  }
+  const results = await finishedResults(out);
+  if (results.length === 0) {
+    throw new ArgumentError(`compare --merge: no finished jobs in ${out}/jobs`);
+  }
+  const summary = summarize(results, {
+    baseline: f.baseline as string | undefined,
+    resamples: (f.resamples as number) ?? 10000,
+  });
+  const files = buildReport(summary, {
+    command: `jointag compare ${argv.join(" ")}`.trim(),
+    data: dataLabel,
+    model: modelLabel,
+    device,
+  });
+  for (const [name, text] of Object.entries(files)) {
+    await fs.writeFileAtomic(joinPath(out, name), text);
+  }
+  say("");
+  for (const c of summary.comparisons) say(`fraction ${c.fraction}: ${c.verdict}`);
+  say(`report: ${joinPath(out, "report.md")}`);
+}

@@ -1,0 +1,63 @@
+/**
+ * `predict`: tag raw text or pre-split words with a trained tagger.
+ * @module
+ */
+import { writeStdout } from "../src/io/deno/terminal.ts";
+import {
+  formatTagged,
+  splitText,
+  splitWords,
+  type TaggedFormat,
+  tagWords,
+} from "../src/tagging/predict.ts";
+import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
+import { loadTrained, readInput } from "./common.ts";
+import { selectDevice } from "./device.ts";
+
+/** Flags of `predict`. */
+export const PREDICT_FLAGS: Record<string, FlagSpec> = {
+  model: {
+    type: "string",
+    value: "dir",
+    help: "trained tagger folder (train --out)",
+    default: "runs/tagger",
+  },
+  text: {
+    type: "string",
+    value: "text",
+    help: "text to tag (one sentence per line); else --input or stdin",
+  },
+  input: { type: "string", value: "file", help: "file with one sentence per line" },
+  words: { type: "boolean", help: "input is pre-split: words separated by spaces (else raw text)" },
+  format: { type: "string", value: "table|json|conll", help: "output format", default: "table" },
+  device: { type: "string", value: "auto|webgpu|cpu", help: "where to compute", default: "auto" },
+};
+
+/** `predict --help` text. */
+export const PREDICT_HELP = formatHelp(
+  "jointag predict [options] [text…]",
+  "Tags every word of the input with each task of a trained tagger (e.g. NER and POS).",
+  PREDICT_FLAGS,
+);
+
+/** Runs `predict`. */
+export async function predictCommand(argv: string[]): Promise<void> {
+  const { flags, positionals } = parseArgs(argv, PREDICT_FLAGS);
+  const format = (flags.format as string | undefined) ?? "table";
+  if (!["table", "json", "conll"].includes(format)) {
+    throw new ArgumentError(`--format must be table, json or conll, got "${format}"`);
+  }
+  let text: string;
+  if (flags.text !== undefined) text = flags.text as string;
+  else if (positionals.length) text = positionals.join(" ");
+  else if (flags.input !== undefined) {
+    text = new TextDecoder().decode(await readInput(flags.input as string, "--input"));
+  } else text = await new Response(Deno.stdin.readable).text();
+  const sentences = flags.words ? splitWords(text) : splitText(text);
+  if (sentences.length === 0) throw new ArgumentError("predict: no input text");
+  await selectDevice((flags.device as string | undefined) ?? "auto");
+  const tagger = await loadTrained((flags.model as string | undefined) ?? "runs/tagger");
+  const tagged = await tagWords(tagger, sentences);
+  writeStdout(formatTagged(tagged, format as TaggedFormat, tagger.meta.tasks.map((t) => t.name)));
+  tagger.model.dispose();
+}

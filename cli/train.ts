@@ -1,0 +1,296 @@
+/**
+ * `train`: fine-tune a multi-task tagger. With no arguments: the built-in demo (a generated NER +
+ * POS corpus and a small BERT the project makes itself).
+ * @module
+ */
+import { setSeed } from "../src/core/random.ts";
+import { BertConfig } from "../src/bert/config.ts";
+import { joinPath } from "../src/bert/file_system.ts";
+import type { BertTokenizer } from "../src/bert/tokenizer.ts";
+import { loadBertTokenizer } from "../src/bert/tokenizer_files.ts";
+import { stdoutIsTerminal, writeStdout } from "../src/io/deno/terminal.ts";
+import { loadTrainingCheckpoint } from "../src/tagging/checkpoint_state.ts";
+import { encodeSentences } from "../src/tagging/encode_corpus.ts";
+import {
+  evaluateTagger,
+  formatConllEvaluation,
+  formatEntityTable,
+  isEntityTask,
+  summarizeEvaluation,
+} from "../src/tagging/evaluate.ts";
+import type { Sentence } from "../src/tagging/sentence.ts";
+import {
+  createTagger,
+  labelMapsOf,
+  loadTaggerFolder,
+  type TaggerMeta,
+} from "../src/tagging/tagger_folder.ts";
+import { OUTPUT_FILES, trainTagger } from "../src/tagging/trainer.ts";
+import { fmtTime } from "../src/tagging/progress.ts";
+import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
+import { parseTasks } from "./data.ts";
+import { selectDevice } from "./device.ts";
+import { fs } from "./common.ts";
+import { buildLabelMaps, loadBaseModel, loadRunData } from "./run_setup.ts";
+import type { WeightMap } from "../src/bert/weights.ts";
+
+/** Flags of `train`. */
+export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+  model: {
+    type: "string",
+    value: "id|dir",
+    help: "Hugging Face model id or folder (default: a small BERT made from the training data)",
+  },
+  train: {
+    type: "string",
+    value: "file",
+    help: "training corpus (default: the generated demo corpus)",
+  },
+  dev: { type: "string", value: "file", help: "dev corpus (default: a seeded split of --train)" },
+  test: {
+    type: "string",
+    value: "file",
+    help: "test corpus, scored with the best model at the end",
+  },
+  format: {
+    type: "string",
+    value: "csv|conll|conllu",
+    help: "corpus format (default: from the file extension)",
+  },
+  encoding: {
+    type: "string",
+    value: "name",
+    help: "auto, utf-8, windows-1252 / cp1252 / latin1",
+    default: "auto",
+  },
+  columns: {
+    type: "string",
+    value: "a,b,…",
+    help: "CoNLL column names in file order",
+    default: "word,pos,chunk,ner",
+  },
+  tasks: {
+    type: "string",
+    value: "name=column,…",
+    help:
+      "tasks and their columns (csv: ner=Tag,pos=POS; conll: ner=ner,pos=pos; conllu: pos=UPOS)",
+  },
+  "task-weights": {
+    type: "string",
+    value: "name=w,…",
+    help: "loss weights (default: equal, i.e. the mean of the task losses)",
+  },
+  "main-task": {
+    type: "string",
+    value: "name",
+    help: "task whose dev score picks the best model (default: the first entity task)",
+  },
+  split: {
+    type: "number",
+    value: "fraction",
+    help: "dev fraction when no --dev is given",
+    default: 0.1,
+  },
+  "split-seed": { type: "integer", help: "seed of the train/dev split", default: 42 },
+  epochs: { type: "integer", help: "passes over the training data (demo: 4, else 3)" },
+  "batch-size": { type: "integer", help: "sentences per update (demo: 32, else 16)" },
+  lr: { type: "number", help: "peak learning rate (demo: 1e-3, else 5e-5)" },
+  "weight-decay": { type: "number", help: "AdamW decoupled weight decay", default: 0.01 },
+  warmup: {
+    type: "number",
+    value: "fraction",
+    help: "fraction of updates for linear warmup",
+    default: 0.1,
+  },
+  patience: { type: "integer", help: "epochs without dev improvement before stopping", default: 3 },
+  "max-length": {
+    type: "integer",
+    help: "longest window in sub-words (longer sentences are split)",
+    default: 128,
+  },
+  "label-all-subwords": {
+    type: "boolean",
+    help: "label every sub-word (the seed's behaviour) instead of the first",
+  },
+  "head-dropout": { type: "number", help: "dropout before the task heads", default: 0.3 },
+  "join-task": {
+    type: "string",
+    value: "name",
+    help:
+      "task read from --train-join/--dev-join/--test-join (IOB2 word-label files joined on # sent_id)",
+    default: "ner",
+  },
+  "train-join": {
+    type: "string",
+    value: "file",
+    help: "labels of --train to join by sentence id (e.g. NER for CoNLL-U)",
+  },
+  "dev-join": { type: "string", value: "file", help: "labels of --dev to join by sentence id" },
+  "test-join": { type: "string", value: "file", help: "labels of --test to join by sentence id" },
+  "train-limit": { type: "integer", value: "N", help: "use only the first N training sentences" },
+  "demo-sentences": { type: "integer", help: "size of the generated demo corpus", default: 3000 },
+  seed: { type: "integer", help: "seed of initialisation, dropout and data order", default: 42 },
+  out: { type: "string", value: "dir", help: "output folder", default: "runs/tagger" },
+  resume: { type: "boolean", help: "continue the interrupted run in --out" },
+  "checkpoint-every": {
+    type: "integer",
+    value: "N",
+    help: "also checkpoint every N updates (always at epoch ends)",
+  },
+  device: { type: "string", value: "auto|webgpu|cpu", help: "where to compute", default: "auto" },
+};
+
+const DESCRIPTION =
+  `Fine-tunes a BERT with one token-classification head per task (NER + POS by default).
+With no arguments it trains on a generated demo corpus with a small BERT made by the project.
+Writes to --out: the best model (config.json, model.safetensors, vocab.txt, heads.safetensors,
+tagger.json), metrics.json, train_log.jsonl and checkpoint/ (for --resume).`;
+
+/** `train --help` text. */
+export const TRAIN_HELP = formatHelp("jointag train [options]", DESCRIPTION, TRAIN_FLAGS);
+
+function say(line: string): void {
+  writeStdout(line + "\n");
+}
+
+/** Runs `train`. */
+export async function trainCommand(argv: string[]): Promise<void> {
+  const { flags, positionals } = parseArgs(argv, TRAIN_FLAGS);
+  if (positionals.length) throw new ArgumentError(`train: unexpected argument "${positionals[0]}"`);
+  const f = flags as Record<string, string | number | boolean | undefined>;
+  const t0 = performance.now();
+  const out = (f.out as string) ?? "runs/tagger";
+  const demo = f.model === undefined;
+  const device = await selectDevice((f.device as string) ?? "auto");
+  say(device.line);
+
+  const { train, dev, test, taskCols } = await loadRunData(f, say);
+  const taskNames = taskCols.map(([t]) => t);
+
+  // Model.
+  const seed = (f.seed as number) ?? 42;
+  const ckptPath = joinPath(out, OUTPUT_FILES.checkpoint);
+  const resume = f.resume === true;
+  let tokenizer: BertTokenizer;
+  let config: BertConfig;
+  let meta: TaggerMeta;
+  let encoder = null;
+  const saved = resume ? await loadTrainingCheckpoint(fs, ckptPath) : undefined;
+  if (resume && !saved) say(`resume: no checkpoint at ${ckptPath}, starting fresh`);
+  if (saved) {
+    const dir = joinPath(out, OUTPUT_FILES.checkpointDir);
+    config = BertConfig.fromJSON(saved.state.bertConfig, ckptPath);
+    const tc = joinPath(dir, "tokenizer_config.json");
+    tokenizer = loadBertTokenizer({
+      vocabTxt: await fs.readTextFile(joinPath(dir, "vocab.txt")),
+      tokenizerConfig: (await fs.exists(tc)) ? await fs.readTextFile(tc) : undefined,
+    }, dir);
+    meta = saved.state.meta;
+  } else {
+    const mainTask = f["main-task"] as string | undefined;
+    const maps = buildLabelMaps(taskNames, train, dev, say);
+    const main = mainTask ?? taskNames.find((t) => isEntityTask(maps[t])) ?? taskNames[0];
+    if (!taskNames.includes(main)) {
+      throw new ArgumentError(`--main-task ${main} is not among the tasks ${taskNames.join(",")}`);
+    }
+    const weights: Record<string, number> = {};
+    if (f["task-weights"] !== undefined) {
+      for (const [t, w] of parseTasks(f["task-weights"] as string)) {
+        if (!taskNames.includes(t)) throw new ArgumentError(`--task-weights: unknown task ${t}`);
+        const v = Number(w);
+        if (!(v >= 0) || !Number.isFinite(v)) {
+          throw new ArgumentError(
+            `--task-weights: weight of ${t} must be a number >= 0, got "${w}"`,
+          );
+        }
+        weights[t] = v;
+      }
+    }
+    let encoderWeights: WeightMap | null;
+    ({ tokenizer, config, encoder: encoderWeights } = await loadBaseModel(f, train, say));
+    encoder = encoderWeights;
+    meta = {
+      tasks: taskNames.map((t) => ({ name: t, weight: weights[t] ?? 1, labels: maps[t].toJSON() })),
+      mainTask: main,
+      headDropout: (f["head-dropout"] as number) ?? 0.3,
+      maxLength: Math.min((f["max-length"] as number) ?? 128, config.maxPositionEmbeddings),
+      labelAllSubwords: f["label-all-subwords"] === true,
+    };
+  }
+  setSeed(seed);
+  const model = createTagger(config, meta);
+  if (encoder) model.loadEncoder(encoder);
+  const labelMaps = labelMapsOf(meta);
+  const enc = (s: Sentence[]) =>
+    encodeSentences(s, tokenizer, labelMaps, {
+      maxLength: meta.maxLength,
+      labelAllSubwords: meta.labelAllSubwords,
+    });
+  const encTrain = enc(train);
+  const encDev = enc(dev);
+  const encTest = test ? enc(test) : undefined;
+  say(
+    `training: ${
+      model.numParameters().toLocaleString("en")
+    } parameters, main task ${meta.mainTask}, output ${out}`,
+  );
+
+  const result = await trainTagger(
+    { model, tokenizer, meta, train: encTrain, dev: encDev, fs, outDir: out },
+    {
+      epochs: (f.epochs as number) ?? (demo ? 4 : 3),
+      batchSize: (f["batch-size"] as number) ?? (demo ? 32 : 16),
+      lr: (f.lr as number) ?? (demo ? 1e-3 : 5e-5),
+      weightDecay: (f["weight-decay"] as number) ?? 0.01,
+      warmupFraction: (f.warmup as number) ?? 0.1,
+      patience: (f.patience as number) ?? 3,
+      seed,
+    },
+    {
+      resume,
+      checkpointEvery: f["checkpoint-every"] as number | undefined,
+      progress: { write: writeStdout, tty: stdoutIsTerminal() },
+      log: say,
+    },
+  );
+  model.dispose();
+  say("");
+  if (result.bestDev) {
+    say(
+      `best dev (epoch ${result.bestEpoch}): ${summarizeEvaluation(result.bestDev, meta.mainTask)}`,
+    );
+    const main = result.bestDev.tasks[meta.mainTask];
+    say(formatEntityTable(main));
+  }
+  const metrics: Record<string, unknown> = JSON.parse(
+    await fs.readTextFile(joinPath(out, OUTPUT_FILES.metrics)),
+  );
+  if (encTest && test) {
+    const best = await loadTaggerFolder(fs, out);
+    const ev = await evaluateTagger(best.model, encTest, best.labelMaps, meta.mainTask);
+    const order = [...taskNames.filter((t) => t !== meta.mainTask), meta.mainTask];
+    await fs.writeFileAtomic(
+      joinPath(out, "test_predictions.conll"),
+      formatConllEvaluation(test, ev.predictions, order),
+    );
+    const { predictions: _p, ...scores } = ev;
+    metrics.test = scores;
+    say(`test: ${summarizeEvaluation(ev, meta.mainTask)}`);
+    say(formatEntityTable(ev.tasks[meta.mainTask]));
+    best.model.dispose();
+  }
+  const wall = (performance.now() - t0) / 1000;
+  metrics.wallSeconds = wall;
+  metrics.device = device.line;
+  await fs.writeFileAtomic(
+    joinPath(out, OUTPUT_FILES.metrics),
+    JSON.stringify(metrics, null, 2) + "\n",
+  );
+  say(
+    `done in ${fmtTime(wall)} (training ${result.trainSeconds.toFixed(1)} s, ${
+      result.sentencesPerSecond.toFixed(0)
+    } sentences/s, ${result.tokensPerSecond.toFixed(0)} tokens/s)${
+      result.stoppedEarly ? ", stopped early" : ""
+    }; model and metrics in ${out}`,
+  );
+}
