@@ -1,0 +1,381 @@
+/**
+ * The training loop of the multi-task tagger: AdamW (no decay on biases and LayerNorm weights),
+ * linear warmup then linear decay, gradient clipping, seeded data order and dropout; an evaluation
+ * on dev after every epoch keeping the best model by the main task's dev score (entity F1), early
+ * stopping with patience; a JSONL log of every step and evaluation; resumable checkpoints.
+ * @module
+ */
+import { tidy } from "../core/engine.ts";
+import { globalRandom } from "../core/random.ts";
+import { tensor } from "../ops/creation.ts";
+import { AdamW, bertNoDecay } from "../nn/optim/adamw.ts";
+import { clipGradNorm } from "../nn/optim/clip.ts";
+import { linearWarmupDecay } from "../nn/optim/schedule.ts";
+import { checkpointFiles } from "../bert/checkpoint.ts";
+import { type FileSystem, joinPath } from "../bert/file_system.ts";
+import type { BertTokenizer } from "../bert/tokenizer.ts";
+import { makeBatches } from "./batching.ts";
+import {
+  type EpochRecord,
+  loadTrainingCheckpoint,
+  type ResolvedTrainOptions,
+  saveTrainingCheckpoint,
+  type TrainingState,
+} from "./checkpoint_state.ts";
+import { type EncodedSentence, windowExamples } from "./encode_corpus.ts";
+import { evaluateTagger, type Evaluation, summarizeEvaluation } from "./evaluate.ts";
+import type { MultiTaskTagger } from "./multitask_tagger.ts";
+import { ProgressBar, type ProgressOptions } from "./progress.ts";
+import { labelMapsOf, saveTaggerFolder, type TaggerMeta } from "./tagger_folder.ts";
+import { CheckpointStateError, NonFiniteLossError } from "./trainer_errors.ts";
+import { TaggingArgumentError } from "./errors.ts";
+
+/** Training hyper-parameters (defaults in brackets). */
+export interface TrainOptions {
+  /** Passes over the training data [3]. */
+  epochs?: number;
+  /** Sentences (windows) per update [16]. */
+  batchSize?: number;
+  /** Peak learning rate [5e-5]. */
+  lr?: number;
+  /** AdamW decoupled weight decay [0.01]. */
+  weightDecay?: number;
+  /** Fraction of all updates spent warming up [0.1]. */
+  warmupFraction?: number;
+  /** Global gradient-norm clip [1.0]. */
+  clipNorm?: number;
+  /** Seed of the data order (dropout and init are seeded by the caller's `setSeed`) [42]. */
+  seed?: number;
+  /** Epochs without a better dev score before stopping [3]. */
+  patience?: number;
+  /** Windows per evaluation forward pass [64]. */
+  evalBatchSize?: number;
+}
+
+/** Run control that is not part of the run's identity. */
+export interface TrainControl {
+  /** Continue from `<out>/checkpoint/training_state.safetensors` when present. */
+  resume?: boolean;
+  /** Also checkpoint every N updates (always at each epoch end). */
+  checkpointEvery?: number;
+  /** Stop (with a checkpoint) after this global update, as if interrupted. */
+  stopAfterStep?: number;
+  /** Progress display; none when absent. */
+  progress?: ProgressOptions;
+  /** Messages for people (device, evaluations, early stopping). */
+  log?: (line: string) => void;
+}
+
+/** What to train. */
+export interface TrainInput {
+  /** The tagger, freshly initialised (or loaded from a pretrained encoder). */
+  model: MultiTaskTagger;
+  tokenizer: BertTokenizer;
+  meta: TaggerMeta;
+  train: readonly EncodedSentence[];
+  dev: readonly EncodedSentence[];
+  /** Where the output folder goes. */
+  fs: FileSystem;
+  outDir: string;
+}
+
+/** Outcome of {@link trainTagger}. */
+export interface TrainResult {
+  /** False when stopped by `stopAfterStep`. */
+  completed: boolean;
+  stoppedEarly: boolean;
+  steps: number;
+  bestEpoch: number;
+  bestScore: number;
+  /** Dev evaluation of the best epoch (without predictions). */
+  bestDev: Omit<Evaluation, "predictions"> | null;
+  history: EpochRecord[];
+  /** Seconds spent in this call, and training throughput (evaluation excluded). */
+  seconds: number;
+  trainSeconds: number;
+  sentencesPerSecond: number;
+  tokensPerSecond: number;
+}
+
+/** Paths inside the output folder. */
+export const OUTPUT_FILES = {
+  checkpointDir: "checkpoint",
+  checkpoint: "checkpoint/training_state.safetensors",
+  log: "train_log.jsonl",
+  metrics: "metrics.json",
+} as const;
+
+/** Resolves defaults and checks ranges. @throws TaggingArgumentError */
+export function resolveTrainOptions(o: TrainOptions = {}): ResolvedTrainOptions {
+  const r: ResolvedTrainOptions = {
+    epochs: o.epochs ?? 3,
+    batchSize: o.batchSize ?? 16,
+    lr: o.lr ?? 5e-5,
+    weightDecay: o.weightDecay ?? 0.01,
+    warmupFraction: o.warmupFraction ?? 0.1,
+    clipNorm: o.clipNorm ?? 1,
+    seed: o.seed ?? 42,
+    patience: o.patience ?? 3,
+    evalBatchSize: o.evalBatchSize ?? 64,
+  };
+  const posInt = ["epochs", "batchSize", "patience", "evalBatchSize"] as const;
+  for (const k of posInt) {
+    if (!Number.isInteger(r[k]) || r[k] < 1) {
+      throw new TaggingArgumentError("train", `${k} must be a positive integer, got ${r[k]}`);
+    }
+  }
+  if (!(r.lr > 0)) throw new TaggingArgumentError("train", `lr must be > 0, got ${r.lr}`);
+  if (!(r.warmupFraction >= 0 && r.warmupFraction < 1)) {
+    throw new TaggingArgumentError(
+      "train",
+      `warmupFraction must be in [0, 1), got ${r.warmupFraction}`,
+    );
+  }
+  if (!(r.weightDecay >= 0) || !(r.clipNorm > 0) || !Number.isSafeInteger(r.seed)) {
+    throw new TaggingArgumentError("train", "weightDecay >= 0, clipNorm > 0 and an integer seed");
+  }
+  return r;
+}
+
+/** Appends to a file: the file system's own append when it has one, else read + atomic rewrite. */
+async function append(fs: FileSystem, path: string, text: string): Promise<void> {
+  const f = fs as FileSystem & { appendText?: (p: string, t: string) => Promise<void> };
+  if (f.appendText) return f.appendText(path, text);
+  const old = (await fs.exists(path)) ? await fs.readTextFile(path) : "";
+  await fs.writeFileAtomic(path, old + text);
+}
+
+/**
+ * Trains `input.model` and writes the output folder: the best model (Hugging Face layout +
+ * heads + tagger.json), metrics.json, train_log.jsonl and the resumable checkpoint.
+ * @throws NonFiniteLossError when the loss becomes NaN/Inf (the last checkpoint is kept).
+ */
+export async function trainTagger(
+  input: TrainInput,
+  trainOptions: TrainOptions = {},
+  control: TrainControl = {},
+): Promise<TrainResult> {
+  const t0 = performance.now();
+  const { model, fs, outDir, meta } = input;
+  const log = control.log ?? (() => {});
+  const path = (p: string) => joinPath(outDir, p);
+  await fs.mkdirp(path(OUTPUT_FILES.checkpointDir));
+  const { examples } = windowExamples(input.train);
+  if (examples.length === 0) throw new TaggingArgumentError("train", "no training sentences");
+  const labelMaps = labelMapsOf(meta);
+
+  let state: TrainingState;
+  const saved = control.resume
+    ? await loadTrainingCheckpoint(fs, path(OUTPUT_FILES.checkpoint))
+    : undefined;
+  if (saved) {
+    state = saved.state;
+    if (state.trainExamples !== examples.length) {
+      throw new CheckpointStateError(
+        path(OUTPUT_FILES.checkpoint),
+        `was made on ${state.trainExamples} training examples, this run has ${examples.length}: resume with the same data and settings`,
+      );
+    }
+    // Parameters first: AdamW holds the parameter tensors it updates.
+    model.loadStateDict(saved.model);
+    log(`resuming at step ${state.step} (epoch ${state.epoch + 1}, batch ${state.batchInEpoch})`);
+  } else {
+    const options = resolveTrainOptions(trainOptions);
+    const perEpoch = Math.ceil(examples.length / options.batchSize);
+    const totalSteps = perEpoch * options.epochs;
+    state = {
+      step: 0,
+      epoch: 0,
+      batchInEpoch: 0,
+      totalSteps,
+      warmupSteps: Math.round(options.warmupFraction * totalSteps),
+      random: globalRandom.getState(),
+      trainExamples: examples.length,
+      bestScore: -1,
+      bestEpoch: -1,
+      badEpochs: 0,
+      epochLossSum: 0,
+      epochLossCount: 0,
+      history: [],
+      options,
+      meta,
+      bertConfig: model.config.toJSON(),
+    };
+    // The tokenizer and config next to the checkpoint, so a resume needs nothing else.
+    const files = checkpointFiles({
+      config: model.config,
+      weights: new Map(),
+      tokenizer: input.tokenizer,
+    });
+    for (const name of ["vocab.txt", "tokenizer_config.json", "config.json"]) {
+      await fs.writeFileAtomic(path(`${OUTPUT_FILES.checkpointDir}/${name}`), files[name]);
+    }
+    await fs.writeFileAtomic(path(OUTPUT_FILES.log), "");
+  }
+  const o = state.options;
+  const opt = new AdamW(model.namedParameters(), {
+    lr: o.lr,
+    weightDecay: o.weightDecay,
+    noDecay: bertNoDecay,
+  });
+  if (saved) {
+    opt.loadState(saved.optimizer);
+    globalRandom.setState(state.random);
+  }
+
+  const saveCheckpoint = async () => {
+    state.random = globalRandom.getState();
+    await saveTrainingCheckpoint(fs, path(OUTPUT_FILES.checkpoint), {
+      state,
+      model: await model.stateDict(),
+      optimizer: await opt.state(),
+    });
+  };
+  const bar = control.progress
+    ? new ProgressBar(state.totalSteps, control.progress, state.step)
+    : null;
+  const mainTask = meta.mainTask;
+  let trainMs = 0;
+  let trainSentences = 0;
+  let trainTokens = 0;
+  let bestDev: Omit<Evaluation, "predictions"> | null = null;
+  let completed = true;
+  let stoppedEarly = state.badEpochs >= o.patience;
+  const params = model.parameters();
+  model.train();
+
+  try {
+    outer: while (state.epoch < o.epochs && !stoppedEarly) {
+      const batches = makeBatches(examples, {
+        batchSize: o.batchSize,
+        shuffle: true,
+        seed: o.seed * 1000 + state.epoch,
+      });
+      for (let b = state.batchInEpoch; b < batches.length; b++) {
+        const batch = batches[b];
+        const ts = performance.now();
+        opt.lr = linearWarmupDecay(state.step, o.lr, state.warmupSteps, state.totalSteps);
+        const shape = [batch.batchSize, batch.seqLen];
+        const { loss, perTask } = tidy(() => {
+          const labels: Record<string, ReturnType<typeof tensor>> = {};
+          for (const [t, l] of Object.entries(batch.labels)) labels[t] = tensor(l, shape);
+          const r = model.loss({
+            inputIds: tensor(batch.inputIds, shape),
+            attentionMask: tensor(batch.attentionMask, shape),
+          }, labels);
+          r.loss.backward();
+          const { scale } = clipGradNorm(params, o.clipNorm);
+          opt.step(scale);
+          model.zeroGrad();
+          return r;
+        });
+        const value = await loss.item();
+        const taskLoss: Record<string, number> = {};
+        for (const [t, l] of Object.entries(perTask)) taskLoss[t] = await l.item(), l.dispose();
+        loss.dispose();
+        trainMs += performance.now() - ts;
+        state.step++;
+        state.batchInEpoch = b + 1;
+        const tokens = batch.attentionMask.reduce((s, x) => s + x, 0);
+        trainSentences += batch.batchSize;
+        trainTokens += tokens;
+        await append(
+          fs,
+          path(OUTPUT_FILES.log),
+          JSON.stringify({
+            type: "step",
+            step: state.step,
+            epoch: state.epoch,
+            lr: opt.lr,
+            loss: value,
+            tasks: taskLoss,
+          }) + "\n",
+        );
+        if (!Number.isFinite(value)) {
+          bar?.break();
+          throw new NonFiniteLossError(state.step, value, path(OUTPUT_FILES.checkpoint));
+        }
+        state.epochLossSum += value;
+        state.epochLossCount++;
+        bar?.update(state.step, {
+          sentences: batch.batchSize,
+          tokens,
+          loss: value,
+          epoch: state.epoch,
+        });
+        if (control.checkpointEvery && state.step % control.checkpointEvery === 0) {
+          await saveCheckpoint();
+        }
+        if (control.stopAfterStep !== undefined && state.step >= control.stopAfterStep) {
+          await saveCheckpoint();
+          completed = false;
+          break outer;
+        }
+      }
+      bar?.break();
+      const dev = await evaluateTagger(model, input.dev, labelMaps, mainTask, {
+        batchSize: o.evalBatchSize,
+      });
+      model.train();
+      const { predictions: _p, ...devScores } = dev;
+      const meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
+      const record: EpochRecord = {
+        epoch: state.epoch + 1,
+        step: state.step,
+        meanLoss,
+        devScore: dev.mainScore,
+        dev: devScores,
+      };
+      state.history.push(record);
+      await append(fs, path(OUTPUT_FILES.log), JSON.stringify({ type: "eval", ...record }) + "\n");
+      const improved = dev.mainScore > state.bestScore;
+      log(
+        `epoch ${state.epoch + 1}: loss ${meanLoss.toFixed(4)} | dev ${
+          summarizeEvaluation(dev, mainTask)
+        }${improved ? " (best)" : ""}`,
+      );
+      if (improved) {
+        state.bestScore = dev.mainScore;
+        state.bestEpoch = state.epoch + 1;
+        state.badEpochs = 0;
+        bestDev = devScores;
+        await saveTaggerFolder(fs, outDir, { model, tokenizer: input.tokenizer, meta });
+      } else state.badEpochs++;
+      state.epoch++;
+      state.batchInEpoch = 0;
+      state.epochLossSum = 0;
+      state.epochLossCount = 0;
+      await saveCheckpoint();
+      if (state.badEpochs >= o.patience && state.epoch < o.epochs) {
+        stoppedEarly = true;
+        log(`early stopping: no better dev ${mainTask} score for ${o.patience} epochs`);
+      }
+    }
+  } finally {
+    opt.dispose();
+  }
+  if (!bestDev && state.bestEpoch > 0) {
+    bestDev = state.history[state.bestEpoch - 1]?.dev as Omit<Evaluation, "predictions">;
+  }
+  const trainSeconds = trainMs / 1000;
+  const result: TrainResult = {
+    completed,
+    stoppedEarly,
+    steps: state.step,
+    bestEpoch: state.bestEpoch,
+    bestScore: state.bestScore,
+    bestDev,
+    history: state.history,
+    seconds: (performance.now() - t0) / 1000,
+    trainSeconds,
+    sentencesPerSecond: trainSentences / Math.max(1e-9, trainSeconds),
+    tokensPerSecond: trainTokens / Math.max(1e-9, trainSeconds),
+  };
+  if (completed) {
+    await fs.writeFileAtomic(
+      path(OUTPUT_FILES.metrics),
+      JSON.stringify({ mainTask, options: o, ...result }, null, 2) + "\n",
+    );
+  }
+  return result;
+}

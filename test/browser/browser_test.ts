@@ -1,0 +1,243 @@
+/**
+ * The browser page in real headless Chromium (Debian's /usr/bin/chromium driven by npm
+ * playwright-core; no browser is downloaded): build the page, serve it on 127.0.0.1, drop the demo
+ * corpus as a CoNLL file, train NER + POS a few steps on WebGPU (Chromium's SwiftShader adapter),
+ * check the loss went down, tag a sentence, download the model, load it back as model files, and
+ * compare with Deno: the
+ * downloaded weights tag the sentence identically in Deno, and the same seeded run trained in
+ * Deno on the CPU backend gives the same losses (to float tolerance) and the same tags. A second
+ * page without `navigator.gpu` must say so and fall back to the CPU backend. The screenshot's path
+ * is printed.
+ *
+ * Permissions: besides the test task's read/write/env/run/net=127.0.0.1, playwright-core needs
+ * `--allow-sys` (it asks for os.homedir() and the like when it loads).
+ */
+import assert from "node:assert/strict";
+import { CpuBackend, setBackend } from "../../mod.ts";
+import { ZipArchive } from "../../src/bert/torch_zip.ts";
+import { serveStatic } from "../../src/io/deno/static_server.ts";
+import {
+  formatConllCorpus,
+  type StepRecord,
+  type TaggedWord,
+  TaggerSession,
+} from "../../src/tagging/browser_session.ts";
+import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
+import { buildWeb } from "../../tools/build_web.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const FLAGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--enable-unsafe-webgpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+/** The run the page and Deno both do: small enough for a software GPU on two cores. */
+const RUN = { sentences: 240, epochs: 2, batch: 16, lr: 0.01, seed: 3 };
+const SENTENCE = "Maria Okafor visited Siemens in Berlin on Monday .";
+
+/** What the page exposes as `window.jointag` (see examples/browser/app.ts). */
+interface PageHook {
+  steps: StepRecord[];
+  state: { device: string; webgpu: boolean };
+}
+
+async function loadPlaywright() {
+  if (Deno.permissions.querySync({ name: "sys" }).state !== "granted") {
+    throw new Error("playwright-core needs --allow-sys (os.homedir() and the like) in `deno test`");
+  }
+  // playwright-core's is-wsl probe reads /proc/sys/fs/binfmt_misc at import time, which Deno
+  // allows only under --allow-all; with this variable set the probe runs lazily (never, here).
+  Deno.env.set("__IS_WSL_TEST__", "1");
+  return (await import("playwright-core")).chromium;
+}
+
+async function tagsInDeno(files: Record<string, Uint8Array> | null): Promise<{
+  tags: TaggedWord[];
+  losses: number[];
+}> {
+  setBackend(new CpuBackend());
+  const session = new TaggerSession();
+  const losses: number[] = [];
+  if (files) await session.loadModelFiles(files, "download");
+  else {
+    const corpus = formatConllCorpus(generateDemoCorpus({ sentences: RUN.sentences }));
+    session.setCorpusFile(new TextEncoder().encode(corpus), "demo.conll");
+    await session.train({
+      epochs: RUN.epochs,
+      batchSize: RUN.batch,
+      lr: RUN.lr,
+      seed: RUN.seed,
+      patience: RUN.epochs,
+      limit: RUN.sentences,
+    }, { onStep: (s) => void losses.push(s.loss) });
+  }
+  return { tags: await session.tag(SENTENCE), losses };
+}
+
+Deno.test({
+  name: "browser page: train on WebGPU in headless Chromium, tag, download; Deno agrees",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const t0 = performance.now();
+    const tmp = await Deno.makeTempDir({ prefix: "jointag-browser-" });
+    await buildWeb(`${tmp}/web`);
+    const corpusPath = `${tmp}/demo.conll`;
+    await Deno.writeTextFile(
+      corpusPath,
+      formatConllCorpus(generateDemoCorpus({ sentences: RUN.sentences })),
+    );
+    const server = await serveStatic({ root: `${tmp}/web` });
+    const chromium = await loadPlaywright();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    try {
+      const page = await browser.newPage({
+        acceptDownloads: true,
+        viewport: { width: 900, height: 1000 },
+      });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      await page.goto(server.url);
+      await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
+      const device = await page.evaluate(() =>
+        (globalThis as unknown as { jointag: PageHook }).jointag.state
+      );
+      assert.ok(device.webgpu, `expected WebGPU in Chromium, page says: ${device.device}`);
+
+      // (2) drop the corpus file, (3) train.
+      await page.setInputFiles("#corpus-file", corpusPath);
+      await page.waitForFunction(
+        "document.getElementById('corpus-status').textContent.includes('sentences')",
+      );
+      for (
+        const [id, v] of [
+          ["epochs", RUN.epochs],
+          ["batch", RUN.batch],
+          ["lr", RUN.lr],
+          ["limit", RUN.sentences],
+          ["seed", RUN.seed],
+        ] as const
+      ) await page.fill(`#${id}`, String(v));
+      const tTrain = performance.now();
+      await page.click("#train");
+      await page.waitForSelector("body[data-state=trained], body[data-state=error]", {
+        timeout: 120_000,
+      });
+      const trainSeconds = (performance.now() - tTrain) / 1000;
+      assert.deepEqual(errors, []);
+      assert.equal(await page.getAttribute("body", "data-state"), "trained");
+      const steps = await page.evaluate(() =>
+        (globalThis as unknown as { jointag: PageHook }).jointag.steps
+      );
+      const losses = steps.map((s) => s.loss);
+      const perEpoch = Math.ceil(Math.round(RUN.sentences * 0.9) / RUN.batch);
+      assert.equal(losses.length, perEpoch * RUN.epochs);
+      const head = (losses[0] + losses[1] + losses[2]) / 3;
+      const tail = losses.slice(-3).reduce((a, b) => a + b) / 3;
+      assert.ok(tail < 0.8 * head, `loss did not go down: first ${head}, last ${tail}`);
+
+      // (4) dev metrics are shown.
+      const f1 = Number(await page.textContent("#ner-f1"));
+      const posAcc = Number(await page.textContent("#pos-acc"));
+      assert.ok(f1 >= 0 && f1 <= 100 && posAcc > 30, `dev metrics: F1 ${f1}, POS ${posAcc}`);
+
+      // (5) tag a sentence.
+      await page.fill("#sentence", SENTENCE);
+      await page.click("#tag");
+      await page.waitForSelector("#tags .word");
+      const pageTags: TaggedWord[] = await page.$$eval("#tags .word", (els) =>
+        els.map((e) => ({
+          word: e.querySelector(".w")!.textContent!,
+          ner: e.getAttribute("data-ner")!,
+          pos: e.getAttribute("data-pos")!,
+        })));
+      assert.deepEqual(pageTags.map((t) => t.word), SENTENCE.split(" "));
+
+      // (6) download the model.
+      const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+      assert.equal(dl.suggestedFilename(), "jointag-tagger.zip");
+      const zipPath = `${tmp}/jointag-tagger.zip`;
+      await dl.saveAs(zipPath);
+      const zip = new ZipArchive(await Deno.readFile(zipPath), zipPath);
+      const files: Record<string, Uint8Array> = {};
+      for (const name of zip.entries.keys()) files[name] = zip.read(name);
+      for (const f of ["config.json", "model.safetensors", "vocab.txt", "heads.safetensors"]) {
+        assert.ok(files[`jointag-tagger/${f}`], `${f} in the download`);
+      }
+
+      // (1) load the downloaded folder back as model files: a trained tagger, same tags.
+      const modelDir = `${tmp}/model`;
+      await Deno.mkdir(modelDir);
+      const paths: string[] = [];
+      for (const [name, bytes] of Object.entries(files)) {
+        const p = `${modelDir}/${name.slice(name.lastIndexOf("/") + 1)}`;
+        await Deno.writeFile(p, bytes);
+        paths.push(p);
+      }
+      await page.setInputFiles("#model-files", paths);
+      await page.waitForFunction(
+        "document.getElementById('model-status').textContent.includes('trained tagger')",
+      );
+      await page.click("#tag");
+      await page.waitForFunction(
+        "document.body.dataset.state === 'trained' && document.querySelectorAll('#tags .word').length === 9",
+      );
+      const reloadedTags = await page.$$eval(
+        "#tags .word",
+        (els) => els.map((e) => `${e.getAttribute("data-ner")}/${e.getAttribute("data-pos")}`),
+      );
+      assert.deepEqual(reloadedTags, pageTags.map((t) => `${t.ner}/${t.pos}`));
+      assert.deepEqual(errors, []);
+
+      const screenshot = `${tmp}/browser_page.png`;
+      await page.screenshot({ path: screenshot, fullPage: true });
+
+      // Deno, same weights (the download): the same tags.
+      const fromDownload = await tagsInDeno(files);
+      assert.deepEqual(fromDownload.tags, pageTags);
+      // Deno, same seeded run on the CPU backend: same losses (f32 on two devices), same tags.
+      const retrained = await tagsInDeno(null);
+      assert.equal(retrained.losses.length, losses.length);
+      retrained.losses.forEach((l, i) =>
+        assert.ok(
+          Math.abs(l - losses[i]) < 2e-3 * Math.max(1, l),
+          `step ${i + 1}: ${l} vs ${losses[i]}`,
+        )
+      );
+      assert.deepEqual(retrained.tags, pageTags);
+
+      // Without WebGPU the page says so and uses the CPU backend.
+      const ctx = await browser.newContext();
+      await ctx.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined });
+      });
+      const noGpu = await ctx.newPage();
+      await noGpu.goto(server.url);
+      await noGpu.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
+      assert.match((await noGpu.textContent("#device"))!, /WebGPU is not available.*CPU backend/);
+      await ctx.close();
+
+      console.log(
+        `device: ${device.device}\ntrain in Chromium: ${losses.length} steps, ${
+          trainSeconds.toFixed(1)
+        } s, loss ${losses[0].toFixed(3)} -> ${
+          losses.at(-1)!.toFixed(3)
+        }; dev NER F1 ${f1}, POS acc ${posAcc}\n` +
+          `tags: ${pageTags.map((t) => `${t.word}/${t.ner}/${t.pos}`).join(" ")}\n` +
+          `screenshot: ${screenshot}\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+    } finally {
+      await browser.close();
+      await server.close();
+      for (const d of ["web", "model"]) {
+        await Deno.remove(`${tmp}/${d}`, { recursive: true }).catch(() => {});
+      }
+    }
+  },
+});

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { resolveStaticPath, serveStatic } from "../../../src/io/deno/static_server.ts";
+
+Deno.test("static server: paths stay inside the root", () => {
+  assert.equal(resolveStaticPath("/srv/web/", "/"), "/srv/web/index.html");
+  assert.equal(resolveStaticPath("/srv/web", "/app.js"), "/srv/web/app.js");
+  assert.equal(resolveStaticPath("/srv/web", "/a/./b.css"), "/srv/web/a/b.css");
+  assert.equal(resolveStaticPath("/srv/web", "/../etc/passwd"), null);
+  assert.equal(resolveStaticPath("/srv/web", "/%2e%2e/etc/passwd"), null);
+  assert.equal(resolveStaticPath("/srv/web", "/%E0%A4%A"), null);
+});
+
+Deno.test("static server: serves files with types on 127.0.0.1, 404 and 405", async () => {
+  const root = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${root}/index.html`, "<p>hi</p>");
+  await Deno.writeTextFile(`${root}/app.js`, "export {};");
+  const s = await serveStatic({ root });
+  try {
+    assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await fetch(s.url);
+    assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.equal(await page.text(), "<p>hi</p>");
+    const js = await fetch(`${s.url}app.js`);
+    assert.equal(js.headers.get("content-type"), "text/javascript; charset=utf-8");
+    await js.body?.cancel();
+    const missing = await fetch(`${s.url}nope.txt`);
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+    const post = await fetch(s.url, { method: "POST" });
+    assert.equal(post.status, 405);
+    await post.body?.cancel();
+  } finally {
+    await s.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -1,0 +1,106 @@
+/**
+ * The command line, as a user runs it: --help of every command, clean one-line errors naming file,
+ * line and field for bad input (no stack trace), and a tiny train → predict → evaluate round trip.
+ */
+import assert from "node:assert/strict";
+import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
+
+const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("cli: --help of every command", async () => {
+  for (const cmd of ["train", "evaluate", "predict"]) {
+    const r = await cli(cmd, "--help");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^usage: jointag ${cmd}`));
+    assert.match(r.stdout, /--device <auto\|webgpu\|cpu>/);
+  }
+  const top = await cli("--help");
+  assert.match(top.stdout, /train .*\n.*evaluate .*\n.*predict /);
+});
+
+Deno.test("cli: bad input names file, line and field without a stack trace", async () => {
+  const dir = await Deno.makeTempDir();
+  const bad = `${dir}/bad.csv`;
+  await Deno.writeTextFile(
+    bad,
+    "Sentence #,Word,POS,Tag\nSentence: 1,Anna,NNP,B-per\n,visited,VBD\n",
+  );
+  const r = await cli("train", "--device", "cpu", "--train", bad, "--out", `${dir}/out`);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /error: .*bad\.csv:3/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  const opt = await cli("train", "--epochs", "two");
+  assert.equal(opt.code, 1);
+  assert.match(opt.stderr, /error: --epochs needs an integer, got "two"/);
+  const missing = await cli("train", "--device", "cpu", "--train", `${dir}/nope.conll`);
+  assert.match(missing.stderr, /error: --train .*nope\.conll: no such file/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("cli: train, predict, evaluate on a tiny demo", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/run`;
+  const t = await cli(
+    "train",
+    "--device",
+    "cpu",
+    "--demo-sentences",
+    "300",
+    "--epochs",
+    "1",
+    "--out",
+    out,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /^device: CPU/);
+  assert.match(t.stdout, /best dev \(epoch 1\): ner P [\d.]+ R [\d.]+ F1 [\d.]+ \| pos acc/);
+  for (
+    const f of [
+      "config.json",
+      "model.safetensors",
+      "vocab.txt",
+      "heads.safetensors",
+      "tagger.json",
+      "metrics.json",
+      "train_log.jsonl",
+    ]
+  ) {
+    assert.ok(Deno.statSync(`${out}/${f}`).isFile, f);
+  }
+  const p = await cli(
+    "predict",
+    "--device",
+    "cpu",
+    "--model",
+    out,
+    "--format",
+    "conll",
+    "Anna visited Oslo .",
+  );
+  assert.equal(p.code, 0, p.stderr);
+  const rows = p.stdout.trim().split("\n").map((l) => l.split(" "));
+  assert.deepEqual(rows.map((r) => r[0]), ["Anna", "visited", "Oslo", "."]);
+  assert.ok(rows.every((r) => r.length === 3));
+  // A CoNLL gold file (word pos chunk ner) from the generator, scored by `evaluate`.
+  const gold = generateDemoCorpus({ sentences: 20, seed: 99 })
+    .map((s) => s.words.map((w, i) => `${w} ${s.columns.pos[i]} O ${s.columns.ner[i]}`).join("\n"))
+    .join("\n\n") + "\n";
+  await Deno.writeTextFile(`${dir}/gold.conll`, gold);
+  const e = await cli("evaluate", "--device", "cpu", "--model", out, "--data", `${dir}/gold.conll`);
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stdout, /20 sentences/);
+  assert.match(e.stdout, /micro\s+[\d.]+/);
+  const preds = (await Deno.readTextFile(`${out}/predictions.conll`)).split("\n")[0].split(" ");
+  assert.equal(preds.length, 5); // word, gold/pred pos, gold/pred ner
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,54 @@
+/**
+ * A tiny tagger on the generated demo corpus, on the CPU backend, for the training tests.
+ * @module
+ */
+import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
+import { setBackend } from "../../src/core/engine.ts";
+import { setSeed } from "../../src/core/random.ts";
+import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
+import { demoBert } from "../../src/tagging/demo_model.ts";
+import { encodeSentences } from "../../src/tagging/encode_corpus.ts";
+import { LabelMap } from "../../src/tagging/label_map.ts";
+import { trainDevSplit } from "../../src/tagging/split.ts";
+import { createTagger, type TaggerMeta } from "../../src/tagging/tagger_folder.ts";
+
+/** Data, tokenizer, config and meta of a tiny NER + POS setup. */
+export function tinySetup(sentences: number, size = { hiddenSize: 32, intermediateSize: 64 }) {
+  setBackend(new CpuBackend());
+  const corpus = generateDemoCorpus({ sentences, seed: 3 });
+  const { train, dev } = trainDevSplit(corpus, { devFraction: 0.2, seed: 1 });
+  const { tokenizer, config } = demoBert(train, {
+    hiddenSize: size.hiddenSize,
+    numHiddenLayers: 1,
+    numAttentionHeads: 2,
+    intermediateSize: size.intermediateSize,
+    maxPositionEmbeddings: 64,
+  });
+  const maps = {
+    ner: LabelMap.fromSentences(corpus, "ner"),
+    pos: LabelMap.fromSentences(corpus, "pos"),
+  };
+  const meta: TaggerMeta = {
+    tasks: Object.entries(maps).map(([name, m]) => ({ name, weight: 1, labels: m.toJSON() })),
+    mainTask: "ner",
+    headDropout: 0.3,
+    maxLength: 64,
+    labelAllSubwords: false,
+  };
+  const enc = (s: typeof train) => encodeSentences(s, tokenizer, maps, { maxLength: 64 });
+  const fresh = (seed = 5) => {
+    setSeed(seed);
+    return createTagger(config, meta);
+  };
+  return {
+    train,
+    dev,
+    tokenizer,
+    config,
+    meta,
+    maps,
+    encTrain: enc(train),
+    encDev: enc(dev),
+    fresh,
+  };
+}
