@@ -1,7 +1,8 @@
 /**
  * jointag: a tensor library with reverse-mode autograd whose kernels run as WGSL compute shaders
- * on WebGPU (with a CPU reference backend), a BERT on it that loads Hugging Face checkpoints, and a
- * multi-task (NER + POS) tagger. The same modules run in Deno and in the browser.
+ * on WebGPU (with a CPU reference backend), a BERT on it that loads Hugging Face checkpoints
+ * (`bert`), and a multi-task (NER + POS) tagger (`tagging`). The same modules run in Deno and in
+ * the browser.
  *
  * @example
  * ```ts
@@ -27,3 +28,8 @@ export { globalRandom, Random, setSeed } from "./src/core/random.ts";
 export { Tensor } from "./src/core/tensor.ts";
 export * from "./src/ops/mod.ts";
 export * from "./src/nn/mod.ts";
+/** BERT: model, config, checkpoints, tokenizer (see src/bert/mod.ts). */
+export * as bert from "./src/bert/mod.ts";
+export { BertConfig, BertModel, BertTokenizer, loadCheckpointFromFiles } from "./src/bert/mod.ts";
+/** The multi-task tagger: corpora, training, metrics, prediction (see src/tagging/mod.ts). */
+export * as tagging from "./src/tagging/mod.ts";

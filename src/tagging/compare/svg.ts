@@ -62,9 +62,9 @@ function legend(labels: string[]): string {
   ).join("\n");
 }
 
-function range(values: number[]): [number, number] {
+function range(values: number[], fromZero = true): [number, number] {
   const finite = values.filter(Number.isFinite);
-  let lo = Math.min(0, ...finite);
+  let lo = fromZero ? Math.min(0, ...finite) : Math.min(...finite);
   let hi = Math.max(...finite, 1e-9);
   if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
   return [lo, hi + (hi - lo) * 0.05];
@@ -73,7 +73,12 @@ function range(values: number[]): [number, number] {
 /** A line chart over x = 1..n (epochs) with optional min–max bands. */
 export function lineChart(title: string, xLabel: string, yLabel: string, series: Series[]): string {
   const n = Math.max(1, ...series.map((s) => s.y.length));
-  const [lo, hi] = range(series.flatMap((s) => [...s.y, ...(s.high ?? [])]));
+  // Learning curves differ by little near the top: zoom to the data instead of starting at 0.
+  const [lo0, hi] = range(
+    series.flatMap((s) => [...s.y, ...(s.low ?? []), ...(s.high ?? [])]),
+    false,
+  );
+  const lo = Math.max(0, lo0 - (hi - lo0) * 0.05);
   const x = (i: number) => M.left + (n === 1 ? 0.5 : i / (n - 1)) * (W - M.left - M.right);
   const y = (v: number) => M.top + (1 - (v - lo) / (hi - lo)) * (H - M.top - M.bottom);
   const body = [yAxis(lo, hi, y)];
