@@ -79,7 +79,6 @@ export async function loadRunData(f: Flags, say: (line: string) => void): Promis
       tasks: taskCols.filter(([t]) => f["train-join"] === undefined || t !== joinTask),
     };
     train = await join(parseCorpus(await readInput(file, "--train"), file, own), "train-join");
-    if (f["train-limit"] !== undefined) train = train.slice(0, f["train-limit"] as number);
     if (f.dev !== undefined) {
       dev = await join(
         parseCorpus(await readInput(f.dev as string, "--dev"), f.dev as string, own),
@@ -93,6 +92,8 @@ export async function loadRunData(f: Flags, say: (line: string) => void): Promis
       train = split.train;
       dev = split.dev;
     }
+    // After the split, so a limited run keeps the same (full) dev part as an unlimited one.
+    if (f["train-limit"] !== undefined) train = train.slice(0, f["train-limit"] as number);
     if (f.test !== undefined) {
       test = await join(
         parseCorpus(await readInput(f.test as string, "--test"), f.test as string, own),

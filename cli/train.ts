@@ -127,7 +127,12 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   },
   "dev-join": { type: "string", value: "file", help: "labels of --dev to join by sentence id" },
   "test-join": { type: "string", value: "file", help: "labels of --test to join by sentence id" },
-  "train-limit": { type: "integer", value: "N", help: "use only the first N training sentences" },
+  "train-limit": {
+    type: "integer",
+    value: "N",
+    help:
+      "use only the first N training sentences (after the --split, which keeps the full dev part)",
+  },
   "demo-sentences": { type: "integer", help: "size of the generated demo corpus", default: 3000 },
   seed: { type: "integer", help: "seed of initialisation, dropout and data order", default: 42 },
   out: { type: "string", value: "dir", help: "output folder", default: "runs/tagger" },
