@@ -14,7 +14,9 @@
  *   --kernels=register,tiled   kernels to time with their default tuning (default: the planner's
  *                              choice for the adapter)
  * One measurement = one dispatch submitted, then `await device.queue.onSubmittedWorkDone()`,
- * after one untimed warm-up run (which also compiles the pipeline: reported as firstRunMs).
+ * after one untimed warm-up run (which also compiles the pipeline: reported as firstRunMs); all
+ * contenders of a shape are timed in interleaved rounds; medians are reported (and min).
+ * Shapes under 100 ms also report "streamed" numbers: 8 dispatches per submission, per dispatch.
  *
  * @module
  */
@@ -44,7 +46,15 @@ const sq = (s: number): Shape => ({
   transA: false,
   transB: false,
 });
-const mm = (name: string, m: number, k: number, n: number, transA = false, transB = false, batch = 1): Shape => ({
+const mm = (
+  name: string,
+  m: number,
+  k: number,
+  n: number,
+  transA = false,
+  transB = false,
+  batch = 1,
+): Shape => ({
   name,
   batch,
   m,
@@ -87,7 +97,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const gflops = (s: Shape, ms: number) => (2 * s.batch * s.m * s.n * s.k) / (ms * 1e6);
 const round = (x: number, d = 3) => Number(x.toFixed(d));
 
-function randomArray(n: number, seed: number): Float32Array {
+function randomArray(n: number, seed: number): Float32Array<ArrayBuffer> {
   // Small LCG: reproducible inputs without a dependency.
   const out = new Float32Array(n);
   let x = seed >>> 0;
@@ -98,13 +108,23 @@ function randomArray(n: number, seed: number): Float32Array {
   return out;
 }
 
-async function ourMatmul(
+/** One implementation of one shape, ready to time: `run(count)` = count dispatches, one submit. */
+interface Contender {
+  label: string;
+  run: (count: number) => Promise<void>;
+  firstRunMs: number;
+  /** Extra fields for the report (variant, accuracy); called once after timing. */
+  report: () => Promise<Record<string, unknown>>;
+  dispose: () => void;
+}
+
+async function ourContender(
   device: GPUDevice,
   s: Shape,
   isSoftware: boolean,
+  simd: number,
   tuning: MatmulTuning,
-  reps: number,
-) {
+): Promise<Contender> {
   const spec: MatmulSpec = {
     batch: s.batch,
     m: s.m,
@@ -116,12 +136,19 @@ async function ourMatmul(
     bBatchStride: s.k * s.n,
     device: isSoftware ? "software" : "gpu",
   };
-  const plan = planMatmul(spec, device.limits, tuning);
+  const limits = {
+    maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+    subgroupMaxSize: simd,
+  };
+  const plan = planMatmul(spec, limits, tuning);
   const a = randomArray(s.batch * s.m * s.k, 1);
   const b = randomArray(s.batch * s.k * s.n, 2);
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
-  const upload = (data: Float32Array | Uint32Array, use: number) => {
-    const buf = device.createBuffer({ size: Math.max(16, Math.ceil(data.byteLength / 16) * 16), usage: use });
+  const upload = (data: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>, use: number) => {
+    const buf = device.createBuffer({
+      size: Math.max(16, Math.ceil(data.byteLength / 16) * 16),
+      usage: use,
+    });
     device.queue.writeBuffer(buf, 0, data);
     return buf;
   };
@@ -143,7 +170,7 @@ async function ourMatmul(
     layout: pipeline.getBindGroupLayout(0),
     entries: [bufA, bufB, bufC, bufU].map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
-  const runOnce = async (count = 1) => {
+  const run = async (count: number) => {
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();
     pass.setPipeline(pipeline);
@@ -153,68 +180,99 @@ async function ourMatmul(
     device.queue.submit([enc.finish()]);
     await device.queue.onSubmittedWorkDone();
   };
-  await runOnce();
+  await run(1);
   const firstRunMs = performance.now() - t0;
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    await runOnce();
-    times.push(performance.now() - t);
-  }
-  const streamed = await timeStreamed(median(times), reps, runOnce);
   // Spot check 64 outputs against float64 so a broken kernel cannot post a good number.
-  const read = device.createBuffer({ size: cBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(bufC, 0, read, 0, cBytes);
-  device.queue.submit([enc.finish()]);
-  await read.mapAsync(GPUMapMode.READ);
-  const c = new Float32Array(read.getMappedRange().slice(0));
-  read.unmap();
-  let maxErr = 0;
-  let maxRef = 0;
-  for (let t = 0; t < 64; t++) {
-    const bi = (t * 7919) % s.batch;
-    const i = (t * 104729) % s.m;
-    const j = (t * 1299709) % s.n;
-    let ref = 0;
-    for (let kk = 0; kk < s.k; kk++) {
-      const av = a[bi * s.m * s.k + (s.transA ? kk * s.m + i : i * s.k + kk)];
-      const bv = b[bi * s.k * s.n + (s.transB ? j * s.k + kk : kk * s.n + j)];
-      ref += av * bv;
+  const report = async () => {
+    const read = device.createBuffer({
+      size: cBytes,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(bufC, 0, read, 0, cBytes);
+    device.queue.submit([enc.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const c = new Float32Array(read.getMappedRange().slice(0));
+    read.destroy();
+    let maxErr = 0;
+    let maxRef = 0;
+    for (let t = 0; t < 64; t++) {
+      const bi = (t * 7919) % s.batch;
+      const i = (t * 104729) % s.m;
+      const j = (t * 1299709) % s.n;
+      let ref = 0;
+      for (let kk = 0; kk < s.k; kk++) {
+        const av = a[bi * s.m * s.k + (s.transA ? kk * s.m + i : i * s.k + kk)];
+        const bv = b[bi * s.k * s.n + (s.transB ? j * s.k + kk : kk * s.n + j)];
+        ref += av * bv;
+      }
+      maxErr = Math.max(maxErr, Math.abs(ref - c[bi * s.m * s.n + i * s.n + j]));
+      maxRef = Math.max(maxRef, Math.abs(ref));
     }
-    maxErr = Math.max(maxErr, Math.abs(ref - c[bi * s.m * s.n + i * s.n + j]));
-    maxRef = Math.max(maxRef, Math.abs(ref));
-  }
-  for (const buf of [bufA, bufB, bufC, bufU, read]) buf.destroy();
-  const ms = median(times);
-  return {
-    variant: plan.variant,
-    key: plan.key,
-    ms: round(ms),
-    gflops: round(gflops(s, ms)),
-    firstRunMs: round(firstRunMs, 0),
-    timesMs: times.map((x) => round(x, 2)),
-    ...streamed,
-    relErr: Number((maxErr / Math.max(maxRef, 1e-30)).toExponential(2)),
+    return {
+      variant: plan.variant,
+      key: plan.key,
+      relErr: Number((maxErr / Math.max(maxRef, 1e-30)).toExponential(2)),
+    };
   };
+  const dispose = () => [bufA, bufB, bufC, bufU].forEach((buf) => buf.destroy());
+  return { label: plan.variant, run, firstRunMs, report, dispose };
 }
 
 /**
- * Deno resolves onSubmittedWorkDone by polling (~11 ms here), which dominates small shapes. For
- * those, also time STREAM_COUNT dispatches per submission (as a training step issues them) and
- * report the median per dispatch; shapes slower than 100 ms per dispatch skip this.
+ * Deno resolves onSubmittedWorkDone by polling (~11 ms here), which dominates small shapes. So
+ * besides single dispatches, shapes under 100 ms also get STREAM_COUNT dispatches per submission
+ * (as a training step issues them), reported per dispatch.
  */
 const STREAM_COUNT = 8;
-async function timeStreamed(singleMs: number, reps: number, runOnce: (count: number) => Promise<void>) {
-  if (singleMs > 100) return {};
-  await runOnce(STREAM_COUNT);
-  const per: number[] = [];
+
+/**
+ * Times all contenders of one shape in interleaved rounds (other processes share the 2 cores, so
+ * interleaving keeps a load burst from favouring one side) and returns median/min per contender.
+ */
+async function timeContenders(s: Shape, contenders: Contender[], reps: number) {
+  const single: number[][] = contenders.map(() => []);
+  const streamed: number[][] = contenders.map(() => []);
   for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    await runOnce(STREAM_COUNT);
-    per.push((performance.now() - t) / STREAM_COUNT);
+    for (const [i, c] of contenders.entries()) {
+      const t = performance.now();
+      await c.run(1);
+      single[i].push(performance.now() - t);
+    }
   }
-  return { streamedMs: round(median(per)), streamedPerDispatchMs: per.map((x) => round(x, 2)) };
+  const stream = contenders.every((_, i) => median(single[i]) < 100);
+  if (stream) {
+    for (const c of contenders) await c.run(STREAM_COUNT);
+    for (let r = 0; r < reps; r++) {
+      for (const [i, c] of contenders.entries()) {
+        const t = performance.now();
+        await c.run(STREAM_COUNT);
+        streamed[i].push((performance.now() - t) / STREAM_COUNT);
+      }
+    }
+  }
+  const out = [];
+  for (const [i, c] of contenders.entries()) {
+    const ms = median(single[i]);
+    const row: Record<string, unknown> = {
+      ...(await c.report()),
+      ms: round(ms),
+      gflops: round(gflops(s, ms)),
+      minMs: round(Math.min(...single[i])),
+      firstRunMs: round(c.firstRunMs, 0),
+      timesMs: single[i].map((x) => round(x, 2)),
+    };
+    if (stream) {
+      const sm = median(streamed[i]);
+      Object.assign(row, {
+        streamedMs: round(sm),
+        streamedGflops: round(gflops(s, sm)),
+        streamedPerDispatchMs: streamed[i].map((x) => round(x, 2)),
+      });
+    }
+    out.push(row);
+  }
+  return out;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -225,7 +283,9 @@ async function loadTfjs(): Promise<Tf | null> {
   try {
     await Deno.stat(url);
   } catch {
-    console.error(`TF.js bundle missing (${url.pathname}); run bench/tfjs/build.sh. Skipping TF.js.`);
+    console.error(
+      `TF.js bundle missing (${url.pathname}); run bench/tfjs/build.sh. Skipping TF.js.`,
+    );
     return null;
   }
   // TF.js takes Deno for Node when `process` exists; hide it while the bundle initialises.
@@ -246,18 +306,20 @@ async function loadTfjs(): Promise<Tf | null> {
     isTypedArray: (a: unknown) => ArrayBuffer.isView(a) && !(a instanceof DataView),
     setTimeoutCustom: (f: () => void, delay: number) => setTimeout(f, delay),
   });
-  if (!(await tf.setBackend("webgpu"))) throw new Error("TF.js webgpu backend failed to initialise");
+  if (!(await tf.setBackend("webgpu"))) {
+    throw new Error("TF.js webgpu backend failed to initialise");
+  }
   return tf;
 }
 
-async function tfjsMatmul(tf: Tf, s: Shape, reps: number) {
+async function tfjsContender(tf: Tf, s: Shape): Promise<Contender> {
   const backend = tf.backend();
   const shapeA = s.transA ? [s.k, s.m] : [s.m, s.k];
   const shapeB = s.transB ? [s.n, s.k] : [s.k, s.n];
   const batched = (shape: number[]) => (s.batch > 1 ? [s.batch, ...shape] : shape);
   const a = tf.tensor(randomArray(s.batch * s.m * s.k, 1), batched(shapeA));
   const b = tf.tensor(randomArray(s.batch * s.k * s.n, 2), batched(shapeB));
-  const runOnce = async (count = 1) => {
+  const run = async (count: number) => {
     const outs = [];
     for (let i = 0; i < count; i++) outs.push(tf.matMul(a, b, s.transA, s.transB));
     // TF.js records into an open compute pass; it must be ended before the encoder is submitted
@@ -268,24 +330,17 @@ async function tfjsMatmul(tf: Tf, s: Shape, reps: number) {
     for (const c of outs) c.dispose();
   };
   const t0 = performance.now();
-  await runOnce();
+  await run(1);
   const firstRunMs = performance.now() - t0;
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    await runOnce();
-    times.push(performance.now() - t);
-  }
-  const streamed = await timeStreamed(median(times), reps, runOnce);
-  a.dispose();
-  b.dispose();
-  const ms = median(times);
   return {
-    ms: round(ms),
-    gflops: round(gflops(s, ms)),
-    firstRunMs: round(firstRunMs, 0),
-    timesMs: times.map((x) => round(x, 2)),
-    ...streamed,
+    label: "tfjs",
+    run,
+    firstRunMs,
+    report: () => Promise.resolve({ variant: "tfjs-4.22 webgpu matMul" }),
+    dispose: () => {
+      a.dispose();
+      b.dispose();
+    },
   };
 }
 
@@ -299,7 +354,10 @@ async function main() {
     },
   });
   const info = adapter.info;
-  const isSoftware = info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(info.description);
+  const isSoftware = info.isFallbackAdapter ||
+    /llvmpipe|lavapipe|swiftshader/i.test(info.description);
+  // GPUAdapterInfo.subgroupMaxSize is recent; fall back to the planner's default.
+  const simd = (info as GPUAdapterInfo & { subgroupMaxSize?: number }).subgroupMaxSize ?? 8;
   const reps = Math.max(5, Number(arg("reps") ?? 5));
   const sets = (arg("sets") ?? "squares,bert,grad").split(",");
   const only = arg("only")?.split(",");
@@ -313,32 +371,48 @@ async function main() {
   for (const set of sets) {
     for (const s of SETS[set] ?? []) {
       if (only && !only.includes(s.name)) continue;
-      const ours = [];
+      const contenders: Contender[] = [];
       for (const kernel of kernels) {
-        ours.push(await ourMatmul(device, s, isSoftware, { kernel: kernel as MatmulTuning["kernel"] }, reps));
+        contenders.push(
+          await ourContender(device, s, isSoftware, simd, {
+            kernel: kernel as MatmulTuning["kernel"],
+          }),
+        );
       }
-      for (const tuning of configs) ours.push(await ourMatmul(device, s, isSoftware, tuning, reps));
-      const tfjs = tf ? await tfjsMatmul(tf, s, reps) : null;
+      for (const tuning of configs) {
+        contenders.push(await ourContender(device, s, isSoftware, simd, tuning));
+      }
+      if (tf) contenders.push(await tfjsContender(tf, s));
+      const timed = await timeContenders(s, contenders, reps);
+      contenders.forEach((c) => c.dispose());
+      const ours = tf ? timed.slice(0, -1) : timed;
+      const tfjs = tf ? timed[timed.length - 1] : null;
       const best = ours[0];
+      const ratio = (key: string) =>
+        tfjs && typeof tfjs[key] === "number" && typeof best[key] === "number"
+          ? round((tfjs[key] as number) / (best[key] as number), 2)
+          : null;
       const row = {
         set,
         ...s,
         gflop: round((2 * s.batch * s.m * s.n * s.k) / 1e9, 4),
         ours,
         tfjs,
-        speedupVsTfjs: tfjs ? round(tfjs.ms / best.ms, 2) : null,
-        streamedSpeedupVsTfjs: tfjs?.streamedMs && best.streamedMs ? round(tfjs.streamedMs / best.streamedMs, 2) : null,
+        speedupVsTfjs: ratio("ms"),
+        streamedSpeedupVsTfjs: ratio("streamedMs"),
       };
+      const fmt = (o: Record<string, unknown>) =>
+        `${o.variant} ${o.gflops}/${o.streamedGflops ?? "-"} GF`;
       console.error(
-        `${s.name}: ours ${ours.map((o) => `${o.variant} ${o.ms}ms/${o.streamedMs ?? "-"}ms`).join(" | ")}` +
-          (tfjs ? ` | tfjs ${tfjs.ms}ms/${tfjs.streamedMs ?? "-"}ms | x${row.speedupVsTfjs}/${row.streamedSpeedupVsTfjs}` : ""),
+        `${s.name}: ${ours.map(fmt).join(" | ")}` +
+          (tfjs ? ` | ${fmt(tfjs)} | x${row.speedupVsTfjs}/${row.streamedSpeedupVsTfjs}` : ""),
       );
       results.push(row);
     }
   }
   console.log(JSON.stringify(
     {
-      adapter: { description: info.description, isFallbackAdapter: info.isFallbackAdapter },
+      adapter: { description: info.description, isFallbackAdapter: info.isFallbackAdapter, simd },
       date: new Date().toISOString(),
       reps,
       results,

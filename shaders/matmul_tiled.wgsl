@@ -44,9 +44,14 @@ struct MatmulParams {
 @group(0) @binding(4) var<storage, read> BIAS: array<f32>;
 //#endif
 
-// As[kk * TILE + r] = A(row0 + r, k0 + kk); Bs[kk * TILE + c] = B(k0 + kk, col0 + c).
-var<workgroup> As: array<f32, {{TILE}} * {{BK}}>;
-var<workgroup> Bs: array<f32, {{TILE}} * {{BK}}>;
+const TILE: u32 = {{TILE}}u;
+const BK: u32 = {{BK}}u;
+// Row stride of the staged tiles, padded by one so that the invocations storing one k-column of
+// a tile (consecutive kk, same r) hit different memory banks.
+const TS: u32 = TILE + 1u;
+// As[kk * TS + r] = A(row0 + r, k0 + kk); Bs[kk * TS + c] = B(k0 + kk, col0 + c).
+var<workgroup> As: array<f32, TS * BK>;
+var<workgroup> Bs: array<f32, TS * BK>;
 
 /// Applies the epilogue to one element and stores it at C[idx].
 fn finish(idx: u32, x: f32, bias: f32) {
@@ -71,8 +76,8 @@ fn main(
     return;
   }
   let bi = t / p.rowBlocks;
-  let row0 = (t - bi * p.rowBlocks) * {{TILE}}u;
-  let col0 = wid.x * {{TILE}}u;
+  let row0 = (t - bi * p.rowBlocks) * TILE;
+  let col0 = wid.x * TILE;
   let aBase = bi * p.aBatchStride;
   let bBase = bi * p.bBatchStride;
 
@@ -82,16 +87,16 @@ fn main(
   //#endfor
   //#endfor
 
-  for (var k0 = 0u; k0 < p.k; k0 += {{BK}}u) {
+  for (var k0 = 0u; k0 < p.k; k0 += BK) {
     //#for l 0 LOADS
     {
       let e = {{l}}u * 256u + lidx;
       //#if TRANS_A
-      let r = e % {{TILE}}u;
-      let kk = e / {{TILE}}u;
+      let r = e % TILE;
+      let kk = e / TILE;
       //#else
-      let r = e / {{BK}}u;
-      let kk = e % {{BK}}u;
+      let r = e / BK;
+      let kk = e % BK;
       //#endif
       let gr = row0 + r;
       let gk = k0 + kk;
@@ -99,16 +104,16 @@ fn main(
       if (gr < p.m && gk < p.k) {
         v = A[aBase + gr * p.aRowStride + gk * p.aKStride];
       }
-      As[kk * {{TILE}}u + r] = v;
+      As[kk * TS + r] = v;
     }
     {
       let e = {{l}}u * 256u + lidx;
       //#if TRANS_B
-      let c = e / {{BK}}u;
-      let kk = e % {{BK}}u;
+      let c = e / BK;
+      let kk = e % BK;
       //#else
-      let c = e % {{TILE}}u;
-      let kk = e / {{TILE}}u;
+      let c = e % TILE;
+      let kk = e / TILE;
       //#endif
       let gc = col0 + c;
       let gk = k0 + kk;
@@ -116,12 +121,12 @@ fn main(
       if (gc < p.n && gk < p.k) {
         v = B[bBase + gk * p.bKStride + gc * p.bColStride];
       }
-      Bs[kk * {{TILE}}u + c] = v;
+      Bs[kk * TS + c] = v;
     }
     //#endfor
     workgroupBarrier();
-    for (var kk = 0u; kk < {{BK}}u; kk++) {
-      let base = kk * {{TILE}}u;
+    for (var kk = 0u; kk < BK; kk++) {
+      let base = kk * TS;
       //#for i 0 RT
       let a{{i}} = As[base + lid.y + {{i}}u * 16u];
       //#endfor

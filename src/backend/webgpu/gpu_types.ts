@@ -49,6 +49,8 @@ export interface GpuContext {
   readonly software: boolean;
   /** Largest storage binding in bytes (the adapter's limit, or a smaller test override). */
   readonly maxBindingBytes: number;
+  /** The adapter's largest subgroup (SIMD width), when it reports one. */
+  readonly subgroupMaxSize?: number;
 }
 
 /**

@@ -57,6 +57,7 @@ export class WebGPUBackend implements Backend, GpuContext {
   readonly limits: GPUSupportedLimits;
   readonly software: boolean;
   readonly maxBindingBytes: number;
+  readonly subgroupMaxSize?: number;
   /** Adapter description, for logs and benchmark output. */
   readonly adapterInfo: string;
   /** Dispatches recorded since creation (for benchmarks). */
@@ -95,6 +96,7 @@ export class WebGPUBackend implements Backend, GpuContext {
       /llvmpipe|lavapipe|swiftshader|software/i.test(
         `${info.description} ${info.architecture} ${info.device}`,
       );
+    this.subgroupMaxSize = (info as GPUAdapterInfo & { subgroupMaxSize?: number }).subgroupMaxSize;
     this.adapterInfo = [info.vendor, info.architecture, info.description].filter((s) => s).join(
       " ",
     );

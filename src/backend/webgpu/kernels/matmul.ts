@@ -31,7 +31,10 @@ const matmul: GpuKernel = (ctx, [a, b, bias], [c], attrs) => {
   const id = JSON.stringify(spec);
   let plan = plans.get(id);
   if (!plan) {
-    plan = planMatmul(spec, ctx.limits);
+    plan = planMatmul(spec, {
+      maxComputeWorkgroupsPerDimension: ctx.limits.maxComputeWorkgroupsPerDimension,
+      subgroupMaxSize: ctx.subgroupMaxSize,
+    });
     plans.set(id, plan);
     matmulVariants.set(
       `${spec.batch}x${spec.m}x${spec.n}x${spec.k}${spec.transA ? "T" : ""}${

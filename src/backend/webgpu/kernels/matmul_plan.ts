@@ -61,7 +61,7 @@ export interface MatmulPlan {
   /** Arguments of dispatchWorkgroups; each is within maxComputeWorkgroupsPerDimension. */
   workgroups: [number, number, number];
   /** Contents of the uniform buffer (binding 3): shape and strides, so shapes never recompile. */
-  uniforms: Uint32Array;
+  uniforms: Uint32Array<ArrayBuffer>;
   /** Human-readable kernel choice, e.g. "register tm32 v4 wg8 b:n4 c:vec4". */
   variant: string;
 }
@@ -70,6 +70,11 @@ export interface MatmulPlan {
 export interface MatmulLimits {
   /** Largest argument of dispatchWorkgroups per dimension. */
   maxComputeWorkgroupsPerDimension: number;
+  /**
+   * SIMD width of the adapter (GPUAdapterInfo.subgroupMaxSize where available; 8 if left out).
+   * On software adapters one workgroup of the register kernel is exactly one SIMD vector.
+   */
+  subgroupMaxSize?: number;
 }
 
 /**
@@ -85,6 +90,8 @@ export interface MatmulTuning {
   v?: number;
   /** register: invocations per workgroup. */
   wgx?: number;
+  /** register: force scalar B loads even where vec4 loads are possible (benchmarks). */
+  scalarB?: boolean;
   /** tiled: outputs per invocation along each axis (tile = 16 * rt). */
   rt?: number;
   /** tiled: k values staged in workgroup memory per step. */
@@ -276,14 +283,32 @@ function spreadYZ(total: number, max: number, spec: MatmulSpec): [number, number
   return [y, z];
 }
 
-/** Register-kernel block shape for software adapters, from the benchmarks (see the report). */
-function softwareBlock(spec: MatmulSpec): { tm: number; v: number; wgx: number } {
-  const tm = spec.m >= 64 ? 32 : spec.m >= 16 ? 16 : spec.m >= 4 ? 4 : 1;
-  const v = spec.n >= 128 ? 4 : spec.n >= 32 ? 2 : 1;
-  return { tm, v, wgx: 8 };
+/**
+ * Register-kernel block for software adapters, from measurements on lavapipe (AVX2, 8 lanes; see
+ * bench/matmul_webgpu_bench.ts): 4 * V columns per invocation, V = 8 is ~25% faster than V = 4
+ * where n fills it (each divergent B load feeds twice the FMAs), but lanes past n are wasted
+ * work, so narrow outputs (hidden 128/384, attention heads of 64) get smaller V. TM = 32 beats
+ * 16 by ~10% and is within noise of 64, whose pipelines take 4-5x longer to compile (15-40 s).
+ */
+function softwareBlock(
+  spec: MatmulSpec,
+  lanes: number,
+  bMode: string,
+): { tm: number; v: number; wgx: number } {
+  const tm = spec.m > 16 ? 32 : spec.m > 8 ? 16 : spec.m > 4 ? 8 : 4;
+  const cols = (v: number) => 4 * v * lanes;
+  // With B transposed (k4 loads) V = 8 measured no faster than 4 and compiles 2.5x longer.
+  const v = bMode !== "k4" && (spec.n % cols(8) === 0 || spec.n >= 4 * cols(8))
+    ? 8
+    : spec.n >= cols(4)
+    ? 4
+    : spec.n >= cols(2)
+    ? 2
+    : 1;
+  return { tm, v, wgx: lanes };
 }
 
-function pow2Between(x: number, lo: number, hi: number, what: string, spec: MatmulSpec): number {
+function intBetween(x: number, lo: number, hi: number, what: string, spec: MatmulSpec): number {
   if (!Number.isInteger(x) || x < lo || x > hi) {
     throw new MatmulSpecError(`${describe(spec)}: tuning ${what}=${x} outside [${lo}, ${hi}]`);
   }
@@ -315,6 +340,7 @@ export function planMatmul(
   const gelu = (spec.epilogue ?? "none") === "gelu";
   const accumulate = spec.accumulate ?? false;
   const epilogueKey = `${bias ? "_bias" : ""}${gelu ? "_gelu" : ""}${accumulate ? "_acc" : ""}`;
+  const epilogueNote = epilogueKey.replaceAll("_", " +");
   const [aRowStride, aKStride] = spec.transA ? [1, spec.m] : [spec.k, 1];
   const [bKStride, bColStride] = spec.transB ? [1, spec.k] : [spec.n, 1];
   const tail = gelu ? "\n" + erfSrc : "";
@@ -325,16 +351,17 @@ export function planMatmul(
   let tileRows: number;
   let dispatchX: number;
   if (kernel === "register") {
-    const auto = softwareBlock(spec);
-    const tm = pow2Between(tuning.tm ?? auto.tm, 1, 256, "tm", spec);
-    const v = pow2Between(tuning.v ?? auto.v, 1, 16, "v", spec);
-    const wgx = pow2Between(tuning.wgx ?? auto.wgx, 1, 256, "wgx", spec);
-    const vecB = spec.bBatchStride % 4 === 0;
+    const vecB = spec.bBatchStride % 4 === 0 && !tuning.scalarB;
     const bMode = !spec.transB && vecB && spec.n % 4 === 0
       ? "n4"
       : spec.transB && vecB && spec.k % 4 === 0
       ? "k4"
       : "scalar";
+    const lanes = Math.min(64, Math.max(4, limits.subgroupMaxSize ?? 8));
+    const auto = softwareBlock(spec, lanes, bMode);
+    const tm = intBetween(tuning.tm ?? auto.tm, 1, 256, "tm", spec);
+    const v = intBetween(tuning.v ?? auto.v, 1, 16, "v", spec);
+    const wgx = intBetween(tuning.wgx ?? auto.wgx, 1, 256, "wgx", spec);
     const cVec = spec.n % 4 === 0;
     const flags = {
       B_N4: bMode === "n4",
@@ -351,13 +378,15 @@ export function planMatmul(
     key = `matmul_register_tm${tm}_v${v}_wg${wgx}_b${bMode}_c${
       cVec ? "vec4" : "f32"
     }${epilogueKey}`;
-    variant = `register tm${tm} v${v} wg${wgx} b:${bMode} c:${cVec ? "vec4" : "f32"}`;
+    variant = `register tm${tm} v${v} wg${wgx} b:${bMode} c:${
+      cVec ? "vec4" : "f32"
+    }${epilogueNote}`;
     tileRows = tm;
     dispatchX = Math.ceil(spec.n / (4 * v * wgx));
   } else if (kernel === "tiled") {
-    const rt = pow2Between(tuning.rt ?? 4, 1, 8, "rt", spec);
+    const rt = intBetween(tuning.rt ?? 4, 1, 8, "rt", spec);
     const tile = 16 * rt;
-    const bk = pow2Between(tuning.bk ?? 16, 1, 64, "bk", spec);
+    const bk = intBetween(tuning.bk ?? 16, 1, 64, "bk", spec);
     if ((tile * bk) % 256 !== 0) {
       throw new MatmulSpecError(
         `${describe(spec)}: tuning tile ${tile} x bk ${bk} not a multiple of 256`,
@@ -374,7 +403,7 @@ export function planMatmul(
     code = expandWgslTemplate(tiledSrc, consts, flags, "matmul_tiled.wgsl") + tail;
     const ab = `${spec.transA ? "t" : "n"}${spec.transB ? "t" : "n"}`;
     key = `matmul_tiled_t${tile}_k${bk}_${ab}${epilogueKey}`;
-    variant = `tiled ${tile}x${tile} rt${rt} bk${bk} ${ab}`;
+    variant = `tiled ${tile}x${tile} rt${rt} bk${bk} ${ab}${epilogueNote}`;
     tileRows = tile;
     dispatchX = Math.ceil(spec.n / tile);
   } else {
