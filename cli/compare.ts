@@ -36,6 +36,7 @@ import {
   type Flags,
   loadBaseModel,
   loadRunData,
+  trainOptionsFromFlags,
 } from "./run_setup.ts";
 import { TRAIN_FLAGS } from "./train.ts";
 
@@ -143,18 +144,9 @@ async function runJob(job: CompareJob, s: Shared): Promise<JobResult> {
   setSeed(job.seed);
   const model = createTagger(base.config, meta);
   if (base.encoder) model.loadEncoder(base.encoder);
-  const demo = f.model === undefined;
   const result = await trainTagger(
     { model, tokenizer: base.tokenizer, meta, train: enc(train), dev: enc(s.dev), fs, outDir: dir },
-    {
-      epochs: (f.epochs as number) ?? (demo ? 4 : 3),
-      batchSize: (f["batch-size"] as number) ?? (demo ? 32 : 16),
-      lr: (f.lr as number) ?? (demo ? 1e-3 : 5e-5),
-      weightDecay: (f["weight-decay"] as number) ?? 0.01,
-      warmupFraction: (f.warmup as number) ?? 0.1,
-      patience: (f.patience as number) ?? 3,
-      seed: job.seed,
-    },
+    trainOptionsFromFlags(f, job.seed),
     {
       resume: true,
       checkpointEvery: f["checkpoint-every"] as number | undefined,

@@ -15,6 +15,7 @@ import { DEMO_BERT_SIZE, demoBert } from "../src/tagging/demo_model.ts";
 import { LabelMap } from "../src/tagging/label_map.ts";
 import type { Sentence } from "../src/tagging/sentence.ts";
 import { trainDevSplit } from "../src/tagging/split.ts";
+import type { TrainOptions } from "../src/tagging/trainer.ts";
 import { ArgumentError } from "./args.ts";
 import { fs, readInput } from "./common.ts";
 import {
@@ -187,4 +188,18 @@ export async function loadBaseModel(
   const label = `${f.model} (${dir}; L${ck.config.numHiddenLayers} H${ck.config.hiddenSize})`;
   say(`model: ${label}`);
   return { tokenizer: ck.tokenizer, config: ck.config, encoder: ck.weights, label };
+}
+
+/** The training hyper-parameters of --epochs, --batch-size, --lr, … (the demo has its own defaults). */
+export function trainOptionsFromFlags(f: Flags, seed: number): TrainOptions {
+  const demo = f.model === undefined;
+  return {
+    epochs: (f.epochs as number) ?? (demo ? 4 : 3),
+    batchSize: (f["batch-size"] as number) ?? (demo ? 32 : 16),
+    lr: (f.lr as number) ?? (demo ? 1e-3 : 5e-5),
+    weightDecay: (f["weight-decay"] as number) ?? 0.01,
+    warmupFraction: (f.warmup as number) ?? 0.1,
+    patience: (f.patience as number) ?? 3,
+    seed,
+  };
 }

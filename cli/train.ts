@@ -31,7 +31,7 @@ import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { parseTasks } from "./data.ts";
 import { selectDevice } from "./device.ts";
 import { fs } from "./common.ts";
-import { buildLabelMaps, loadBaseModel, loadRunData } from "./run_setup.ts";
+import { buildLabelMaps, loadBaseModel, loadRunData, trainOptionsFromFlags } from "./run_setup.ts";
 import type { WeightMap } from "../src/bert/weights.ts";
 
 /** Flags of `train`. */
@@ -165,7 +165,6 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const f = flags as Record<string, string | number | boolean | undefined>;
   const t0 = performance.now();
   const out = (f.out as string) ?? "runs/tagger";
-  const demo = f.model === undefined;
   const device = await selectDevice((f.device as string) ?? "auto");
   say(device.line);
 
@@ -242,15 +241,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
   const result = await trainTagger(
     { model, tokenizer, meta, train: encTrain, dev: encDev, fs, outDir: out },
-    {
-      epochs: (f.epochs as number) ?? (demo ? 4 : 3),
-      batchSize: (f["batch-size"] as number) ?? (demo ? 32 : 16),
-      lr: (f.lr as number) ?? (demo ? 1e-3 : 5e-5),
-      weightDecay: (f["weight-decay"] as number) ?? 0.01,
-      warmupFraction: (f.warmup as number) ?? 0.1,
-      patience: (f.patience as number) ?? 3,
-      seed,
-    },
+    trainOptionsFromFlags(f, seed),
     {
       resume,
       checkpointEvery: f["checkpoint-every"] as number | undefined,

@@ -12,27 +12,13 @@ import registerSrc from "../../../../shaders/matmul_register.wgsl" with { type: 
 import tiledSrc from "../../../../shaders/matmul_tiled.wgsl" with { type: "text" };
 import erfSrc from "../../../../shaders/erf.wgsl" with { type: "text" };
 
+import type { MatmulAttrs } from "../../../ops/matmul.ts";
+
 /**
  * One batched matmul C[b] = epilogue(op(A[b]) . op(B[b]) + bias) (+ C[b] if accumulate), row-major.
  * A is [m, k] per batch ([k, m] if transA), B is [k, n] ([n, k] if transB), C is [batch, m, n].
  */
-export interface MatmulSpec {
-  /** Number of independent products (>= 1). */
-  batch: number;
-  /** Rows of C (>= 1). */
-  m: number;
-  /** Columns of C (>= 1). */
-  n: number;
-  /** Reduction length (>= 0). */
-  k: number;
-  /** A is stored [k, m] per batch. */
-  transA: boolean;
-  /** B is stored [n, k] per batch. */
-  transB: boolean;
-  /** Elements between consecutive batches of A; 0 broadcasts one A over the batch. */
-  aBatchStride: number;
-  /** Elements between consecutive batches of B; 0 broadcasts one B over the batch. */
-  bBatchStride: number;
+export interface MatmulSpec extends MatmulAttrs {
   /** Add bias[n] (binding 4) to every row. */
   bias?: boolean;
   /** Element-wise function after the bias: exact-erf GELU or nothing. */
