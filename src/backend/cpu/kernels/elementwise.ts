@@ -1,38 +1,210 @@
 /**
  * CPU kernels of element-wise ops: `map` (src/ops/map.ts: any expression, broadcasting) and `fill`.
+ *
+ * Speed: a generic loop calls the expression's JS function per element, and since one call site
+ * sees every expression V8 cannot inline it (~20 ns an element). The expressions a training step
+ * spends its element-wise time on (add/sub/mul/div, scalar add/mul, GELU and its gradient) have
+ * hand-written loops here, picked by the expression's key; everything else takes the generic path.
+ * Broadcasting walks the coalesced output as rows: an odometer over the outer dims gives each
+ * input's row offset, and the innermost dim is a tight loop with constant strides.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
 import type { MapAttrs } from "../../../ops/map.ts";
+import { geluGradRowF32, geluRowF32 } from "./gelu_f32.ts";
 import type { CpuKernel } from "./types.ts";
 
+type Arr = TypedArray;
+
+/**
+ * Applies the expression to one row of `w` elements: input j starts at offset oj and steps sj; the
+ * output is contiguous from `oo`. Inputs that do not exist are passed as the output (never read).
+ */
+type RowFn = (
+  x: Arr,
+  ox: number,
+  sx: number,
+  y: Arr,
+  oy: number,
+  sy: number,
+  z: Arr,
+  oz: number,
+  sz: number,
+  out: Arr,
+  oo: number,
+  w: number,
+  p: readonly number[],
+) => void;
+
+/** A binary row loop specialised on the stride pattern (contiguous, broadcast scalar, strided). */
+function addRow(
+  x: Arr,
+  ox: number,
+  sx: number,
+  y: Arr,
+  oy: number,
+  sy: number,
+  out: Arr,
+  oo: number,
+  w: number,
+) {
+  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] + y[oy + i]; }
+  else if (sx === 1 && sy === 0) {
+    const b = y[oy];
+    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] + b;
+  } else if (sx === 0 && sy === 1) {
+    const a = x[ox];
+    for (let i = 0; i < w; i++) out[oo + i] = a + y[oy + i];
+  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] + y[oy + i * sy];
+}
+
+function subRow(
+  x: Arr,
+  ox: number,
+  sx: number,
+  y: Arr,
+  oy: number,
+  sy: number,
+  out: Arr,
+  oo: number,
+  w: number,
+) {
+  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] - y[oy + i]; }
+  else if (sx === 1 && sy === 0) {
+    const b = y[oy];
+    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] - b;
+  } else if (sx === 0 && sy === 1) {
+    const a = x[ox];
+    for (let i = 0; i < w; i++) out[oo + i] = a - y[oy + i];
+  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] - y[oy + i * sy];
+}
+
+function mulRow(
+  x: Arr,
+  ox: number,
+  sx: number,
+  y: Arr,
+  oy: number,
+  sy: number,
+  out: Arr,
+  oo: number,
+  w: number,
+) {
+  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] * y[oy + i]; }
+  else if (sx === 1 && sy === 0) {
+    const b = y[oy];
+    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] * b;
+  } else if (sx === 0 && sy === 1) {
+    const a = x[ox];
+    for (let i = 0; i < w; i++) out[oo + i] = a * y[oy + i];
+  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] * y[oy + i * sy];
+}
+
+function divRow(
+  x: Arr,
+  ox: number,
+  sx: number,
+  y: Arr,
+  oy: number,
+  sy: number,
+  out: Arr,
+  oo: number,
+  w: number,
+) {
+  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] / y[oy + i]; }
+  else if (sx === 1 && sy === 0) {
+    const b = y[oy];
+    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] / b;
+  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] / y[oy + i * sy];
+}
+
+/** Row loops by expression key, for any float precision. */
+const SPECIAL: Record<string, RowFn> = {
+  add: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => addRow(x, ox, sx, y, oy, sy, out, oo, w),
+  sub: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => subRow(x, ox, sx, y, oy, sy, out, oo, w),
+  mul: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => mulRow(x, ox, sx, y, oy, sy, out, oo, w),
+  div: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => divRow(x, ox, sx, y, oy, sy, out, oo, w),
+  mul_scalar: (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w, p) => {
+    const s = p[0];
+    if (sx === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] * s; }
+    else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] * s;
+  },
+  add_scalar: (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w, p) => {
+    const s = p[0];
+    if (sx === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] + s; }
+    else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] + s;
+  },
+};
+
+/**
+ * Row loops used only for float32 outputs: GELU with the float32-accurate erf (float64 mode keeps
+ * the expression's exact erf, which the gradient checks need).
+ */
+const SPECIAL_F32: Record<string, RowFn> = {
+  gelu: (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w) => geluRowF32(x, ox, sx, out, oo, w),
+  gelu_grad: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) =>
+    geluGradRowF32(x, ox, sx, y, oy, sy, out, oo, w),
+};
+
+/** The generic row: calls the expression per element. */
+function genericRow(f: MapAttrs["expr"]["js"], inputs: number): RowFn {
+  if (inputs === 1) {
+    return (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w, p) => {
+      for (let i = 0; i < w; i++) out[oo + i] = f(x[ox + i * sx], 0, 0, p);
+    };
+  }
+  if (inputs === 2) {
+    return (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w, p) => {
+      for (let i = 0; i < w; i++) out[oo + i] = f(x[ox + i * sx], y[oy + i * sy], 0, p);
+    };
+  }
+  return (x, ox, sx, y, oy, sy, z, oz, sz, out, oo, w, p) => {
+    for (let i = 0; i < w; i++) {
+      out[oo + i] = f(x[ox + i * sx], y[oy + i * sy], z[oz + i * sz], p);
+    }
+  };
+}
+
 const map: CpuKernel = (inputs, [out], attrs) => {
-  const a = attrs as unknown as MapAttrs;
-  const f = a.expr.js;
-  const p = a.params;
   const n = out.length;
-  const [x, y, z] = inputs;
+  if (n === 0) return;
+  const a = attrs as unknown as MapAttrs;
+  const p = a.params;
+  const count = inputs.length;
+  const x = inputs[0];
+  const y = count > 1 ? inputs[1] : out;
+  const z = count > 2 ? inputs[2] : out;
+  const key = a.expr.key;
+  const special = count > 2
+    ? undefined
+    : (out instanceof Float32Array ? SPECIAL_F32[key] : undefined) ?? SPECIAL[key];
+  const row = special ?? genericRow(a.expr.js, count);
   if (a.flat) {
-    if (inputs.length === 1) { for (let i = 0; i < n; i++) out[i] = f(x[i], 0, 0, p); }
-    else if (inputs.length === 2) { for (let i = 0; i < n; i++) out[i] = f(x[i], y[i], 0, p); }
-    else for (let i = 0; i < n; i++) out[i] = f(x[i], y[i], z[i], p);
+    row(x, 0, 1, y, 0, 1, z, 0, 1, out, 0, n, p);
     return;
   }
-  const off = new Array<number>(inputs.length).fill(0);
   const rank = a.shape.length;
-  // Walk the output in order and step input offsets incrementally (an odometer), which avoids a
-  // division per dim per element.
-  const idx = new Array<number>(rank).fill(0);
-  for (let i = 0; i < n; i++) {
-    const va = x[off[0]];
-    const vb = y ? y[off[1]] : 0;
-    const vc = z ? z[off[2]] : 0;
-    out[i] = f(va, vb, vc, p);
-    for (let d = rank - 1; d >= 0; d--) {
+  const inner = rank > 0 ? a.shape[rank - 1] : 1;
+  if (inner === 0) return;
+  const st = a.strides;
+  const s0 = st[0], s1 = st[1] ?? s0, s2 = st[2] ?? s0;
+  const sx = rank > 0 ? s0[rank - 1] : 0;
+  const sy = rank > 0 ? s1[rank - 1] : 0;
+  const sz = rank > 0 ? s2[rank - 1] : 0;
+  // Odometer over the outer dims: offsets of each input's row, stepped incrementally.
+  const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+  let ox = 0, oy = 0, oz = 0;
+  for (let oo = 0; oo < n; oo += inner) {
+    row(x, ox, sx, y, oy, sy, z, oz, sz, out, oo, inner, p);
+    for (let d = rank - 2; d >= 0; d--) {
       idx[d]++;
-      for (let j = 0; j < off.length; j++) off[j] += a.strides[j][d];
+      ox += s0[d];
+      oy += s1[d];
+      oz += s2[d];
       if (idx[d] < a.shape[d]) break;
-      for (let j = 0; j < off.length; j++) off[j] -= a.strides[j][d] * a.shape[d];
+      ox -= s0[d] * a.shape[d];
+      oy -= s1[d] * a.shape[d];
+      oz -= s2[d] * a.shape[d];
       idx[d] = 0;
     }
   }

@@ -1,9 +1,15 @@
 /**
  * CPU kernels of softmax / log-softmax over the last axis with a broadcast additive mask
  * (src/ops/softmax.ts): `softmax` and `softmax_grad`.
+ *
+ * Each row is one pass to add the mask and find the max, one to exponentiate and sum, one to
+ * scale; the masked, shifted values and their exponentials live in a float64 scratch row reused
+ * across calls, so every exponential is computed once and only the final value is rounded.
+ * Masked entries (−3.4e38) skip V8's very slow underflow path of `Math.exp` (see fast_math.ts).
  * @module
  */
 import type { SoftmaxAttrs, SoftmaxGradAttrs } from "../../../ops/softmax.ts";
+import { expExact, expF32, expNonPositive } from "./fast_math.ts";
 import type { CpuKernel } from "./types.ts";
 
 /** Offset of row `r`'s mask under the row shape and the mask's strides. */
@@ -17,26 +23,60 @@ export function maskRowOffset(r: number, rowShape: number[], strides: number[]):
   return off;
 }
 
+let scratch = new Float64Array(256);
+
+/** A float64 row of at least `n` elements, reused between calls (kernels run one at a time). */
+function scratchRow(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+  return scratch;
+}
+
 const softmax: CpuKernel = ([x, mask], [y], attrs) => {
   const a = attrs as unknown as SoftmaxAttrs;
-  const { rows, cols } = a;
+  const { rows, cols, hasMask, maskColStride: ms, log } = a;
+  const t = scratchRow(cols);
+  const f32 = y instanceof Float32Array;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
-    const mo = a.hasMask ? maskRowOffset(r, a.rowShape, a.maskStrides) : 0;
     let mx = -Infinity;
-    for (let c = 0; c < cols; c++) {
-      const v = x[base + c] + (a.hasMask ? mask[mo + c * a.maskColStride] : 0);
-      y[base + c] = v;
-      if (v > mx) mx = v;
+    if (hasMask) {
+      const mo = maskRowOffset(r, a.rowShape, a.maskStrides);
+      for (let c = 0; c < cols; c++) {
+        const v = x[base + c] + mask[mo + c * ms];
+        t[c] = v;
+        if (v > mx) mx = v;
+      }
+    } else {
+      for (let c = 0; c < cols; c++) {
+        const v = x[base + c];
+        t[c] = v;
+        if (v > mx) mx = v;
+      }
     }
     let s = 0;
-    for (let c = 0; c < cols; c++) s += Math.exp(y[base + c] - mx);
-    if (a.log) {
+    if (log) {
+      for (let c = 0; c < cols; c++) s += f32 ? expF32(t[c] - mx) : expExact(t[c] - mx);
       const lse = mx + Math.log(s);
-      for (let c = 0; c < cols; c++) y[base + c] -= lse;
+      for (let c = 0; c < cols; c++) y[base + c] = t[c] - lse;
     } else {
+      if (f32) {
+        for (let c = 0; c < cols; c++) {
+          // e^d·(1/s) with d < −104 and s ≥ 1 is below float32's least subnormal: exactly 0
+          // after rounding, so skip the exponential (and its range checks) there.
+          const d = t[c] - mx;
+          const e = d < -104 ? 0 : expNonPositive(d);
+          t[c] = e;
+          s += e;
+        }
+      } else {
+        for (let c = 0; c < cols; c++) {
+          const e = expExact(t[c] - mx);
+          t[c] = e;
+          s += e;
+        }
+      }
       const inv = 1 / s;
-      for (let c = 0; c < cols; c++) y[base + c] = Math.exp(y[base + c] - mx) * inv;
+      for (let c = 0; c < cols; c++) y[base + c] = t[c] * inv;
     }
   }
 };
