@@ -219,7 +219,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
   let modelLabel = "(merged)";
   if (!f.merge) {
     const d = await selectDevice((f.device as string) ?? "auto");
-    device = d.line.replace(/^device: /, "");
+    device = d.line.split("\n")[0].replace(/^device: /, "");
     say(d.line);
     const data = await loadRunData(f, say);
     const needed = [...new Set(grid.flatMap((j) => j.tasks))];

@@ -277,7 +277,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   const wall = (performance.now() - t0) / 1000;
   metrics.wallSeconds = wall;
-  metrics.device = device.line;
+  metrics.device = device.line.split("\n")[0];
   await fs.writeFileAtomic(
     joinPath(out, OUTPUT_FILES.metrics),
     JSON.stringify(metrics, null, 2) + "\n",
