@@ -19,6 +19,9 @@ export interface CpuBackendOptions {
   gemm?: Gemm;
 }
 
+/** Freed arrays kept for reuse, at most this many bytes. */
+const POOL_LIMIT_BYTES = 1 << 30;
+
 /** A CPU buffer: the typed array itself. */
 export type CpuHandle = TypedArray;
 
@@ -29,6 +32,8 @@ export class CpuBackend implements Backend {
   /** The GEMM provider matmuls go through. */
   gemm: Gemm;
   #live = 0;
+  #pool = new Map<string, TypedArray[]>();
+  #pooledBytes = 0;
   #liveBytes = 0;
   #peak = 0;
 
@@ -37,13 +42,23 @@ export class CpuBackend implements Backend {
     this.gemm = options.gemm ?? jsGemm;
   }
 
-  alloc(dtype: DType, size: number): Handle {
-    // Typed arrays are zero-filled on creation, so `zero` costs nothing extra here.
-    const a = dtype === "i32"
-      ? new Int32Array(size)
-      : this.floatPrecision === "f64"
-      ? new Float64Array(size)
-      : new Float32Array(size);
+  alloc(dtype: DType, size: number, zero = false): Handle {
+    // Reuse a freed array of the same type and length: a training step allocates the same shapes
+    // every time, and fresh typed arrays are zero-filled by the engine, which costs a pass each.
+    const key = this.#key(dtype, size);
+    const pooled = this.#pool.get(key)?.pop();
+    let a: TypedArray;
+    if (pooled) {
+      this.#pooledBytes -= pooled.byteLength;
+      if (zero) pooled.fill(0);
+      a = pooled;
+    } else {
+      a = dtype === "i32"
+        ? new Int32Array(size)
+        : this.floatPrecision === "f64"
+        ? new Float64Array(size)
+        : new Float32Array(size);
+    }
     this.#count(a, 1);
     return a;
   }
@@ -64,7 +79,14 @@ export class CpuBackend implements Backend {
   }
 
   free(handle: Handle): void {
-    this.#count(handle as TypedArray, -1);
+    const a = handle as TypedArray;
+    this.#count(a, -1);
+    if (this.#pooledBytes + a.byteLength > POOL_LIMIT_BYTES) return; // let the GC have it
+    const key = this.#key(a instanceof Int32Array ? "i32" : "f32", a.length);
+    let list = this.#pool.get(key);
+    if (!list) this.#pool.set(key, list = []);
+    list.push(a);
+    this.#pooledBytes += a.byteLength;
   }
 
   hasKernel(name: string): boolean {
@@ -81,7 +103,7 @@ export class CpuBackend implements Backend {
     return {
       liveBuffers: this.#live,
       liveBytes: this.#liveBytes,
-      pooledBytes: 0,
+      pooledBytes: this.#pooledBytes,
       peakBytes: this.#peak,
     };
   }
@@ -94,7 +116,14 @@ export class CpuBackend implements Backend {
     return Promise.resolve();
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.#pool.clear();
+    this.#pooledBytes = 0;
+  }
+
+  #key(dtype: DType, size: number): string {
+    return `${dtype}:${size}`;
+  }
 
   #count(a: TypedArray, sign: number): void {
     this.#live += sign;
