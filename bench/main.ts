@@ -496,7 +496,16 @@ async function main(): Promise<void> {
   gpu?.dispose();
 }
 
+const USAGE = `deno task bench [--quick] [--only=matmul,webgpu,cpu-blas,cpu-js,cpu,tfjs,torch]
+                [--models=tiny,mini,minilm] [--cpu-js-all] [--out=FILE]
+Prints one JSON report (matmul GFLOP/s and BERT training steps on every backend, with TF.js and
+PyTorch references and ratios) on stdout; progress on stderr.`;
+
 if (import.meta.main) {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
   await main();
   // TF.js and the WebGPU device keep handles open; end the process explicitly.
   Deno.exit(0);
