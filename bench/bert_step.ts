@@ -9,7 +9,7 @@
 import type { Backend } from "../src/backend/backend.ts";
 import { BertConfig } from "../src/bert/config.ts";
 import { BertModel } from "../src/bert/model.ts";
-import { setBackend, tidy } from "../src/core/engine.ts";
+import { noGrad, setBackend, tidy } from "../src/core/engine.ts";
 import { Random, setSeed } from "../src/core/random.ts";
 import type { Tensor } from "../src/core/tensor.ts";
 import { add, crossEntropy, mulScalar, tensor } from "../src/ops/mod.ts";
@@ -31,6 +31,10 @@ export interface StepTimes {
 export interface JointagStep {
   /** Runs one step and waits for it to finish; returns the loss. */
   step(): Promise<number>;
+  /** Forward pass only (evaluation mode, no graph); returns the loss. */
+  forward(): Promise<number>;
+  /** Forward and backward, no optimizer update; returns the loss. */
+  forwardBackward(): Promise<number>;
   /** Number of trainable parameters. */
   parameters: number;
   /** Frees everything. */
@@ -71,26 +75,48 @@ export function buildJointagStep(
   const nerY = tensor(inputs.ner, [batch, seq], { backend }).keep();
   const posY = tensor(inputs.pos, [batch, seq], { backend }).keep();
   const parameters = named.reduce((n, [, p]) => n + p.size, 0);
+  const lossOf = () => {
+    const h = drop.forward(bert.forward({ inputIds: ids, attentionMask: mask }));
+    return mulScalar(
+      add(crossEntropy(ner.forward(h), nerY), crossEntropy(pos.forward(h), posY)),
+      0.5,
+    );
+  };
+  const read = async (loss: Tensor) => {
+    const v = await loss.item();
+    loss.dispose();
+    return v;
+  };
+  const zeroGrads = () => {
+    bert.zeroGrad();
+    ner.zeroGrad();
+    pos.zeroGrad();
+  };
   return {
     parameters,
-    async step(): Promise<number> {
-      const loss = tidy(() => {
-        const h = drop.forward(bert.forward({ inputIds: ids, attentionMask: mask }));
-        const l = mulScalar(
-          add(crossEntropy(ner.forward(h), nerY), crossEntropy(pos.forward(h), posY)),
-          0.5,
-        );
+    step: () =>
+      read(tidy(() => {
+        const l = lossOf();
         l.backward();
         opt.step();
-        bert.zeroGrad();
-        ner.zeroGrad();
-        pos.zeroGrad();
+        zeroGrads();
         return l;
-      });
-      const v = await loss.item();
-      loss.dispose();
-      return v;
+      })),
+    forward: async () => {
+      for (const m of [bert, drop]) m.eval();
+      try {
+        return await read(noGrad(() => tidy(lossOf)));
+      } finally {
+        for (const m of [bert, drop]) m.train();
+      }
     },
+    forwardBackward: () =>
+      read(tidy(() => {
+        const l = lossOf();
+        l.backward();
+        zeroGrads();
+        return l;
+      })),
     dispose(): void {
       opt.dispose();
       bert.dispose();

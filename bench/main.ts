@@ -28,7 +28,7 @@ import { blasHint } from "../src/io/deno/device.ts";
 import { type BenchInputs, makeInputs, MODEL_SHAPES, type ModelShape } from "./bench_inputs.ts";
 import { buildJointagStep } from "./bert_step.ts";
 import { flopsOf, MATMUL_SHAPES, timeCpuMatmul } from "./matmul_cpu.ts";
-import { round, runSteps, type StepPlan, type StepRun } from "./step_runner.ts";
+import { median, round, runSteps, type StepPlan, type StepRun } from "./step_runner.ts";
 import { timedGemm } from "./timed_gemm.ts";
 import { buildTfjsStep } from "./tfjs/bert_step_tfjs.ts";
 import { loadTfjs } from "./tfjs/load_tfjs.ts";
@@ -216,9 +216,24 @@ async function jointagRun(
     },
     (m) => log(`${impl} ${shape.name}: ${m}`),
   );
+  // Issue 3's phases on the same model: forward only (no graph) and forward + backward.
+  const phase = async (f: () => Promise<number>) => {
+    const ms: number[] = [];
+    for (let i = 0; i < (quick ? 2 : 3); i++) {
+      const t0 = performance.now();
+      await f();
+      ms.push(performance.now() - t0);
+    }
+    return round(median(ms));
+  };
+  const phases = {
+    forwardMs: await phase(() => s.forward()),
+    forwardBackwardMs: await phase(() => s.forwardBackward()),
+  };
   s.dispose();
   const extra: Record<string, unknown> = {
     parameters: s.parameters,
+    phases,
     liveBytesAfterFirstStep: liveAfter[0],
     liveBytesAfterLastStep: liveAfter.at(-1),
   };
