@@ -10,7 +10,6 @@ import type { Random } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { add } from "../ops/binary.ts";
 import { tensor } from "../ops/creation.ts";
-import { gelu } from "../ops/gelu.ts";
 import { map, type MapExpr } from "../ops/map.ts";
 import { matmul } from "../ops/matmul.ts";
 import { permute, reshape } from "../ops/shape_ops.ts";
@@ -177,7 +176,7 @@ class BertIntermediate extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return gelu(this.dense.forward(x));
+    return this.dense.forward(x, "gelu");
   }
 }
 

@@ -53,9 +53,10 @@ export class Linear extends Module {
     return this.getParam("bias");
   }
 
-  /** Applies the layer to the last dim of `x`. */
-  forward(x: Tensor): Tensor {
-    return linear(x, this.weight, this.bias);
+  /** Applies the layer to the last dim of `x`, optionally followed by exact GELU (fused when no
+   * gradient is recorded). */
+  forward(x: Tensor, activation: "none" | "gelu" = "none"): Tensor {
+    return linear(x, this.weight, this.bias, { activation });
   }
 }
 

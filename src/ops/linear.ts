@@ -1,17 +1,28 @@
 /**
- * `linear(x, W, b) = x·Wᵀ + b` with PyTorch's [out, in] weight, as one op: the bias add runs
- * inside the matmul kernel (the `matmul` kernel with a third input; WGSL epilogue in
- * shaders/matmul_*.wgsl), so a layer is one dispatch instead of two and the activations are
- * written once. Gradients: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
+ * `linear(x, W, b) = x·Wᵀ + b` with PyTorch's [out, in] weight, as one op: the bias add (and, in
+ * evaluation, an exact GELU) runs inside the matmul kernel (the `matmul` kernel with a third
+ * input; WGSL epilogue in shaders/matmul_*.wgsl), so a layer is one dispatch instead of two or
+ * three and the activations are written once. Gradients: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import type { Tensor } from "../core/tensor.ts";
+import { isGradEnabled } from "../core/engine.ts";
+import { gelu as geluOp } from "./gelu.ts";
 import { expectDType, runKernel, withGrad } from "./kernel.ts";
 import type { MatmulAttrs } from "./matmul.ts";
 import { matmul } from "./matmul.ts";
 import { sum } from "./reduce.ts";
 import { reshape } from "./shape_ops.ts";
+
+/** Options of `linear`. */
+export interface LinearOptions {
+  /**
+   * `"gelu"`: exact GELU after the bias. Without gradients (evaluation) it runs inside the matmul
+   * kernel; when a gradient is recorded, x·Wᵀ + b is kept for GELU's backward.
+   */
+  activation?: "none" | "gelu";
+}
 
 /**
  * Applies a linear layer to the last dim of `x`.
@@ -20,18 +31,37 @@ import { reshape } from "./shape_ops.ts";
  * const logits = linear(hidden, weight, bias); // [B, T, H] · [C, H]ᵀ + [C] -> [B, T, C]
  * ```
  */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+export function linear(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor,
+  options: LinearOptions = {},
+): Tensor {
   const op = "linear";
   expectDType(op, x, "f32", "x");
   expectDType(op, weight, "f32", "weight");
   const [outF, inF] = weight.shape;
-  if (weight.rank !== 2 || x.shape[x.rank - 1] !== inF || (bias && (bias.rank !== 1 || bias.shape[0] !== outF))) {
+  if (
+    weight.rank !== 2 || x.shape[x.rank - 1] !== inF ||
+    (bias && (bias.rank !== 1 || bias.shape[0] !== outF))
+  ) {
     throw new ShapeError(
       op,
-      `x ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)}${bias ? `, bias ${fmtShape(bias.shape)}` : ""}: need x [..., in], weight [out, in], bias [out]`,
+      `x ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)}${
+        bias ? `, bias ${fmtShape(bias.shape)}` : ""
+      }: need x [..., in], weight [out, in], bias [out]`,
     );
   }
-  if (!bias) return matmul(x, weight, { transB: true });
+  const gelu = options.activation === "gelu";
+  const recording = isGradEnabled() && [x, weight, bias].some((t) => t?.requiresGrad);
+  if (gelu && recording) {
+    // The gradient of GELU needs its input: keep x·Wᵀ + b as a tensor, then a separate GELU.
+    const z = linear(x, weight, bias);
+    const y = geluOp(z);
+    z.dispose();
+    return y;
+  }
+  if (!bias && !gelu) return matmul(x, weight, { transB: true });
   const rows = x.size / inF;
   const x2 = x.view([rows, inF]);
   const attrs: MatmulAttrs = {
@@ -43,17 +73,31 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
     transB: true,
     aBatchStride: 0,
     bBatchStride: 0,
+    epilogue: gelu ? "gelu" : "none",
   };
-  const y2 = runKernel("matmul", [x2, weight, bias], [rows, outF], "f32", attrs as never);
+  const inputs = bias ? [x2, weight, bias] : [x2, weight];
+  const y2 = runKernel("matmul", inputs, [rows, outF], "f32", attrs as never);
   x2.dispose();
-  const y = withGrad(op, [x, weight, bias], y2.view([...x.shape.slice(0, -1), outF]), [x, weight], (dy, [xs, w], needs) => {
-    const dy2 = reshape(dy, [rows, outF]);
-    return [
-      needs[0] ? reshape(matmul(dy2, w), xs.shape) : null,
-      needs[1] ? matmul(dy2, reshape(xs, [rows, inF]), { transA: true }) : null,
-      needs[2] ? sum(dy2, 0) : null,
-    ];
-  });
+  if (gelu) {
+    // Not recording (evaluation): bias and GELU ran inside the matmul kernel, one dispatch.
+    const y = y2.view([...x.shape.slice(0, -1), outF]);
+    y2.dispose();
+    return y;
+  }
+  const y = withGrad(
+    op,
+    [x, weight, bias!],
+    y2.view([...x.shape.slice(0, -1), outF]),
+    [x, weight],
+    (dy, [xs, w], needs) => {
+      const dy2 = reshape(dy, [rows, outF]);
+      return [
+        needs[0] ? reshape(matmul(dy2, w), xs.shape) : null,
+        needs[1] ? matmul(dy2, reshape(xs, [rows, inF]), { transA: true }) : null,
+        needs[2] ? sum(dy2, 0) : null,
+      ];
+    },
+  );
   y2.dispose();
   return y;
 }

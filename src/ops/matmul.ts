@@ -23,6 +23,8 @@ export interface MatmulAttrs {
   /** Elements between consecutive A (B) matrices; 0 broadcasts one matrix over the batch. */
   aBatchStride: number;
   bBatchStride: number;
+  /** Exact-erf GELU applied after the (optional) bias, in the same kernel (inference only). */
+  epilogue?: "none" | "gelu";
 }
 
 /** Options of `matmul`. */

@@ -98,12 +98,18 @@ Deno.test({
     const r = new Random(5);
     const xa = Float32Array.from({ length: n }, () => r.normal());
     const ya = Float32Array.from({ length: n }, () => r.normal());
-    for (const [name, f] of [
-      ["add", (x: Tensor, y: Tensor) => add(x, y)],
-      ["dropout", (x: Tensor) => dropout(x, 0.5, { seed: 3 })],
-    ] as const) {
-      const want = await tidy(() => f(tensor(xa, [n], { backend: cpu }), tensor(ya, [n], { backend: cpu }))).data();
-      const got = await tidy(() => f(tensor(xa, [n], { backend: small }), tensor(ya, [n], { backend: small }))).data();
+    for (
+      const [name, f] of [
+        ["add", (x: Tensor, y: Tensor) => add(x, y)],
+        ["dropout", (x: Tensor) => dropout(x, 0.5, { seed: 3 })],
+      ] as const
+    ) {
+      const want = await tidy(() =>
+        f(tensor(xa, [n], { backend: cpu }), tensor(ya, [n], { backend: cpu }))
+      ).data();
+      const got = await tidy(() =>
+        f(tensor(xa, [n], { backend: small }), tensor(ya, [n], { backend: small }))
+      ).data();
       const e = relErr(got, want);
       if (!(e <= 1e-6)) throw new Error(`${name}: rel err ${e} with split bindings`);
     }
@@ -111,7 +117,48 @@ Deno.test({
     const big = 65_536 * 256 + 3;
     const ones = tensor(new Float32Array(big).fill(1), [big], { backend: await gpu() });
     const two = await tidy(() => add(ones, ones)).data();
-    if (two[0] !== 2 || two[big - 1] !== 2 || two[big >> 1] !== 2) throw new Error("2-D grid split failed");
+    if (two[0] !== 2 || two[big - 1] !== 2 || two[big >> 1] !== 2) {
+      throw new Error("2-D grid split failed");
+    }
     small.dispose();
+  },
+});
+
+Deno.test({
+  name: "linear with fused GELU (evaluation) equals gelu(linear) on both backends",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const { linear, gelu } = await import("../../src/ops/mod.ts");
+    const { noGrad } = await import("../../src/core/engine.ts");
+    const r = new Random(17);
+    const xs = Float32Array.from({ length: 5 * 7 * 33 }, () => r.normal());
+    const ws = Float32Array.from({ length: 37 * 33 }, () => 0.3 * r.normal());
+    const bs = Float32Array.from({ length: 37 }, () => r.normal());
+    const want = await tidy(() =>
+      gelu(
+        linear(
+          tensor(xs, [5, 7, 33], { backend: cpu }),
+          tensor(ws, [37, 33], { backend: cpu }),
+          tensor(bs, [37], { backend: cpu }),
+        ),
+      )
+    ).data();
+    for (const b of [cpu, await gpu()]) {
+      const got = await noGrad(() =>
+        tidy(() =>
+          linear(
+            tensor(xs, [5, 7, 33], { backend: b }),
+            tensor(ws, [37, 33], { backend: b }),
+            tensor(bs, [37], { backend: b }),
+            {
+              activation: "gelu",
+            },
+          )
+        )
+      ).data();
+      const e = relErr(got, want);
+      if (!(e <= 1e-5)) throw new Error(`${b.name}: fused GELU rel err ${e}`);
+    }
   },
 });

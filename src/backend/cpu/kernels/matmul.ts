@@ -4,10 +4,12 @@
  * @module
  */
 import type { MatmulAttrs } from "../../../ops/matmul.ts";
+import { GELU } from "../../../ops/gelu.ts";
+import { geluRowF32 } from "./gelu_f32.ts";
 import type { CpuKernel } from "./types.ts";
 
 const matmul: CpuKernel = ([a, b, bias], [c], attrs, backend) => {
-  const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride } =
+  const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride, epilogue } =
     attrs as unknown as MatmulAttrs;
   const args = {
     transA,
@@ -44,6 +46,12 @@ const matmul: CpuKernel = ([a, b, bias], [c], attrs, backend) => {
       const base = r * n;
       for (let j = 0; j < n; j++) c[base + j] += bias[j];
     }
+  }
+  // Optional fused exact GELU (evaluation path of `linear`), the same functions as the `gelu` op.
+  if (epilogue === "gelu") {
+    if (c instanceof Float64Array) {
+      for (let i = 0; i < c.length; i++) c[i] = GELU.js(c[i], 0, 0, []);
+    } else geluRowF32(c, 0, 1, c, 0, c.length);
   }
 };
 

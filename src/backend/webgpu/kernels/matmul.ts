@@ -14,7 +14,7 @@ const plans = new Map<string, MatmulPlan>();
 export const matmulVariants: Map<string, string> = new Map();
 
 const matmul: GpuKernel = (ctx, [a, b, bias], [c], attrs) => {
-  const at = attrs as unknown as MatmulAttrs & { epilogue?: "none" | "gelu" };
+  const at = attrs as unknown as MatmulAttrs;
   const spec: MatmulSpec = {
     batch: at.batch,
     m: at.m,
