@@ -110,6 +110,7 @@ export function verdictOf(
   diff: number,
   p: number,
   alpha = 0.05,
+  seedInterval: { low: number | null; high: number | null } = { low: null, high: null },
 ): string {
   const pts = `${(100 * diff >= 0 ? "+" : "")}${(100 * diff).toFixed(2)} F1 points`;
   if (p >= alpha) {
@@ -117,9 +118,17 @@ export function verdictOf(
       p.toFixed(3)
     } ≥ ${alpha}).`;
   }
-  return `${arm} is significantly ${diff > 0 ? "better" : "worse"} than ${baseline} (${pts}, p = ${
-    p.toFixed(4)
-  } < ${alpha}).`;
+  const base = `${arm} is significantly ${
+    diff > 0 ? "better" : "worse"
+  } than ${baseline} (${pts}, p = ${p.toFixed(4)} < ${alpha})`;
+  // The randomization test pools sentences over seeds; say so when the seeds themselves disagree.
+  const { low, high } = seedInterval;
+  if (low !== null && high !== null && low <= 0 && high >= 0) {
+    return `${base}, but the 95% interval over seeds [${(100 * low).toFixed(2)}, ${
+      (100 * high).toFixed(2)
+    }] includes 0: more seeds are needed to call it.`;
+  }
+  return `${base}.`;
 }
 
 /** Options of `summarize`. */
@@ -169,7 +178,10 @@ export function summarize(results: JobResult[], o: SummarizeOptions = {}): Compa
         f1Diff: { mean: meanDiff, low: interval?.low ?? null, high: interval?.high ?? null },
         randomization: { pValue: ar.pValue, resamples: ar.resamples, observed: ar.observed },
         bootstrap: { low: bs.ci95[0], high: bs.ci95[1], resamples: bs.resamples },
-        verdict: verdictOf(arm, baseline, meanDiff, ar.pValue),
+        verdict: verdictOf(arm, baseline, meanDiff, ar.pValue, 0.05, {
+          low: interval?.low ?? null,
+          high: interval?.high ?? null,
+        }),
       });
     }
   }

@@ -121,3 +121,14 @@ Deno.test("verdict wording and report files", () => {
   assert.match(files["per_type_f1_f1.svg"], /<rect x=/);
   assert.equal(JSON.parse(files["report.json"]).jobs, 4);
 });
+
+Deno.test("verdict notes a seed-level interval that includes 0", () => {
+  assert.equal(
+    verdictOf("ner+pos", "ner", 0.0061, 0.008, 0.05, { low: -0.0055, high: 0.0176 }),
+    "ner+pos is significantly better than ner (+0.61 F1 points, p = 0.0080 < 0.05), but the 95% interval over seeds [-0.55, 1.76] includes 0: more seeds are needed to call it.",
+  );
+  assert.equal(
+    verdictOf("ner+pos", "ner", -0.1151, 0.0001, 0.05, { low: -0.1514, high: -0.0789 }),
+    "ner+pos is significantly worse than ner (-11.51 F1 points, p = 0.0001 < 0.05).",
+  );
+});
