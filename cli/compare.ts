@@ -214,9 +214,17 @@ export async function compareCommand(argv: string[]): Promise<void> {
     fractions: numbers("train-fraction", (f["train-fraction"] as string) ?? "1"),
     auxWeights: numbers("pos-weight", (f["pos-weight"] as string) ?? "1"),
   });
+  const commandLine = `jointag compare ${argv.join(" ")}`.trim();
   let device = "(merged)";
   let dataLabel = "(merged)";
   let modelLabel = "(merged)";
+  let reportCommand = commandLine;
+  const contextPath = joinPath(out, "context.json");
+  if (f.merge && (await fs.exists(contextPath))) {
+    const c = JSON.parse(await fs.readTextFile(contextPath));
+    [device, dataLabel, modelLabel] = [c.device, c.data, c.model];
+    reportCommand = `${c.command} (report: ${commandLine})`;
+  }
   if (!f.merge) {
     const d = await selectDevice((f.device as string) ?? "auto");
     device = d.line.split("\n")[0].replace(/^device: /, "");
@@ -248,6 +256,12 @@ export async function compareCommand(argv: string[]): Promise<void> {
         f.test ?? "(dev)"
       }`;
     modelLabel = shared.base.label;
+    // What the jobs ran on, for a later --merge (which loads no data or model itself).
+    await fs.mkdirp(out);
+    await fs.writeFileAtomic(
+      joinPath(out, "context.json"),
+      JSON.stringify({ command: commandLine, data: dataLabel, model: modelLabel, device }) + "\n",
+    );
     const mine = selectJobs(grid, f.job as string | undefined);
     say(`compare: ${grid.length} jobs in the grid, ${mine.length} for this process`);
     for (const [i, job] of mine.entries()) {
@@ -281,7 +295,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
     resamples: (f.resamples as number) ?? 10000,
   });
   const files = buildReport(summary, {
-    command: `jointag compare ${argv.join(" ")}`.trim(),
+    command: reportCommand,
     data: dataLabel,
     model: modelLabel,
     device,
