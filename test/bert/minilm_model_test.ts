@@ -21,7 +21,9 @@ const ref = JSON.parse(await Deno.readTextFile("test/fixtures/bert/minilm_hidden
 async function hidden(backend: Backend) {
   setBackend(backend);
   const ckpt = await loadCheckpointFolder(new DenoFileSystem(), dir).catch((e) => {
-    throw new Error(`MiniLM checkpoint not found in ${dir} (run tools/fetch_minilm.sh): ${e.message}`);
+    throw new Error(
+      `MiniLM checkpoint not found in ${dir} (run tools/fetch_minilm.sh): ${e.message}`,
+    );
   });
   // jointag's own tokenizer must give the ids transformers used.
   const ids = ref.sentences.map((s: string) => Array.from(ckpt.tokenizer.encode(s)));

@@ -241,8 +241,9 @@ export class WebGPUBackend implements Backend, GpuContext {
       if (b === null) return;
       let resource: GPUBufferBinding;
       if (b instanceof Uint32Array) resource = { buffer: this.#uniform(b) };
-      else if ("handle" in b) resource = { buffer: b.handle.buffer, offset: b.offset, size: b.size };
-      else if (b.buffer.size <= this.maxBindingBytes) resource = { buffer: b.buffer };
+      else if ("handle" in b) {
+        resource = { buffer: b.handle.buffer, offset: b.offset, size: b.size };
+      } else if (b.buffer.size <= this.maxBindingBytes) resource = { buffer: b.buffer };
       else if (b.bytes <= this.maxBindingBytes) resource = { buffer: b.buffer, size: b.bytes };
       else {
         throw new BackendError(
@@ -303,11 +304,18 @@ export class WebGPUBackend implements Backend, GpuContext {
 
   #profiledPass(key: string): GPUComputePassEncoder {
     this.#endPass();
-    this.#querySet ??= this.device.createQuerySet({ type: "timestamp", count: 2 * this.#maxPending });
+    this.#querySet ??= this.device.createQuerySet({
+      type: "timestamp",
+      count: 2 * this.#maxPending,
+    });
     const i = this.#queryKeys.length;
     this.#queryKeys.push([key, this.#currentOp]);
     this.#pass = this.#encoderOrNew().beginComputePass({
-      timestampWrites: { querySet: this.#querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+      timestampWrites: {
+        querySet: this.#querySet,
+        beginningOfPassWriteIndex: 2 * i,
+        endOfPassWriteIndex: 2 * i + 1,
+      },
     });
     return this.#pass;
   }

@@ -13,8 +13,7 @@ const adamw: GpuKernel = (ctx, [grad, hyper], [param, m, v]) => {
       code: () => adamwWgsl,
       bindings: [uniforms([count]), range(param), range(m), range(v), range(grad), hyper],
       workgroups: { threads: count, size: 256 },
-    })
-  );
+    }));
 };
 
 /** Optimizer kernels by name. */

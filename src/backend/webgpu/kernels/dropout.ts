@@ -14,10 +14,13 @@ const dropout: GpuKernel = (ctx, [x], [y], attrs) => {
     ctx.dispatch({
       key: "dropout",
       code: () => dropoutWgsl,
-      bindings: [uniforms([count, seed, threshold, { f32: 1 / (1 - p) }, first]), range(y), range(x)],
+      bindings: [
+        uniforms([count, seed, threshold, { f32: 1 / (1 - p) }, first]),
+        range(y),
+        range(x),
+      ],
       workgroups: { threads: count, size: 256 },
-    })
-  );
+    }));
 };
 
 /** Dropout kernels by name. */

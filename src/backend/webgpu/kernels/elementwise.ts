@@ -36,7 +36,9 @@ const map: GpuKernel = (ctx, inputs, [out], attrs) => {
   const u = uniforms([n, rank, 0, 0, { f32: a.params[0] }, { f32: a.params[1] }, {
     f32: a.params[2],
   }, { f32: a.params[3] }]);
-  const key = `map:${a.expr.key}:${a.inDTypes.join(",")}>${a.outDType}:${a.flat ? "flat" : "bcast"}`;
+  const key = `map:${a.expr.key}:${a.inDTypes.join(",")}>${a.outDType}:${
+    a.flat ? "flat" : "bcast"
+  }`;
   if (a.flat) {
     // Same-shape inputs: split huge tensors into chunks that fit one storage binding.
     forEachChunk(ctx, n, (_first, count, range) => {
@@ -78,8 +80,7 @@ const fill: GpuKernel = (ctx, _inputs, [out], attrs) => {
       code: () => fillWgsl,
       bindings: [uniforms([count, bits]), range(out)],
       workgroups: { threads: count, size: 256 },
-    })
-  );
+    }));
 };
 
 /** Element-wise kernels by name. */
