@@ -18,7 +18,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 Deno.test("cli: --help of every command", async () => {
-  for (const cmd of ["train", "evaluate", "predict"]) {
+  for (const cmd of ["train", "evaluate", "predict", "compare"]) {
     const r = await cli(cmd, "--help");
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^usage: jointag ${cmd}`));
