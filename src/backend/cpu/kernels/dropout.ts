@@ -19,6 +19,29 @@ const SIGN = -2147483648;
 /** At most this many 32-bit words of masks are kept (16 MiB). */
 const MAX_CACHED_WORDS = 1 << 22;
 
+/** hashU32(i) as int32 bits. */
+function hashI32(i: number): number {
+  const s = (Math.imul(i, 747796405) + INC) | 0;
+  const w = Math.imul((s >>> ((s >>> 28) + 4)) ^ s, 277803737);
+  return (w >>> 22) ^ w;
+}
+
+/** At most this many entries of the seed-independent inner hash are tabulated (32 MiB). */
+const MAX_INNER = 1 << 23;
+let innerTable = new Int32Array(0);
+
+/** hashU32(0..n-1), computed once and grown as larger tensors come (null beyond the cap). */
+function innerHashes(n: number): Int32Array | null {
+  if (n > MAX_INNER) return null;
+  if (innerTable.length < n) {
+    const t = new Int32Array(Math.min(MAX_INNER, Math.max(n, 2 * innerTable.length)));
+    t.set(innerTable);
+    for (let i = innerTable.length; i < t.length; i++) t[i] = hashI32(i);
+    innerTable = t;
+  }
+  return innerTable;
+}
+
 const masks = new Map<string, Int32Array>();
 let cachedWords = 0;
 
@@ -51,19 +74,17 @@ const dropout: CpuKernel = ([x], [y], attrs) => {
   const bits = new Int32Array((n + 31) >> 5);
   const thr = (threshold | 0) ^ SIGN;
   const sd = seed | 0;
+  const inner = innerHashes(n);
   // One mask word at a time, built in a local: setting bits in the array element by element
   // would chain every iteration on the previous one's store.
   for (let base = 0; base < n; base += 32) {
     const end = Math.min(n, base + 32);
     let word = 0;
     for (let i = base; i < end; i++) {
-      // hashU32(i)
-      let s = (Math.imul(i, 747796405) + INC) | 0;
-      let w = Math.imul((s >>> ((s >>> 28) + 4)) ^ s, 277803737);
-      const hi = (w >>> 22) ^ w;
-      // hashU32(seed ^ hashU32(i))
-      s = (Math.imul(sd ^ hi, 747796405) + INC) | 0;
-      w = Math.imul((s >>> ((s >>> 28) + 4)) ^ s, 277803737);
+      // hashU32(seed ^ hashU32(i)); hashU32(i) does not depend on the seed: from the table.
+      const hi = inner ? inner[i] : hashI32(i);
+      const s = (Math.imul(sd ^ hi, 747796405) + INC) | 0;
+      const w = Math.imul((s >>> ((s >>> 28) + 4)) ^ s, 277803737);
       const keep = ((((w >>> 22) ^ w) ^ SIGN) >= thr) ? 1 : 0;
       word |= keep << (i - base);
       y[i] = keep ? x[i] * scale : 0;
