@@ -21,6 +21,7 @@
  * @module
  */
 
+import { importTfjsBundle } from "./tfjs/load_tfjs.ts";
 import {
   type MatmulSpec,
   type MatmulTuning,
@@ -288,28 +289,7 @@ async function loadTfjs(): Promise<Tf | null> {
     );
     return null;
   }
-  // TF.js takes Deno for Node when `process` exists; hide it while the bundle initialises.
-  const g = globalThis as Record<string, unknown>;
-  const savedProcess = g.process;
-  delete g.process;
-  let tf: Tf;
-  try {
-    tf = await import(url.href);
-  } finally {
-    if (savedProcess !== undefined) g.process = savedProcess;
-  }
-  tf.setPlatform("deno", {
-    fetch: (path: string, init?: RequestInit) => fetch(path, init),
-    now: () => performance.now(),
-    encode: (text: string) => new TextEncoder().encode(text),
-    decode: (bytes: Uint8Array, encoding: string) => new TextDecoder(encoding).decode(bytes),
-    isTypedArray: (a: unknown) => ArrayBuffer.isView(a) && !(a instanceof DataView),
-    setTimeoutCustom: (f: () => void, delay: number) => setTimeout(f, delay),
-  });
-  if (!(await tf.setBackend("webgpu"))) {
-    throw new Error("TF.js webgpu backend failed to initialise");
-  }
-  return tf;
+  return await importTfjsBundle(url);
 }
 
 async function tfjsContender(tf: Tf, s: Shape): Promise<Contender> {

@@ -39,12 +39,20 @@ async function load(): Promise<Tf | null> {
   } catch {
     return null;
   }
+  return await importTfjsBundle(TFJS_BUNDLE);
+}
+
+/**
+ * Imports a TF.js ES-module bundle (bench/tfjs/build.sh or build_train.sh output) with `process`
+ * hidden, installs a minimal Deno platform and selects the WebGPU backend.
+ */
+export async function importTfjsBundle(url: URL): Promise<Tf> {
   const g = globalThis as Record<string, unknown>;
   const savedProcess = g.process;
   delete g.process;
   let tf: Tf;
   try {
-    tf = await import(TFJS_BUNDLE.href);
+    tf = await import(url.href);
   } finally {
     if (savedProcess !== undefined) g.process = savedProcess;
   }
