@@ -96,3 +96,24 @@ export function formatHelp(
     rows.map(([l, r]) => `  ${l.padEnd(w)}  ${r}`).join("\n")
   }\n  ${"--help".padEnd(w)}  show this help\n`;
 }
+
+/** How a corpus file is read: the flags shared by `train`, `evaluate` and `compare`. */
+export const CORPUS_FLAGS: Record<string, FlagSpec> = {
+  format: {
+    type: "string",
+    value: "csv|conll|conllu",
+    help: "corpus format (default: from the file extension)",
+  },
+  encoding: {
+    type: "string",
+    value: "name",
+    help: "auto, utf-8, windows-1252 / cp1252 / latin1",
+    default: "auto",
+  },
+  columns: {
+    type: "string",
+    value: "a,b,…",
+    help: "CoNLL column names in file order",
+    default: "word,pos,chunk,ner",
+  },
+};

@@ -11,7 +11,7 @@ import {
   formatEntityTable,
   summarizeEvaluation,
 } from "../src/tagging/evaluate.ts";
-import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
+import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { fs, loadTrained, readInput } from "./common.ts";
 import { normalizeSchemes, parseCorpus, parseTasks } from "./data.ts";
 import { selectDevice } from "./device.ts";
@@ -25,23 +25,7 @@ export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
     default: "runs/tagger",
   },
   data: { type: "string", value: "file", help: "gold corpus to score (required)" },
-  format: {
-    type: "string",
-    value: "csv|conll|conllu",
-    help: "corpus format (default: from the extension)",
-  },
-  encoding: {
-    type: "string",
-    value: "name",
-    help: "auto, utf-8, windows-1252 / cp1252 / latin1",
-    default: "auto",
-  },
-  columns: {
-    type: "string",
-    value: "a,b,…",
-    help: "CoNLL column names in file order",
-    default: "word,pos,chunk,ner",
-  },
+  ...CORPUS_FLAGS,
   tasks: {
     type: "string",
     value: "name=column,…",

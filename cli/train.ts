@@ -27,7 +27,7 @@ import {
 } from "../src/tagging/tagger_folder.ts";
 import { OUTPUT_FILES, trainTagger } from "../src/tagging/trainer.ts";
 import { fmtTime } from "../src/tagging/progress.ts";
-import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
+import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { parseTasks } from "./data.ts";
 import { selectDevice } from "./device.ts";
 import { fs } from "./common.ts";
@@ -52,23 +52,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     value: "file",
     help: "test corpus, scored with the best model at the end",
   },
-  format: {
-    type: "string",
-    value: "csv|conll|conllu",
-    help: "corpus format (default: from the file extension)",
-  },
-  encoding: {
-    type: "string",
-    value: "name",
-    help: "auto, utf-8, windows-1252 / cp1252 / latin1",
-    default: "auto",
-  },
-  columns: {
-    type: "string",
-    value: "a,b,…",
-    help: "CoNLL column names in file order",
-    default: "word,pos,chunk,ner",
-  },
+  ...CORPUS_FLAGS,
   tasks: {
     type: "string",
     value: "name=column,…",
