@@ -4,48 +4,12 @@
  * can put them side by side. (bench/gemm_bench.ts is the standalone, more detailed GEMM bench.)
  * @module
  */
+import { MATMUL_SETS, type MatmulShape } from "./matmul_shapes.ts";
 import type { Gemm, GemmArgs } from "../src/backend/cpu/gemm.ts";
 
 /** A matmul shape: C[batch] = op(A)·op(B), op(A) m×k, op(B) k×n. */
-export interface MatmulShape {
-  name: string;
-  batch: number;
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-}
-
-const mm = (
-  name: string,
-  m: number,
-  k: number,
-  n: number,
-  transA = false,
-  transB = false,
-  batch = 1,
-) => ({
-  name,
-  batch,
-  m,
-  n,
-  k,
-  transA,
-  transB,
-});
-
-/** The shapes of bench/matmul_webgpu_bench.ts's `squares` and `bert` sets, same names. */
-export const MATMUL_SHAPES: MatmulShape[] = [
-  ...[256, 512, 1024, 2048].map((s) => mm(`square_${s}`, s, s, s)),
-  mm("tok1024_128x512", 1024, 128, 512),
-  mm("tok1024_512x128", 1024, 512, 128),
-  mm("tok1024_128x128", 1024, 128, 128),
-  mm("tok1024_384x1536", 1024, 384, 1536),
-  mm("tok1024_1536x384", 1024, 1536, 384),
-  mm("attn_scores_96x(128x64.64x128)", 128, 64, 128, false, true, 96),
-  mm("attn_context_96x(128x128.128x64)", 128, 128, 64, false, false, 96),
-];
+/** The `squares` and `bert` sets of the WebGPU matmul bench, same names. */
+export const MATMUL_SHAPES: MatmulShape[] = [...MATMUL_SETS.squares, ...MATMUL_SETS.bert];
 
 /** Floating-point work of one product. */
 export const flopsOf = (s: MatmulShape): number => 2 * s.batch * s.m * s.n * s.k;
