@@ -15,10 +15,10 @@
 //   {{V}}    vec4 column groups per invocation (4 * V columns), integer >= 1
 //   {{WGX}}  invocations per workgroup (all along the columns)
 //   Flags (`//#if FLAG` / `//#else` / `//#endif`, exactly one flag is true among the B_* ones):
-//   B_N4     B is [k, n] with n % 4 == 0 and bBatchStride % 4 == 0: one vec4 load = 4 columns
-//   B_K4     B is [n, k] (transB) with k % 4 == 0 and bBatchStride % 4 == 0: vec4 loads along k
+//   B_N4     B is [k, n] with n, B's row pitch and batch/head strides % 4 == 0: one vec4 = 4 columns
+//   B_K4     B is [n, k] (transB) with k, row pitch and strides % 4 == 0: vec4 loads along k
 //   B_SCALAR any other layout: scalar loads with the strides in the uniforms
-//   C_VEC    n % 4 == 0: C (and bias) are read/written as vec4
+//   C_VEC    n, C's row pitch and batch/head strides % 4 == 0: C (and bias) read/written as vec4
 //   BIAS     add bias[col] (binding 4)
 //   GELU     apply exact-erf GELU after the bias (erf.wgsl is appended to this text)
 //   ACCUMULATE  C = C + result instead of C = result
@@ -28,8 +28,10 @@
 // Bindings: 0 = A (read), 1 = B (read), 2 = C (read_write), 3 = MatmulParams (uniform), 4 = bias.
 // Dispatch: x = ceil(n / (4 * V * WGX)); the (row block, batch) pairs are numbered
 // t = rowBlock + rowBlocks * batchIndex and spread over y and z: t = wid.y + wid.z * dispatchY.
-// A is addressed as aBatch * aBatchStride + row * aRowStride + k * aKStride (so transA is just
-// strides); B (scalar mode) as bBatch * bBatchStride + k * bKStride + col * bColStride.
+// The batch index splits as bi = outer * heads + head; A is addressed as outer * aBatchStride +
+// head * aHeadStride + row * aRowStride + k * aKStride (so transA is just strides); B (scalar mode)
+// likewise with k * bKStride + col * bColStride; C rows are cRowStride apart. Results are scaled by
+// alpha before the bias.
 
 struct MatmulParams {
   m: u32,
@@ -44,6 +46,15 @@ struct MatmulParams {
   bColStride: u32,
   rowBlocks: u32,
   dispatchY: u32,
+  // Batch index bi = outer * heads + head (attention heads read in place: src/ops/head_matmul.ts).
+  heads: u32,
+  aHeadStride: u32,
+  bHeadStride: u32,
+  cBatchStride: u32,
+  cHeadStride: u32,
+  cRowStride: u32,
+  alpha: f32,
+  pad0: u32,
 }
 
 @group(0) @binding(0) var<storage, read> A: array<f32>;
@@ -69,7 +80,7 @@ struct MatmulParams {
 //#if C_VEC
 /// Applies the epilogue to 4 consecutive columns and stores them at C[idx] (vec4 index).
 fn finish(idx: u32, x: vec4<f32>, bias: vec4<f32>) {
-  var y = x + bias;
+  var y = x * p.alpha + bias;
   //#if GELU
   y = gelu_erf_v4(y);
   //#endif
@@ -81,7 +92,7 @@ fn finish(idx: u32, x: vec4<f32>, bias: vec4<f32>) {
 //#else
 /// Applies the epilogue to one element and stores it at C[idx].
 fn finish(idx: u32, x: f32, bias: f32) {
-  var y = x + bias;
+  var y = x * p.alpha + bias;
   //#if GELU
   y = gelu_erf(y);
   //#endif
@@ -104,8 +115,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let col0 = (wid.x * {{WGX}}u + lid.x) * (4u * {{V}}u);
   let lastRow = p.m - 1u;
   let lastCol = p.n - 1u;
-  let aBase = bi * p.aBatchStride;
-  let bBase = bi * p.bBatchStride;
+  let bo = bi / p.heads;
+  let bh = bi - bo * p.heads;
+  let aBase = bo * p.aBatchStride + bh * p.aHeadStride;
+  let bBase = bo * p.bBatchStride + bh * p.bHeadStride;
+  let cBase = bo * p.cBatchStride + bh * p.cHeadStride;
 
   // Row offsets into A. Rows past m are clamped (their results are never stored), which keeps
   // every load in bounds and workgroup-uniform.
@@ -122,6 +136,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   //#if B_N4
   // B is [k, n]: the vec4 at (k, col0 + 4v) holds 4 adjacent columns. Columns past n are clamped.
   let n4 = p.n / 4u;
+  let bPitch4 = p.bKStride / 4u;
   //#for v 0 V
   let bCol{{v}} = min(col0 / 4u + {{v}}u, n4 - 1u);
   //#endfor
@@ -137,7 +152,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     acc{{i}}_{{v}} = fma(a{{i}}, b{{v}}, acc{{i}}_{{v}});
     //#endfor
     //#endfor
-    bRow += n4;
+    bRow += bPitch4;
     aK += p.aKStride;
   }
   //#endif
@@ -146,9 +161,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   // B is [n, k] (transB): each of the 4 * V columns is a run of k / 4 vec4s along k; one step of
   // the loop consumes 4 values of k and transposes the 4 x 4 blocks in registers.
   let k4 = p.k / 4u;
+  let bPitch4 = p.bColStride / 4u;
   //#for v 0 V
   //#for j 0 4
-  let bCol{{v}}_{{j}} = bBase / 4u + min(col0 + {{v}}u * 4u + {{j}}u, lastCol) * k4;
+  let bCol{{v}}_{{j}} = bBase / 4u + min(col0 + {{v}}u * 4u + {{j}}u, lastCol) * bPitch4;
   //#endfor
   //#endfor
   for (var kq = 0u; kq < k4; kq++) {
@@ -197,7 +213,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   //#endif
 
   // Epilogue: bias, GELU, accumulate, guarded stores.
-  let cBase = bi * p.m * p.n;
   //#if C_VEC
   let n4c = p.n / 4u;
   //#for v 0 V
@@ -210,7 +225,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   //#endfor
   //#for i 0 TM
   if (row0 + {{i}}u < p.m) {
-    let cRow = (cBase + (row0 + {{i}}u) * p.n) / 4u;
+    let cRow = (cBase + (row0 + {{i}}u) * p.cRowStride) / 4u;
     //#for v 0 V
     if (cCol{{v}} < n4c) {
       finish(cRow + cCol{{v}}, acc{{i}}_{{v}}, bias{{v}});
@@ -231,7 +246,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   //#endfor
   //#for i 0 TM
   if (row0 + {{i}}u < p.m) {
-    let cRow = cBase + (row0 + {{i}}u) * p.n;
+    let cRow = cBase + (row0 + {{i}}u) * p.cRowStride;
     //#for v 0 V
     //#for j 0 4
     if (cCol{{v}}_{{j}} < p.n) {

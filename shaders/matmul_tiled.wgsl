@@ -34,6 +34,15 @@ struct MatmulParams {
   bColStride: u32,
   rowBlocks: u32,
   dispatchY: u32,
+  // Batch index bi = outer * heads + head (attention heads read in place: src/ops/head_matmul.ts).
+  heads: u32,
+  aHeadStride: u32,
+  bHeadStride: u32,
+  cBatchStride: u32,
+  cHeadStride: u32,
+  cRowStride: u32,
+  alpha: f32,
+  pad0: u32,
 }
 
 @group(0) @binding(0) var<storage, read> A: array<f32>;
@@ -55,7 +64,7 @@ var<workgroup> Bs: array<f32, TS * BK>;
 
 /// Applies the epilogue to one element and stores it at C[idx].
 fn finish(idx: u32, x: f32, bias: f32) {
-  var y = x + bias;
+  var y = x * p.alpha + bias;
   //#if GELU
   y = gelu_erf(y);
   //#endif
@@ -78,8 +87,11 @@ fn main(
   let bi = t / p.rowBlocks;
   let row0 = (t - bi * p.rowBlocks) * TILE;
   let col0 = wid.x * TILE;
-  let aBase = bi * p.aBatchStride;
-  let bBase = bi * p.bBatchStride;
+  let bo = bi / p.heads;
+  let bh = bi - bo * p.heads;
+  let aBase = bo * p.aBatchStride + bh * p.aHeadStride;
+  let bBase = bo * p.bBatchStride + bh * p.bHeadStride;
+  let cBase = bo * p.cBatchStride + bh * p.cHeadStride;
 
   //#for i 0 RT
   //#for j 0 RT
@@ -142,7 +154,6 @@ fn main(
     workgroupBarrier();
   }
 
-  let cBase = bi * p.m * p.n;
   //#for j 0 RT
   let cCol{{j}} = col0 + lid.x + {{j}}u * 16u;
   //#if BIAS
@@ -157,7 +168,7 @@ fn main(
     if (row < p.m) {
       //#for j 0 RT
       if (cCol{{j}} < p.n) {
-        finish(cBase + row * p.n + cCol{{j}}, acc{{i}}_{{j}}, bias{{j}});
+        finish(cBase + row * p.cRowStride + cCol{{j}}, acc{{i}}_{{j}}, bias{{j}});
       }
       //#endfor
     }

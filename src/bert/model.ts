@@ -11,10 +11,9 @@ import type { Tensor } from "../core/tensor.ts";
 import { add } from "../ops/binary.ts";
 import { tensor } from "../ops/creation.ts";
 import { map, type MapExpr } from "../ops/map.ts";
-import { matmul } from "../ops/matmul.ts";
-import { permute, reshape } from "../ops/shape_ops.ts";
+import { attentionContext, attentionScores } from "../ops/head_matmul.ts";
+import { reshape } from "../ops/shape_ops.ts";
 import { softmax } from "../ops/softmax.ts";
-import { mulScalar } from "../ops/unary.ts";
 import { Dropout, Embedding, LayerNorm, Linear } from "../nn/layers.ts";
 import { Module } from "../nn/module.ts";
 import type { BertConfig } from "./config.ts";
@@ -111,23 +110,16 @@ class BertSelfAttention extends Module {
     this.dropout = this.child("dropout", new Dropout(c.attentionProbsDropoutProb));
   }
 
-  /** [B, T, H] → [B, heads, T, d] */
-  #heads(x: Tensor): Tensor {
-    const [b, t] = x.shape;
-    const h = this.c.numAttentionHeads;
-    return permute(reshape(x, [b, t, h, this.c.hiddenSize / h]), [0, 2, 1, 3]);
-  }
-
   forward(x: Tensor, extMask: Tensor): Tensor {
-    const [b, t, hidden] = x.shape;
-    const d = hidden / this.c.numAttentionHeads;
-    const q = this.#heads(this.query.forward(x));
-    const k = this.#heads(this.key.forward(x));
-    const v = this.#heads(this.value.forward(x));
-    const scores = mulScalar(matmul(q, k, { transB: true }), 1 / Math.sqrt(d));
+    const heads = this.c.numAttentionHeads;
+    const d = x.shape[2] / heads;
+    // Heads are read in place from [B, T, H] (no split/merge copies); 1/√d is folded in.
+    const q = this.query.forward(x);
+    const k = this.key.forward(x);
+    const v = this.value.forward(x);
+    const scores = attentionScores(q, k, heads, 1 / Math.sqrt(d)); // [B, heads, T, T]
     const probs = this.dropout.forward(softmax(scores, extMask));
-    const ctx = matmul(probs, v); // [B, h, T, d]
-    return reshape(permute(ctx, [0, 2, 1, 3]), [b, t, hidden]);
+    return attentionContext(probs, v, heads); // [B, T, H]
   }
 }
 

@@ -25,6 +25,55 @@ export interface MatmulAttrs {
   bBatchStride: number;
   /** Exact-erf GELU applied after the (optional) bias, in the same kernel (inference only). */
   epilogue?: "none" | "gelu";
+  /**
+   * Strided layout (attention heads read in place, src/ops/head_matmul.ts). Batch index
+   * `b = o * heads + h`: A[b] starts at `o * aBatchStride + h * aHeadStride` and its stored rows are
+   * `lda` apart (likewise B, C). Left out: heads 1, packed rows, C contiguous, alpha 1.
+   */
+  heads?: number;
+  aHeadStride?: number;
+  bHeadStride?: number;
+  cBatchStride?: number;
+  cHeadStride?: number;
+  lda?: number;
+  ldb?: number;
+  ldc?: number;
+  /** Scale of the product (before the bias). */
+  alpha?: number;
+}
+
+/** Every stride of a `matmul` kernel call, defaults filled in (what kernels consume). */
+export interface MatmulLayout {
+  /** Inner batch count (batch = outer * heads). */
+  heads: number;
+  aBatchStride: number;
+  aHeadStride: number;
+  lda: number;
+  bBatchStride: number;
+  bHeadStride: number;
+  ldb: number;
+  cBatchStride: number;
+  cHeadStride: number;
+  ldc: number;
+  alpha: number;
+}
+
+/** Resolves the optional layout fields of {@link MatmulAttrs} (packed row-major by default). */
+export function matmulLayout(at: MatmulAttrs): MatmulLayout {
+  const heads = at.heads ?? 1;
+  return {
+    heads,
+    aBatchStride: at.aBatchStride,
+    aHeadStride: at.aHeadStride ?? (heads === 1 ? 0 : at.aBatchStride / heads),
+    lda: at.lda ?? (at.transA ? at.m : at.k),
+    bBatchStride: at.bBatchStride,
+    bHeadStride: at.bHeadStride ?? (heads === 1 ? 0 : at.bBatchStride / heads),
+    ldb: at.ldb ?? (at.transB ? at.k : at.n),
+    cBatchStride: at.cBatchStride ?? at.m * at.n * heads,
+    cHeadStride: at.cHeadStride ?? at.m * at.n,
+    ldc: at.ldc ?? at.n,
+    alpha: at.alpha ?? 1,
+  };
 }
 
 /** Options of `matmul`. */

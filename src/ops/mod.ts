@@ -28,6 +28,7 @@ export { layerNorm } from "./layer_norm.ts";
 export { linear } from "./linear.ts";
 export { map, type MapExpr } from "./map.ts";
 export { matmul, type MatmulOptions } from "./matmul.ts";
+export { attentionContext, attentionScores } from "./head_matmul.ts";
 export { max, mean, sum, sumToShape } from "./reduce.ts";
 export {
   broadcastTo,

@@ -16,6 +16,7 @@ import {
   WgslTemplateError,
 } from "../../src/backend/webgpu/kernels/matmul_plan.ts";
 import erfSrc from "../../shaders/erf.wgsl" with { type: "text" };
+import { matmulLayout } from "../../src/ops/matmul.ts";
 
 const LIMITS = { maxComputeWorkgroupsPerDimension: 65535 };
 
@@ -252,10 +253,26 @@ async function runCases(cases: Case[], limits = LIMITS): Promise<void> {
       );
     }
     const rnd = seeded(index + 1);
-    const a = Float32Array.from({ length: (s.batch - 1) * s.aBatchStride + s.m * s.k }, rnd);
-    const b = Float32Array.from({ length: (s.batch - 1) * s.bBatchStride + s.k * s.n }, rnd);
+    const l = matmulLayout(s);
+    const outer = s.batch / l.heads;
+    // One past the last element of a strided batch of stored rows x cols matrices.
+    const extent = (o: number, h: number, ld: number, rows: number, cols: number) =>
+      (outer - 1) * o + (l.heads - 1) * h + (rows - 1) * ld + cols;
+    const [ar, ac] = s.transA ? [s.k, s.m] : [s.m, s.k];
+    const [br, bc] = s.transB ? [s.n, s.k] : [s.k, s.n];
+    const a = Float32Array.from(
+      { length: extent(l.aBatchStride, l.aHeadStride, l.lda, ar, ac) },
+      rnd,
+    );
+    const b = Float32Array.from(
+      { length: extent(l.bBatchStride, l.bHeadStride, l.ldb, br, bc) },
+      rnd,
+    );
     const bias = Float32Array.from({ length: s.n }, rnd);
-    const c0 = Float32Array.from({ length: s.batch * s.m * s.n }, rnd);
+    const c0 = Float32Array.from(
+      { length: extent(l.cBatchStride, l.cHeadStride, l.ldc, s.m, s.n) },
+      rnd,
+    );
     return { c, plan, a, b, bias, c0 };
   });
   const encoder = device.createCommandEncoder();
@@ -296,18 +313,25 @@ async function runCases(cases: Case[], limits = LIMITS): Promise<void> {
     const s = p.c.spec;
     let maxErr = 0;
     let maxRef = 0;
+    const l = matmulLayout(s);
     for (let bi = 0; bi < s.batch; bi++) {
+      const o = Math.floor(bi / l.heads);
+      const h = bi % l.heads;
+      const aBase = o * l.aBatchStride + h * l.aHeadStride;
+      const bBase = o * l.bBatchStride + h * l.bHeadStride;
+      const cBase = o * l.cBatchStride + h * l.cHeadStride;
       for (let i = 0; i < s.m; i++) {
         for (let j = 0; j < s.n; j++) {
           let acc = 0;
           for (let kk = 0; kk < s.k; kk++) {
-            const av = p.a[bi * s.aBatchStride + (s.transA ? kk * s.m + i : i * s.k + kk)];
-            const bv = p.b[bi * s.bBatchStride + (s.transB ? j * s.k + kk : kk * s.n + j)];
+            const av = p.a[aBase + (s.transA ? kk * l.lda + i : i * l.lda + kk)];
+            const bv = p.b[bBase + (s.transB ? j * l.ldb + kk : kk * l.ldb + j)];
             acc += av * bv;
           }
+          acc *= l.alpha;
           if (s.bias) acc += p.bias[j];
           if (s.epilogue === "gelu") acc = geluRef(acc);
-          const at = (bi * s.m + i) * s.n + j;
+          const at = cBase + i * l.ldc + j;
           if (s.accumulate) acc += p.c0[at];
           maxErr = Math.max(maxErr, Math.abs(got[at] - acc));
           maxRef = Math.max(maxRef, Math.abs(acc));
@@ -410,6 +434,61 @@ Deno.test("default plans for both devices match float64 (BERT-like shapes)", asy
   );
   add({ m: 64, n: 36, k: 130, transA: true, accumulate: true }, "dW");
   await runCases(cases);
+});
+
+/**
+ * Attention's in-place head layouts (src/ops/head_matmul.ts): Q·Kᵀ, P·V and their gradients read
+ * and write [B, T, heads · d] with row pitch = hidden, plus a scale; vec4 and scalar variants.
+ */
+function headCases(device: MatmulSpec["device"], tuning: MatmulTuning, name: string): Case[] {
+  const cases: Case[] = [];
+  for (const [b, heads, t, d] of [[2, 3, 33, 8], [2, 2, 17, 3]]) {
+    const hidden = heads * d;
+    const split = { outer: t * hidden, head: d, ld: hidden };
+    const major = { outer: heads * t * t, head: t * t, ld: t };
+    const add = (
+      label: string,
+      dims: { m: number; n: number; k: number; transA: boolean; transB: boolean },
+      av: typeof split,
+      bv: typeof split,
+      cv: typeof split,
+      alpha: number,
+    ) =>
+      cases.push({
+        spec: {
+          ...dims,
+          batch: b * heads,
+          heads,
+          aBatchStride: av.outer,
+          aHeadStride: av.head,
+          lda: av.ld,
+          bBatchStride: bv.outer,
+          bHeadStride: bv.head,
+          ldb: bv.ld,
+          cBatchStride: cv.outer,
+          cHeadStride: cv.head,
+          ldc: cv.ld,
+          alpha,
+          device,
+        },
+        tuning,
+        label: `${name} ${label} d${d}`,
+      });
+    add("scores", { m: t, n: t, k: d, transA: false, transB: true }, split, split, major, 0.25);
+    add("context", { m: t, n: d, k: t, transA: false, transB: false }, major, split, split, 1);
+    add("dK", { m: t, n: d, k: t, transA: true, transB: false }, major, split, split, 0.25);
+    add("dP", { m: t, n: t, k: d, transA: false, transB: true }, split, split, major, 1);
+    add("dV", { m: t, n: d, k: t, transA: true, transB: false }, major, split, split, 1);
+  }
+  return cases;
+}
+
+Deno.test("in-place attention head layouts match float64 (register and tiled)", async () => {
+  await runCases([
+    ...headCases("software", {}, "register default"),
+    ...headCases("software", { kernel: "register", tm: 4, v: 1, wgx: 8 }, "register tm4"),
+    ...headCases("gpu", { kernel: "tiled", rt: 2, bk: 8 }, "tiled rt2 bk8"),
+  ]);
 });
 
 Deno.test("batch split across dispatch y and z (tiny workgroup limit) matches float64", async () => {

@@ -94,6 +94,31 @@ export const opCases: OpCase[] = [
     f: (a, b) => ops.matmul(a, b, { transB: true }),
   },
   {
+    name: "attentionScores (3 heads of 4, vec4 layout)",
+    inputs: [{ shape: [2, 5, 12] }, { shape: [2, 7, 12] }],
+    f: (q, k) => ops.attentionScores(q, k, 3, 0.5),
+  },
+  {
+    name: "attentionScores (2 heads of 3, scalar layout)",
+    inputs: [{ shape: [3, 4, 6] }, { shape: [3, 4, 6] }],
+    f: (q, k) => ops.attentionScores(q, k, 2, 1 / Math.sqrt(3)),
+  },
+  {
+    name: "attentionContext (3 heads of 4)",
+    inputs: [{ shape: [2, 3, 5, 7] }, { shape: [2, 7, 12] }],
+    f: (p, v) => ops.attentionContext(p, v, 3),
+  },
+  {
+    name: "attentionContext (2 heads of 3)",
+    inputs: [{ shape: [1, 2, 9, 4] }, { shape: [1, 4, 6] }],
+    f: (p, v) => ops.attentionContext(p, v, 2),
+  },
+  {
+    name: "attention: scores, masked softmax, context",
+    inputs: [{ shape: [2, 5, 8] }, { shape: [2, 5, 8] }, { shape: [2, 5, 8] }],
+    f: (q, k, v) => ops.attentionContext(ops.softmax(ops.attentionScores(q, k, 2, 0.5)), v, 2),
+  },
+  {
     name: "matmul broadcast A",
     inputs: [{ shape: [3, 5] }, { shape: [2, 5, 4] }],
     f: (a, b) => ops.matmul(a, b),

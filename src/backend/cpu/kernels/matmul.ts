@@ -3,42 +3,46 @@
  * provider (portable TypeScript, or BLAS through FFI).
  * @module
  */
-import type { MatmulAttrs } from "../../../ops/matmul.ts";
+import { type MatmulAttrs, matmulLayout } from "../../../ops/matmul.ts";
+import type { GemmArgs } from "../gemm.ts";
+import type { CpuBackend } from "../cpu_backend.ts";
+import type { TypedArray } from "../../../core/dtype.ts";
 import { GELU } from "../../../ops/gelu.ts";
 import { geluRowF32 } from "./gelu_f32.ts";
 import type { CpuKernel } from "./types.ts";
 
 const matmul: CpuKernel = ([a, b, bias], [c], attrs, backend) => {
-  const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride, epilogue } =
-    attrs as unknown as MatmulAttrs;
-  const args = {
-    transA,
-    transB,
-    m,
-    n,
-    k,
-    aOffset: 0,
-    lda: transA ? m : k,
-    strideA: aBatchStride,
-    bOffset: 0,
-    ldb: transB ? k : n,
-    strideB: bBatchStride,
-    cOffset: 0,
-    ldc: n,
-    strideC: m * n,
-    batch,
-    alpha: 1,
-    beta: 0,
-  };
-  if (c instanceof Float64Array) {
-    backend.gemm.dgemm({ ...args, a: a as Float64Array, b: b as Float64Array, c });
-  } else {
-    backend.gemm.sgemm({
-      ...args,
-      a: a as Float32Array,
-      b: b as Float32Array,
-      c: c as Float32Array,
-    });
+  const at = attrs as unknown as MatmulAttrs;
+  const { batch, m, n, k, transA, transB, epilogue } = at;
+  const l = matmulLayout(at);
+  // Batch index o * heads + h: BLAS's strided batch covers the heads, one call per outer index
+  // (a single call when there are no heads).
+  const calls = l.heads === 1 ? 1 : batch / l.heads;
+  const perCall = l.heads === 1 ? batch : l.heads;
+  const [strideA, strideB, strideC] = l.heads === 1
+    ? [l.aBatchStride, l.bBatchStride, l.cBatchStride]
+    : [l.aHeadStride, l.bHeadStride, l.cHeadStride];
+  for (let o = 0; o < calls; o++) {
+    const args = {
+      transA,
+      transB,
+      m,
+      n,
+      k,
+      aOffset: l.heads === 1 ? 0 : o * l.aBatchStride,
+      lda: l.lda,
+      strideA,
+      bOffset: l.heads === 1 ? 0 : o * l.bBatchStride,
+      ldb: l.ldb,
+      strideB,
+      cOffset: l.heads === 1 ? 0 : o * l.cBatchStride,
+      ldc: l.ldc,
+      strideC,
+      batch: perCall,
+      alpha: l.alpha,
+      beta: 0,
+    };
+    gemmInto(backend, a, b, c, args);
   }
   // Optional third input: a bias over the columns (the fused `linear` op).
   if (bias) {
@@ -54,6 +58,27 @@ const matmul: CpuKernel = ([a, b, bias], [c], attrs, backend) => {
     } else geluRowF32(c, 0, 1, c, 0, c.length);
   }
 };
+
+type GemmCall = Omit<GemmArgs<Float32Array>, "a" | "b" | "c">;
+
+function gemmInto(
+  backend: CpuBackend,
+  a: TypedArray,
+  b: TypedArray,
+  c: TypedArray,
+  args: GemmCall,
+): void {
+  if (c instanceof Float64Array) {
+    backend.gemm.dgemm({ ...args, a: a as Float64Array, b: b as Float64Array, c });
+  } else {
+    backend.gemm.sgemm({
+      ...args,
+      a: a as Float32Array,
+      b: b as Float32Array,
+      c: c as Float32Array,
+    });
+  }
+}
 
 /** Matmul kernels by name. */
 export const matmulKernels: Record<string, CpuKernel> = { matmul };

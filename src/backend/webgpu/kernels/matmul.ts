@@ -16,14 +16,7 @@ export const matmulVariants: Map<string, string> = new Map();
 const matmul: GpuKernel = (ctx, [a, b, bias], [c], attrs) => {
   const at = attrs as unknown as MatmulAttrs;
   const spec: MatmulSpec = {
-    batch: at.batch,
-    m: at.m,
-    n: at.n,
-    k: at.k,
-    transA: at.transA,
-    transB: at.transB,
-    aBatchStride: at.aBatchStride,
-    bBatchStride: at.bBatchStride,
+    ...at,
     bias: bias !== undefined,
     epilogue: at.epilogue ?? "none",
     device: ctx.software ? "software" : "gpu",

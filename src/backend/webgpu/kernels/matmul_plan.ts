@@ -12,7 +12,7 @@ import registerSrc from "../../../../shaders/matmul_register.wgsl" with { type: 
 import tiledSrc from "../../../../shaders/matmul_tiled.wgsl" with { type: "text" };
 import erfSrc from "../../../../shaders/erf.wgsl" with { type: "text" };
 
-import type { MatmulAttrs } from "../../../ops/matmul.ts";
+import { type MatmulAttrs, type MatmulLayout, matmulLayout } from "../../../ops/matmul.ts";
 
 /**
  * One batched matmul C[b] = epilogue(op(A[b]) . op(B[b]) + bias) (+ C[b] if accumulate), row-major.
@@ -103,7 +103,7 @@ export class WgslTemplateError extends Error {
 }
 
 /** Number of u32 values in MatmulParams (the uniform struct of both kernels). */
-export const MATMUL_UNIFORM_WORDS = 12;
+export const MATMUL_UNIFORM_WORDS = 20;
 
 type TemplateNode =
   | { kind: "text"; text: string; line: number }
@@ -243,15 +243,42 @@ function validate(spec: MatmulSpec, limits: MatmulLimits): void {
   if (bad.length > 0) {
     throw new MatmulSpecError(`${describe(spec)}: invalid ${bad.join(", ")}`);
   }
+  const l = matmulLayout(spec);
+  const strides = [
+    l.aBatchStride,
+    l.aHeadStride,
+    l.lda,
+    l.bBatchStride,
+    l.bHeadStride,
+    l.ldb,
+    l.cBatchStride,
+    l.cHeadStride,
+    l.ldc,
+  ];
+  if (!isCount(l.heads, 1) || spec.batch % l.heads !== 0) bad.push(`heads=${l.heads}`);
+  if (!strides.every((x) => isCount(x, 0))) bad.push(`strides=${strides.join(",")}`);
+  if (!Number.isFinite(l.alpha)) bad.push(`alpha=${l.alpha}`);
+  if (bad.length > 0) {
+    throw new MatmulSpecError(`${describe(spec)}: invalid ${bad.join(", ")}`);
+  }
   // Indices are u32 in WGSL: every element of A, B and C must be addressable.
-  const last = (stride: number, perBatch: number) => (spec.batch - 1) * stride + perBatch;
+  const outer = spec.batch / l.heads - 1;
+  const last = (o: number, h: number, ld: number, rows: number, cols: number) =>
+    outer * o + (l.heads - 1) * h + (rows - 1) * ld + cols;
+  const [ar, ac] = spec.transA ? [spec.k, spec.m] : [spec.m, spec.k];
+  const [br, bc] = spec.transB ? [spec.n, spec.k] : [spec.k, spec.n];
   if (
-    last(spec.aBatchStride, spec.m * spec.k) > 0xffffffff ||
-    last(spec.bBatchStride, spec.k * spec.n) > 0xffffffff ||
-    spec.batch * spec.m * spec.n > 0xffffffff
+    last(l.aBatchStride, l.aHeadStride, l.lda, ar, ac) > 0xffffffff ||
+    last(l.bBatchStride, l.bHeadStride, l.ldb, br, bc) > 0xffffffff ||
+    last(l.cBatchStride, l.cHeadStride, l.ldc, spec.m, spec.n) > 0xffffffff
   ) {
     throw new MatmulSpecError(`${describe(spec)}: more than 2^32 elements in one operand`);
   }
+}
+
+/** Whether vec4 loads/stores fit: every matrix start and row pitch a multiple of 4 elements. */
+function vec4Aligned(...xs: number[]): boolean {
+  return xs.every((x) => x % 4 === 0);
 }
 
 /**
@@ -327,8 +354,9 @@ export function planMatmul(
   const accumulate = spec.accumulate ?? false;
   const epilogueKey = `${bias ? "_bias" : ""}${gelu ? "_gelu" : ""}${accumulate ? "_acc" : ""}`;
   const epilogueNote = epilogueKey.replaceAll("_", " +");
-  const [aRowStride, aKStride] = spec.transA ? [1, spec.m] : [spec.k, 1];
-  const [bKStride, bColStride] = spec.transB ? [1, spec.k] : [spec.n, 1];
+  const l: MatmulLayout = matmulLayout(spec);
+  const [aRowStride, aKStride] = spec.transA ? [1, l.lda] : [l.lda, 1];
+  const [bKStride, bColStride] = spec.transB ? [1, l.ldb] : [l.ldb, 1];
   const tail = gelu ? "\n" + erfSrc : "";
 
   let code: string;
@@ -337,7 +365,7 @@ export function planMatmul(
   let tileRows: number;
   let dispatchX: number;
   if (kernel === "register") {
-    const vecB = spec.bBatchStride % 4 === 0 && !tuning.scalarB;
+    const vecB = vec4Aligned(l.bBatchStride, l.bHeadStride, l.ldb) && !tuning.scalarB;
     const bMode = !spec.transB && vecB && spec.n % 4 === 0
       ? "n4"
       : spec.transB && vecB && spec.k % 4 === 0
@@ -348,7 +376,7 @@ export function planMatmul(
     const tm = intBetween(tuning.tm ?? auto.tm, 1, 256, "tm", spec);
     const v = intBetween(tuning.v ?? auto.v, 1, 16, "v", spec);
     const wgx = intBetween(tuning.wgx ?? auto.wgx, 1, 256, "wgx", spec);
-    const cVec = spec.n % 4 === 0;
+    const cVec = vec4Aligned(spec.n, l.cBatchStride, l.cHeadStride, l.ldc);
     const flags = {
       B_N4: bMode === "n4",
       B_K4: bMode === "k4",
@@ -407,15 +435,24 @@ export function planMatmul(
     spec.n,
     spec.k,
     spec.batch,
-    spec.aBatchStride,
-    spec.bBatchStride,
+    l.aBatchStride,
+    l.bBatchStride,
     aRowStride,
     aKStride,
     bKStride,
     bColStride,
     rowBlocks,
     dispatchY,
+    l.heads,
+    l.aHeadStride,
+    l.bHeadStride,
+    l.cBatchStride,
+    l.cHeadStride,
+    l.ldc,
+    0,
+    0,
   ]);
+  new Float32Array(uniforms.buffer)[18] = l.alpha;
   return {
     key,
     code,
