@@ -4,6 +4,10 @@
 // The hyper-parameters come from a small storage buffer written once per step, so a changing
 // learning rate neither recompiles nor creates uniforms. h = [lr, β1, β2, eps, wd, bc1, bc2, scale]
 // where `scale` multiplies the gradient (gradient clipping's factor, computed on the device).
+// {{T}} is f32, or vec4<f32> when the length is a multiple of 4: each invocation then moves 16
+// bytes per array (on software adapters a per-lane load costs the same for 4 or 16 bytes).
+alias T = {{T}};
+
 struct Params {
   n: u32,
   pad0: u32,
@@ -12,10 +16,10 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read_write> m: array<f32>;
-@group(0) @binding(3) var<storage, read_write> v: array<f32>;
-@group(0) @binding(4) var<storage, read> grad: array<f32>;
+@group(0) @binding(1) var<storage, read_write> param: array<T>;
+@group(0) @binding(2) var<storage, read_write> m: array<T>;
+@group(0) @binding(3) var<storage, read_write> v: array<T>;
+@group(0) @binding(4) var<storage, read> grad: array<T>;
 @group(0) @binding(5) var<storage, read> h: array<f32>;
 
 @compute @workgroup_size(256)

@@ -1,5 +1,10 @@
 // Inverted dropout with a counter-based mask (the same hash as src/core/random.ts `hashU32`):
 // element i is kept when hash(seed ^ hash(i)) ≥ threshold (= p·2³²), and scaled by 1/(1−p).
+// {{T}}/{{U}}/{{W}}/{{LANES}}: f32/u32/1u/0u, or, when the length is a multiple of 4, vec4<f32>/
+// vec4<u32>/4u/vec4<u32>(0u, 1u, 2u, 3u): each invocation then handles 4 consecutive elements with
+// 16-byte loads and stores (on software adapters a per-lane load costs the same for 4 or 16 bytes).
+alias T = {{T}};
+alias U = {{U}};
 struct Params {
   n: u32,
   seed: u32,
@@ -9,13 +14,13 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> y: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<T>;
+@group(0) @binding(2) var<storage, read> x: array<T>;
 
-fn hash_u32(v: u32) -> u32 {
+fn hash_u32(v: U) -> U {
   let state = v * 747796405u + 2891336453u;
-  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
-  return (word >> 22u) ^ word;
+  let word = ((state >> ((state >> U(28u)) + U(4u))) ^ state) * 277803737u;
+  return (word >> U(22u)) ^ word;
 }
 
 @compute @workgroup_size(256)
@@ -25,6 +30,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (i >= P.n) {
     return;
   }
-  let keep = hash_u32(P.seed ^ hash_u32(P.first + i)) >= P.threshold;
-  y[i] = select(0.0, x[i] * P.scale, keep);
+  let index = U(P.first + i * {{W}}) + {{LANES}};
+  let keep = hash_u32(U(P.seed) ^ hash_u32(index)) >= U(P.threshold);
+  y[i] = select(T(0.0), x[i] * P.scale, keep);
 }

@@ -1,9 +1,12 @@
 // Element-wise map with NumPy broadcasting: out[i] = EXPR(a, b, c, p).
 // Template slots, filled by src/backend/webgpu/kernels/elementwise.ts:
-//   slot OUT     output element type (f32 or i32)
+//   slot OUT     output scalar type (f32 or i32)
 //   slot INPUTS  declarations `@group(0) @binding(2 + j) var<storage, read> inJ: array<T>;`
-//   slot LOADS   `let a = f32(in0[off0]);` … for each input (off = i in the flat variant)
-//   slot EXPR    the op's expression of a, b, c and the params p (vec4<f32>)
+//   slot ELEM    element type of out and of the inputs: T, or vec4<T> in the flat vec4 variant
+//   slot BODY    loads, the op's expression of a, b, c and the params p (vec4<f32>), and the store
+//                of out[i]; the flat vec4 variant (length a multiple of 4) evaluates the
+//                expression once per component of 16-byte loads (cheaper on software adapters,
+//                where every per-lane load is a scalar loop over the lanes whatever its width)
 //   slot PRELUDE helper functions the expression calls (e.g. erf)
 // Shapes travel in the uniforms, so one pipeline serves every shape of an op.
 struct Params {
@@ -17,7 +20,7 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> out: array<{{OUT}}>;
+@group(0) @binding(1) var<storage, read_write> out: array<{{ELEM}}>;
 {{INPUTS}}
 
 {{PRELUDE}}
@@ -43,6 +46,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     return;
   }
   let p = P.p;
-  {{LOADS}}
-  out[i] = {{OUT}}({{EXPR}});
+  _ = p;
+  {{BODY}}
 }

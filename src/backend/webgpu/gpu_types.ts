@@ -73,6 +73,16 @@ export function forEachChunk(
   }
 }
 
+/**
+ * Elements per invocation of an element-wise kernel over `n` elements: 4 (vec4 loads and stores)
+ * when `n` is a multiple of 4, else 1. Chunks of {@link forEachChunk} keep the property (their
+ * sizes are multiples of 256 but for the last). On software adapters every per-lane load is a
+ * scalar loop over the lanes whatever its width, so vec4 moves 4× the bytes for the same cost.
+ */
+export function elementWidth(n: number): 1 | 4 {
+  return n % 4 === 0 ? 4 : 1;
+}
+
 /** A WebGPU kernel. */
 export type GpuKernel = (
   ctx: GpuContext,

@@ -4,22 +4,34 @@
  */
 import dropoutWgsl from "../../../../shaders/dropout.wgsl" with { type: "text" };
 import type { DropoutAttrs } from "../../../ops/dropout.ts";
-import { forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
+import { elementWidth, forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
+import { expandWgslTemplate } from "../wgsl_template.ts";
+
+const code = (w: 1 | 4) =>
+  expandWgslTemplate(
+    dropoutWgsl,
+    w === 4
+      ? { T: "vec4<f32>", U: "vec4<u32>", W: "4u", LANES: "vec4<u32>(0u, 1u, 2u, 3u)" }
+      : { T: "f32", U: "u32", W: "1u", LANES: "0u" },
+    {},
+    "dropout.wgsl",
+  );
 
 const dropout: GpuKernel = (ctx, [x], [y], attrs) => {
   const { p, seed } = attrs as unknown as DropoutAttrs;
   const n = y.bytes / 4;
   const threshold = Math.min(Math.floor(p * 4294967296), 4294967295);
+  const w = elementWidth(n);
   forEachChunk(ctx, n, (first, count, range) =>
     ctx.dispatch({
-      key: "dropout",
-      code: () => dropoutWgsl,
+      key: `dropout:${w}`,
+      code: () => code(w),
       bindings: [
-        uniforms([count, seed, threshold, { f32: 1 / (1 - p) }, first]),
+        uniforms([count / w, seed, threshold, { f32: 1 / (1 - p) }, first]),
         range(y),
         range(x),
       ],
-      workgroups: { threads: count, size: 256 },
+      workgroups: { threads: count / w, size: 256 },
     }));
 };
 

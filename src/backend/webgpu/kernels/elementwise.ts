@@ -6,26 +6,40 @@
 import fillWgsl from "../../../../shaders/fill.wgsl" with { type: "text" };
 import mapWgsl from "../../../../shaders/map.wgsl" with { type: "text" };
 import type { MapAttrs } from "../../../ops/map.ts";
-import { forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
+import { elementWidth, forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
+import { expandWgslTemplate } from "../wgsl_template.ts";
+
+const fillCode = (w: 1 | 4) =>
+  expandWgslTemplate(fillWgsl, { T: w === 4 ? "vec4<u32>" : "u32" }, {}, "fill.wgsl");
 
 const LETTERS = ["a", "b", "c"];
 
-function mapCode(a: MapAttrs): string {
+function mapCode(a: MapAttrs, w: 1 | 4): string {
   const ty = (d: string) => (d === "i32" ? "i32" : "f32");
+  const elem = (d: string) => (w === 4 ? `vec4<${ty(d)}>` : ty(d));
+  const out = ty(a.outDType);
   const inputs = a.inDTypes
-    .map((d, j) => `@group(0) @binding(${2 + j}) var<storage, read> in${j}: array<${ty(d)}>;`)
+    .map((d, j) => `@group(0) @binding(${2 + j}) var<storage, read> in${j}: array<${elem(d)}>;`)
     .join("\n");
-  const loads = LETTERS.map((l, j) =>
-    j < a.inDTypes.length
-      ? `let ${l} = f32(in${j}[${a.flat ? "i" : `offset_of(i, ${j}u)`}]);`
-      : `let ${l} = 0.0;`
-  ).join("\n  ");
+  const loads = (at: (j: number) => string) =>
+    LETTERS.map((l, j) => `let ${l} = ${j < a.inDTypes.length ? `f32(${at(j)})` : "0.0"};`)
+      .join(" ");
+  let body: string;
+  if (w === 1) {
+    const at = (j: number) => `in${j}[${a.flat ? "i" : `offset_of(i, ${j}u)`}]`;
+    body = `${loads(at)}\n  out[i] = ${out}(${a.expr.wgsl});`;
+  } else {
+    const vecLoads = a.inDTypes.map((_, j) => `let v${j} = in${j}[i];`).join(" ");
+    const parts = ["x", "y", "z", "w"].map((q) =>
+      `{ ${loads((j) => `v${j}.${q}`)} r.${q} = ${out}(${a.expr.wgsl}); }`
+    );
+    body = [vecLoads, `var r: vec4<${out}>;`, ...parts, "out[i] = r;"].join("\n  ");
+  }
   return mapWgsl
-    .replaceAll("{{OUT}}", ty(a.outDType))
+    .replace("{{ELEM}}", elem(a.outDType))
     .replace("{{INPUTS}}", inputs)
     .replace("{{PRELUDE}}", a.expr.wgslPrelude ?? "")
-    .replace("{{LOADS}}", `${loads}\n  _ = p;`)
-    .replace("{{EXPR}}", a.expr.wgsl);
+    .replace("{{BODY}}", body);
 }
 
 const map: GpuKernel = (ctx, inputs, [out], attrs) => {
@@ -41,15 +55,16 @@ const map: GpuKernel = (ctx, inputs, [out], attrs) => {
   }`;
   if (a.flat) {
     // Same-shape inputs: split huge tensors into chunks that fit one storage binding.
+    const w = elementWidth(n);
     forEachChunk(ctx, n, (_first, count, range) => {
       const block = new Uint32Array(8 + 8 + 24);
       block.set(u.subarray(0, 8));
-      block[0] = count;
+      block[0] = count / w;
       ctx.dispatch({
-        key,
-        code: () => mapCode(a),
+        key: `${key}:${w}`,
+        code: () => mapCode(a, w),
         bindings: [block, range(out), ...inputs.map(range)],
-        workgroups: { threads: count, size: 256 },
+        workgroups: { threads: count / w, size: 256 },
       });
     });
     return;
@@ -62,7 +77,7 @@ const map: GpuKernel = (ctx, inputs, [out], attrs) => {
   }
   ctx.dispatch({
     key,
-    code: () => mapCode(a),
+    code: () => mapCode(a, 1),
     bindings: [block, out, ...inputs],
     workgroups: { threads: n, size: 256 },
   });
@@ -74,12 +89,13 @@ const fill: GpuKernel = (ctx, _inputs, [out], attrs) => {
   const bits = out.dtype === "i32"
     ? new Uint32Array(Int32Array.of(value).buffer)[0]
     : new Uint32Array(Float32Array.of(value).buffer)[0];
+  const w = elementWidth(n);
   forEachChunk(ctx, n, (_first, count, range) =>
     ctx.dispatch({
-      key: "fill",
-      code: () => fillWgsl,
-      bindings: [uniforms([count, bits]), range(out)],
-      workgroups: { threads: count, size: 256 },
+      key: `fill:${w}`,
+      code: () => fillCode(w),
+      bindings: [uniforms([count / w, bits]), range(out)],
+      workgroups: { threads: count / w, size: 256 },
     }));
 };
 
