@@ -14,7 +14,7 @@ import {
 import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { fs, loadTrained, readInput } from "./common.ts";
 import { normalizeSchemes, parseCorpus, parseTasks } from "./data.ts";
-import { selectDevice } from "./device.ts";
+import { DEVICE_FLAGS, selectDevice } from "./device.ts";
 
 /** Flags of `evaluate`. */
 export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
@@ -36,7 +36,7 @@ export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
     value: "file",
     help: "where to write word/gold/predicted columns (default: <model>/predictions.conll)",
   },
-  device: { type: "string", value: "auto|webgpu|cpu", help: "where to compute", default: "auto" },
+  ...DEVICE_FLAGS,
 };
 
 /** `evaluate --help` text. */
@@ -51,7 +51,10 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const { flags, positionals } = parseArgs(argv, EVALUATE_FLAGS);
   const data = (flags.data as string | undefined) ?? positionals[0];
   if (data === undefined) throw new ArgumentError("evaluate: --data <file> is required");
-  const dev = await selectDevice((flags.device as string | undefined) ?? "auto");
+  const dev = await selectDevice(
+    (flags.device as string | undefined) ?? "auto",
+    (flags.precision as string | undefined) ?? "f32",
+  );
   writeStdout(dev.line + "\n");
   const modelDir = (flags.model as string | undefined) ?? "runs/tagger";
   const tagger = await loadTrained(modelDir);

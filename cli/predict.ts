@@ -12,7 +12,7 @@ import {
 } from "../src/tagging/predict.ts";
 import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { loadTrained, readInput } from "./common.ts";
-import { selectDevice } from "./device.ts";
+import { DEVICE_FLAGS, selectDevice } from "./device.ts";
 
 /** Flags of `predict`. */
 export const PREDICT_FLAGS: Record<string, FlagSpec> = {
@@ -30,7 +30,7 @@ export const PREDICT_FLAGS: Record<string, FlagSpec> = {
   input: { type: "string", value: "file", help: "file with one sentence per line" },
   words: { type: "boolean", help: "input is pre-split: words separated by spaces (else raw text)" },
   format: { type: "string", value: "table|json|conll", help: "output format", default: "table" },
-  device: { type: "string", value: "auto|webgpu|cpu", help: "where to compute", default: "auto" },
+  ...DEVICE_FLAGS,
 };
 
 /** `predict --help` text. */
@@ -55,7 +55,10 @@ export async function predictCommand(argv: string[]): Promise<void> {
   } else text = await new Response(Deno.stdin.readable).text();
   const sentences = flags.words ? splitWords(text) : splitText(text);
   if (sentences.length === 0) throw new ArgumentError("predict: no input text");
-  await selectDevice((flags.device as string | undefined) ?? "auto");
+  await selectDevice(
+    (flags.device as string | undefined) ?? "auto",
+    (flags.precision as string | undefined) ?? "f32",
+  );
   const tagger = await loadTrained((flags.model as string | undefined) ?? "runs/tagger");
   const tagged = await tagWords(tagger, sentences);
   writeStdout(formatTagged(tagged, format as TaggedFormat, tagger.meta.tasks.map((t) => t.name)));

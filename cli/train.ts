@@ -29,7 +29,7 @@ import { OUTPUT_FILES, trainTagger } from "../src/tagging/trainer.ts";
 import { fmtTime } from "../src/tagging/progress.ts";
 import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { parseTasks } from "./data.ts";
-import { selectDevice } from "./device.ts";
+import { DEVICE_FLAGS, selectDevice } from "./device.ts";
 import { fs } from "./common.ts";
 import { buildLabelMaps, loadBaseModel, loadRunData, trainOptionsFromFlags } from "./run_setup.ts";
 import type { WeightMap } from "../src/bert/weights.ts";
@@ -126,7 +126,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     value: "N",
     help: "also checkpoint every N updates (always at epoch ends)",
   },
-  device: { type: "string", value: "auto|webgpu|cpu", help: "where to compute", default: "auto" },
+  ...DEVICE_FLAGS,
 };
 
 const DESCRIPTION =
@@ -149,7 +149,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const f = flags as Record<string, string | number | boolean | undefined>;
   const t0 = performance.now();
   const out = (f.out as string) ?? "runs/tagger";
-  const device = await selectDevice((f.device as string) ?? "auto");
+  const device = await selectDevice(
+    (f.device as string) ?? "auto",
+    (f.precision as string) ?? "f32",
+  );
   say(device.line);
 
   const { train, dev, test, taskCols } = await loadRunData(f, say);

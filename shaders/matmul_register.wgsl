@@ -22,6 +22,8 @@
 //   BIAS     add bias[col] (binding 4)
 //   GELU     apply exact-erf GELU after the bias (erf.wgsl is appended to this text)
 //   ACCUMULATE  C = C + result instead of C = result
+//   F16      mixed precision (needs shader-f16): A and B values are rounded to f16 and multiplied
+//            in f16; the sums stay f32 (so do storage and the epilogue)
 //   Unrolling: lines between `//#for i 0 COUNT` and `//#endfor` are repeated with {{i}} = 0..COUNT-1
 //   (COUNT is a number or one of the constants above).
 //
@@ -32,6 +34,21 @@
 // head * aHeadStride + row * aRowStride + k * aKStride (so transA is just strides); B (scalar mode)
 // likewise with k * bKStride + col * bColStride; C rows are cRowStride apart. Results are scaled by
 // alpha before the bias.
+
+//#if F16
+enable f16;
+alias S = f16;
+/// One multiply-accumulate step: f16 products, f32 sums.
+fn mac(a: vec4<S>, b: vec4<S>, acc: vec4<f32>) -> vec4<f32> {
+  return acc + vec4<f32>(a * b);
+}
+//#else
+alias S = f32;
+/// One multiply-accumulate step.
+fn mac(a: vec4<S>, b: vec4<S>, acc: vec4<f32>) -> vec4<f32> {
+  return fma(a, b, acc);
+}
+//#endif
 
 struct MatmulParams {
   m: u32,
@@ -144,12 +161,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var aK = 0u;
   for (var kk = 0u; kk < p.k; kk++) {
     //#for v 0 V
-    let b{{v}} = B[bRow + bCol{{v}}];
+    let b{{v}} = vec4<S>(B[bRow + bCol{{v}}]);
     //#endfor
     //#for i 0 TM
-    let a{{i}} = vec4<f32>(A[aRow{{i}} + aK]);
+    let a{{i}} = vec4<S>(S(A[aRow{{i}} + aK]));
     //#for v 0 V
-    acc{{i}}_{{v}} = fma(a{{i}}, b{{v}}, acc{{i}}_{{v}});
+    acc{{i}}_{{v}} = mac(a{{i}}, b{{v}}, acc{{i}}_{{v}});
     //#endfor
     //#endfor
     bRow += bPitch4;
@@ -170,18 +187,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   for (var kq = 0u; kq < k4; kq++) {
     //#for v 0 V
     //#for j 0 4
-    let b{{v}}_{{j}} = B[bCol{{v}}_{{j}} + kq];
+    let b{{v}}_{{j}} = vec4<S>(B[bCol{{v}}_{{j}} + kq]);
     //#endfor
     //#endfor
     //#for q 0 4
     let aK{{q}} = (kq * 4u + {{q}}u) * p.aKStride;
     //#for v 0 V
-    let bq{{q}}_{{v}} = vec4<f32>(b{{v}}_0[{{q}}], b{{v}}_1[{{q}}], b{{v}}_2[{{q}}], b{{v}}_3[{{q}}]);
+    let bq{{q}}_{{v}} = vec4<S>(b{{v}}_0[{{q}}], b{{v}}_1[{{q}}], b{{v}}_2[{{q}}], b{{v}}_3[{{q}}]);
     //#endfor
     //#for i 0 TM
-    let a{{i}}_{{q}} = vec4<f32>(A[aRow{{i}} + aK{{q}}]);
+    let a{{i}}_{{q}} = vec4<S>(S(A[aRow{{i}} + aK{{q}}]));
     //#for v 0 V
-    acc{{i}}_{{v}} = fma(a{{i}}_{{q}}, bq{{q}}_{{v}}, acc{{i}}_{{v}});
+    acc{{i}}_{{v}} = mac(a{{i}}_{{q}}, bq{{q}}_{{v}}, acc{{i}}_{{v}});
     //#endfor
     //#endfor
     //#endfor
@@ -199,12 +216,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var aK = 0u;
   for (var kk = 0u; kk < p.k; kk++) {
     //#for v 0 V
-    let b{{v}} = vec4<f32>(B[bCol{{v}}_0 + bK], B[bCol{{v}}_1 + bK], B[bCol{{v}}_2 + bK], B[bCol{{v}}_3 + bK]);
+    let b{{v}} = vec4<S>(vec4<f32>(B[bCol{{v}}_0 + bK], B[bCol{{v}}_1 + bK], B[bCol{{v}}_2 + bK], B[bCol{{v}}_3 + bK]));
     //#endfor
     //#for i 0 TM
-    let a{{i}} = vec4<f32>(A[aRow{{i}} + aK]);
+    let a{{i}} = vec4<S>(S(A[aRow{{i}} + aK]));
     //#for v 0 V
-    acc{{i}}_{{v}} = fma(a{{i}}, b{{v}}, acc{{i}}_{{v}});
+    acc{{i}}_{{v}} = mac(a{{i}}, b{{v}}, acc{{i}}_{{v}});
     //#endfor
     //#endfor
     bK += p.bKStride;

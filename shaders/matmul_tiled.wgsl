@@ -15,11 +15,27 @@
 //   TRANS_A    A is [k, m] per batch (only changes how invocations split the tile load, so that
 //              neighbouring invocations read neighbouring addresses); strides come from uniforms
 //   TRANS_B    B is [n, k] per batch (same remark)
-//   BIAS, GELU, ACCUMULATE: as in matmul_register.wgsl (erf.wgsl is appended for GELU)
+//   BIAS, GELU, ACCUMULATE, F16: as in matmul_register.wgsl (erf.wgsl is appended for GELU); with
+//              F16 the staged tiles are f16 (half the workgroup memory and its traffic)
 //   Unrolling: `//#for i 0 COUNT` ... `//#endfor` repeats lines with {{i}} = 0..COUNT-1.
 //
 // Bindings: 0 = A (read), 1 = B (read), 2 = C (read_write), 3 = MatmulParams (uniform), 4 = bias.
 // Dispatch: x = ceil(n / TILE); t = rowBlock + rowBlocks * batchIndex = wid.y + wid.z * dispatchY.
+
+//#if F16
+enable f16;
+alias S = f16;
+/// One multiply-accumulate step: f16 product, f32 sum.
+fn mac(a: S, b: S, acc: f32) -> f32 {
+  return acc + f32(a * b);
+}
+//#else
+alias S = f32;
+/// One multiply-accumulate step.
+fn mac(a: S, b: S, acc: f32) -> f32 {
+  return fma(a, b, acc);
+}
+//#endif
 
 struct MatmulParams {
   m: u32,
@@ -59,8 +75,8 @@ const BK: u32 = {{BK}}u;
 // a tile (consecutive kk, same r) hit different memory banks.
 const TS: u32 = TILE + 1u;
 // As[kk * TS + r] = A(row0 + r, k0 + kk); Bs[kk * TS + c] = B(k0 + kk, col0 + c).
-var<workgroup> As: array<f32, TS * BK>;
-var<workgroup> Bs: array<f32, TS * BK>;
+var<workgroup> As: array<S, TS * BK>;
+var<workgroup> Bs: array<S, TS * BK>;
 
 /// Applies the epilogue to one element and stores it at C[idx].
 fn finish(idx: u32, x: f32, bias: f32) {
@@ -116,7 +132,7 @@ fn main(
       if (gr < p.m && gk < p.k) {
         v = A[aBase + gr * p.aRowStride + gk * p.aKStride];
       }
-      As[kk * TS + r] = v;
+      As[kk * TS + r] = S(v);
     }
     {
       let e = {{l}}u * 256u + lidx;
@@ -133,7 +149,7 @@ fn main(
       if (gc < p.n && gk < p.k) {
         v = B[bBase + gk * p.bKStride + gc * p.bColStride];
       }
-      Bs[kk * TS + c] = v;
+      Bs[kk * TS + c] = S(v);
     }
     //#endfor
     workgroupBarrier();
@@ -147,7 +163,7 @@ fn main(
       //#endfor
       //#for i 0 RT
       //#for j 0 RT
-      acc{{i}}_{{j}} = fma(a{{i}}, b{{j}}, acc{{i}}_{{j}});
+      acc{{i}}_{{j}} = mac(a{{i}}, b{{j}}, acc{{i}}_{{j}});
       //#endfor
       //#endfor
     }

@@ -24,6 +24,20 @@ export interface CreateBackendOptions {
   gemm?: Gemm | null;
   /** Why no native GEMM is available (for the message). */
   gemmUnavailable?: string;
+  /**
+   * Matmul arithmetic. "f16" (f16 products, f32 sums) exists on WebGPU with shader-f16 only: it
+   * makes `auto` pick WebGPU, and fails for "cpu" or an adapter without the feature.
+   */
+  precision?: "f32" | "f16";
+}
+
+/** Raised when the requested device cannot be provided; the message says why. */
+export class DeviceUnavailableError extends Error {
+  /** @param message what was asked and what is missing */
+  constructor(message: string) {
+    super(message);
+    this.name = "DeviceUnavailableError";
+  }
 }
 
 /**
@@ -41,10 +55,25 @@ export async function createBackend(
 ): Promise<BackendChoice> {
   const cpu = () => new CpuBackend({ gemm: o.gemm ?? undefined });
   const cpuName = o.gemm ? `CPU with ${o.gemm.name}` : "CPU (TypeScript GEMM)";
+  if (o.precision === "f16") {
+    if (kind === "cpu") {
+      throw new DeviceUnavailableError("precision f16 is a WebGPU option; the CPU computes in f32");
+    }
+    const gpu = await WebGPUBackend.create({ precision: "f16" }); // throws without shader-f16
+    if (!gpu) throw new DeviceUnavailableError("precision f16: no WebGPU adapter");
+    return {
+      backend: gpu,
+      reason: `WebGPU (${gpu.adapterInfo}) with f16 mixed-precision matmuls: requested`,
+    };
+  }
   if (kind === "cpu") return { backend: cpu(), reason: `${cpuName}: requested` };
   const gpu = await WebGPUBackend.create().catch(() => null);
   if (kind === "webgpu") {
-    if (!gpu) throw new Error("--device webgpu: no WebGPU adapter (Deno needs --unstable-webgpu)");
+    if (!gpu) {
+      throw new DeviceUnavailableError(
+        "--device webgpu: no WebGPU adapter (Deno needs --unstable-webgpu)",
+      );
+    }
     return { backend: gpu, reason: `WebGPU (${gpu.adapterInfo}): requested` };
   }
   if (gpu && !gpu.software) return { backend: gpu, reason: `WebGPU on a GPU (${gpu.adapterInfo})` };

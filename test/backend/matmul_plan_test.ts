@@ -192,7 +192,9 @@ function getDevice(): Promise<GPUDevice> {
     if (!adapter) {
       throw new Error("no WebGPU adapter: these tests need WebGPU (Mesa lavapipe here)");
     }
-    return await adapter.requestDevice();
+    // shader-f16 where the adapter has it (lavapipe does): the mixed-precision variants need it.
+    const features = (["shader-f16"] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+    return await adapter.requestDevice({ requiredFeatures: features });
   })();
   return devicePromise;
 }
@@ -326,7 +328,8 @@ async function runCases(cases: Case[], limits = LIMITS): Promise<void> {
           for (let kk = 0; kk < s.k; kk++) {
             const av = p.a[aBase + (s.transA ? kk * l.lda + i : i * l.lda + kk)];
             const bv = p.b[bBase + (s.transB ? j * l.ldb + kk : kk * l.ldb + j)];
-            acc += av * bv;
+            // Mixed precision: f16 operands and f16 products, summed in float64 here.
+            acc += s.f16 ? Math.f16round(Math.f16round(av) * Math.f16round(bv)) : av * bv;
           }
           acc *= l.alpha;
           if (s.bias) acc += p.bias[j];
@@ -489,6 +492,32 @@ Deno.test("in-place attention head layouts match float64 (register and tiled)", 
     ...headCases("software", { kernel: "register", tm: 4, v: 1, wgx: 8 }, "register tm4"),
     ...headCases("gpu", { kernel: "tiled", rt: 2, bk: 8 }, "tiled rt2 bk8"),
   ]);
+});
+
+Deno.test("f16 mixed-precision variants match an f16-product reference", async () => {
+  const device = await getDevice();
+  if (!device.features.has("shader-f16")) {
+    throw new Error("the adapter lacks shader-f16; lavapipe and SwiftShader have it");
+  }
+  const cases: Case[] = [];
+  for (const device of ["software", "gpu"] as const) {
+    for (
+      const [m, n, k, transA, transB] of [[33, 64, 96, false, false], [17, 20, 64, false, true], [
+        40,
+        36,
+        130,
+        true,
+        false,
+      ]] as const
+    ) {
+      cases.push({
+        spec: spec({ m, n, k, transA, transB, device, f16: true, bias: true }),
+        tuning: {},
+        label: `f16 ${device} ${m}x${n}x${k}`,
+      });
+    }
+  }
+  await runCases(cases);
 });
 
 Deno.test("batch split across dispatch y and z (tiny workgroup limit) matches float64", async () => {

@@ -15,6 +15,7 @@ import { add, crossEntropy, mulScalar, tensor } from "../../src/ops/mod.ts";
 import { DenoFileSystem } from "../../src/io/deno/fs.ts";
 import { Linear } from "../../src/nn/layers.ts";
 import { gpu } from "../helpers/webgpu.ts";
+import { WebGPUBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
 
 const ref = JSON.parse(await Deno.readTextFile("test/fixtures/bert/tiny_bert_parity.json"));
 const ckpt = await loadCheckpointFolder(new DenoFileSystem(), "test/fixtures/bert/tiny_bert");
@@ -120,3 +121,31 @@ for (const name of ["cpu", "webgpu"]) {
     },
   });
 }
+
+Deno.test({
+  name: "f16 mixed-precision matmuls (WebGPU shader-f16): loss within 1e-3 of transformers' f32",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const f16 = await WebGPUBackend.create({ precision: "f16" });
+    assert.ok(f16, "WebGPU adapter");
+    try {
+      const r = await run(f16);
+      const f32 = await run(await gpu());
+      const lossErr = Math.abs(r.loss - ref.loss.mean) / ref.loss.mean;
+      console.log(
+        `f16 loss ${r.loss} vs f32 ${ref.loss.mean}: rel err ${lossErr.toExponential(2)}`,
+      );
+      assert.ok(lossErr <= 1e-3, `loss ${r.loss} vs ${ref.loss.mean}`);
+      assert.notEqual(r.loss, f32.loss, "f16 arithmetic in use");
+      const hiddenErr = relErr(r.hidden, ref.last_hidden_state.flat(2));
+      assert.ok(hiddenErr <= 1e-2, `last hidden state rel err ${hiddenErr}`);
+      for (const [n, want] of Object.entries(ref.grads as Record<string, number[]>)) {
+        const e = relErr(r.grads[n], want);
+        assert.ok(e <= 5e-2, `grad ${n}: rel err ${e}`);
+      }
+    } finally {
+      f16.dispose();
+    }
+  },
+});

@@ -51,6 +51,8 @@ export interface GpuContext {
   readonly maxBindingBytes: number;
   /** The adapter's largest subgroup (SIMD width), when it reports one. */
   readonly subgroupMaxSize?: number;
+  /** Matmul arithmetic: f32, or f16 products with f32 sums. */
+  readonly precision: "f32" | "f16";
 }
 
 /**

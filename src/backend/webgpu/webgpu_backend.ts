@@ -35,6 +35,24 @@ export interface WebGPUBackendOptions {
    * then gets its own compute pass.
    */
   profile?: boolean;
+  /**
+   * Matmul arithmetic: "f32" (default) or "f16" mixed precision — operands rounded to f16 and
+   * multiplied in f16 with f32 sums, storage and everything else f32. "f16" needs the adapter's
+   * `shader-f16` feature; `create` throws {@link WebGPUPrecisionError} without it.
+   */
+  precision?: "f32" | "f16";
+}
+
+/** Thrown by `WebGPUBackend.create` when f16 precision is asked of an adapter without shader-f16. */
+export class WebGPUPrecisionError extends Error {
+  /** @param adapter the adapter's description */
+  constructor(adapter: string) {
+    super(
+      `precision f16 needs the WebGPU feature "shader-f16", which this adapter (${adapter}) ` +
+        `lacks; use precision f32`,
+    );
+    this.name = "WebGPUPrecisionError";
+  }
 }
 
 /** GPU time per kernel key, from timestamp queries. */
@@ -58,6 +76,8 @@ export class WebGPUBackend implements Backend, GpuContext {
   readonly software: boolean;
   readonly maxBindingBytes: number;
   readonly subgroupMaxSize?: number;
+  /** Matmul arithmetic (see {@link WebGPUBackendOptions.precision}). */
+  readonly precision: "f32" | "f16";
   /** Adapter description, for logs and benchmark output. */
   readonly adapterInfo: string;
   /** Dispatches recorded since creation (for benchmarks). */
@@ -100,6 +120,7 @@ export class WebGPUBackend implements Backend, GpuContext {
     this.adapterInfo = [info.vendor, info.architecture, info.description].filter((s) => s).join(
       " ",
     );
+    this.precision = options.precision ?? "f32";
     this.#maxPending = options.maxPendingDispatches ?? 256;
     this.#profiling = (options.profile ?? false) && device.features.has("timestamp-query");
     this.maxBindingBytes = Math.min(
@@ -123,6 +144,10 @@ export class WebGPUBackend implements Backend, GpuContext {
     const adapter = options.adapter ??
       await gpu.requestAdapter({ powerPreference: options.powerPreference ?? "high-performance" });
     if (!adapter) return null;
+    if (options.precision === "f16" && !adapter.features.has("shader-f16")) {
+      const i = adapter.info;
+      throw new WebGPUPrecisionError([i.vendor, i.description].filter((x) => x).join(" "));
+    }
     const l = adapter.limits;
     const device = await adapter.requestDevice({
       requiredLimits: {

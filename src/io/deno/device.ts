@@ -47,12 +47,14 @@ export function blasHint(os: typeof Deno.build.os = Deno.build.os): string {
 export async function chooseBackend(
   kind: DeviceKind = "auto",
   blasOptions: BlasOptions = {},
+  precision: "f32" | "f16" = "f32",
 ): Promise<DeviceChoice> {
-  const blas = kind === "webgpu" ? null : loadBlas(blasOptions);
+  const blas = kind === "webgpu" || precision === "f16" ? null : loadBlas(blasOptions);
   const status = blasStatus();
   const { backend, reason } = await createBackend(kind, {
     gemm: blas,
     gemmUnavailable: blas ? undefined : status.reason,
+    precision,
   });
   const onCpu = backend.name === "cpu";
   const notice = onCpu && !blas

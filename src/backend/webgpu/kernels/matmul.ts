@@ -20,6 +20,7 @@ const matmul: GpuKernel = (ctx, [a, b, bias], [c], attrs) => {
     bias: bias !== undefined,
     epilogue: at.epilogue ?? "none",
     device: ctx.software ? "software" : "gpu",
+    f16: ctx.precision === "f16",
   };
   const id = JSON.stringify(spec);
   let plan = plans.get(id);

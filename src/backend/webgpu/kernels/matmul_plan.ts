@@ -29,6 +29,11 @@ export interface MatmulSpec extends MatmulAttrs {
   /** C += result (gradient accumulation) instead of C = result. */
   accumulate?: boolean;
   /**
+   * Mixed precision: operands rounded to f16 and multiplied in f16, sums in f32 (the device must
+   * have the `shader-f16` feature). Storage and epilogue stay f32.
+   */
+  f16?: boolean;
+  /**
    * "software" for CPU-emulated adapters (llvmpipe/lavapipe, SwiftShader: the adapter's
    * `info.isFallbackAdapter`, or its description naming them), "gpu" for real GPUs.
    */
@@ -236,7 +241,10 @@ export function planMatmul(
   const bias = spec.bias ?? false;
   const gelu = (spec.epilogue ?? "none") === "gelu";
   const accumulate = spec.accumulate ?? false;
-  const epilogueKey = `${bias ? "_bias" : ""}${gelu ? "_gelu" : ""}${accumulate ? "_acc" : ""}`;
+  const f16 = spec.f16 ?? false;
+  const epilogueKey = `${bias ? "_bias" : ""}${gelu ? "_gelu" : ""}${accumulate ? "_acc" : ""}${
+    f16 ? "_f16" : ""
+  }`;
   const epilogueNote = epilogueKey.replaceAll("_", " +");
   const l: MatmulLayout = matmulLayout(spec);
   const [aRowStride, aKStride] = spec.transA ? [1, l.lda] : [l.lda, 1];
@@ -269,6 +277,7 @@ export function planMatmul(
       BIAS: bias,
       GELU: gelu,
       ACCUMULATE: accumulate,
+      F16: f16,
     };
     code =
       expandWgslTemplate(registerSrc, { TM: tm, V: v, WGX: wgx }, flags, "matmul_register.wgsl") +
@@ -296,6 +305,7 @@ export function planMatmul(
       BIAS: bias,
       GELU: gelu,
       ACCUMULATE: accumulate,
+      F16: f16,
     };
     const consts = { TILE: tile, RT: rt, BK: bk, LOADS: (tile * bk) / 256 };
     code = expandWgslTemplate(tiledSrc, consts, flags, "matmul_tiled.wgsl") + tail;
