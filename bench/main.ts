@@ -10,7 +10,8 @@
  *
  * Options:
  *   --quick               Tiny only, a few steps, a few matmul shapes
- *   --only=a,b            sections: matmul, webgpu, cpu-blas, cpu-js, cpu (= both), tfjs, torch
+ *   --only=a,b            sections: matmul, webgpu, cpu-blas, cpu-js, cpu (= both), tfjs, torch,
+ *                         webgpu-f16 (f16 mixed-precision matmuls; only when named)
  *   --models=tiny,mini,minilm
  *   --cpu-js-all          run the TypeScript-GEMM CPU step on every model (default: Tiny only)
  *   --out=FILE            also write the JSON to FILE
@@ -35,8 +36,10 @@ import { loadTfjs } from "./tfjs/load_tfjs.ts";
 
 // Order of the run: CPU-BLAS and PyTorch back to back (they are compared, and the machine may be
 // shared), then the rest.
-const SECTIONS = ["matmul", "cpu-blas", "torch", "cpu-js", "webgpu", "tfjs"] as const;
+const SECTIONS = ["matmul", "cpu-blas", "torch", "cpu-js", "webgpu", "tfjs", "webgpu-f16"] as const;
 type Section = (typeof SECTIONS)[number];
+/** Sections run without --only (webgpu-f16, the mixed-precision option, is asked for by name). */
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== "webgpu-f16");
 
 /** Raised for a bad command-line option. */
 export class BenchOptionError extends Error {
@@ -390,6 +393,7 @@ function ratios(rows: StepRow[], model: string) {
     cpuBlasVsCpuJs: r("jointag-cpu-blas", "jointag-cpu-js"),
     webgpuVsTfjs,
     webgpuVsTorch: r("jointag-webgpu", "torch-cpu"),
+    webgpuF16VsWebgpu: r("jointag-webgpu-f16", "jointag-webgpu"),
     targets: {
       "issue8 cpuBlas >= 0.5x torch": blasVsTorch === null ? null : blasVsTorch >= 0.5,
       "issue8 cpuBlas >= 10x software webgpu": blasVsWebgpu === null ? null : blasVsWebgpu >= 10,
@@ -403,7 +407,7 @@ async function main(): Promise<void> {
   const quick = option("quick") !== undefined;
   const onlyRaw = option("only");
   const sections = new Set<Section>();
-  for (const s of (onlyRaw ?? SECTIONS.join(",")).split(",").filter((x) => x)) {
+  for (const s of (onlyRaw ?? DEFAULT_SECTIONS.join(",")).split(",").filter((x) => x)) {
     if (s === "cpu") {
       sections.add("cpu-blas");
       sections.add("cpu-js");
@@ -422,6 +426,12 @@ async function main(): Promise<void> {
   if (!blas) log(`CPU-BLAS skipped; for the fast path: ${blasHint()}`);
   const needGpu = sections.has("webgpu");
   const gpu = needGpu ? await WebGPUBackend.create() : null;
+  const gpuF16 = sections.has("webgpu-f16")
+    ? await WebGPUBackend.create({ precision: "f16" }).catch((e) => {
+      log(`webgpu-f16 skipped: ${(e as Error).message}`);
+      return null;
+    })
+    : null;
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
@@ -460,6 +470,12 @@ async function main(): Promise<void> {
         row = gpu
           ? await jointagRun("jointag-webgpu", gpu, shape, inputs, quick)
           : { impl: "jointag-webgpu", model: name, skipped: "no WebGPU adapter" };
+      } else if (section === "webgpu-f16") {
+        row = gpuF16 ? await jointagRun("jointag-webgpu-f16", gpuF16, shape, inputs, quick) : {
+          impl: "jointag-webgpu-f16",
+          model: name,
+          skipped: "no WebGPU adapter with shader-f16",
+        };
       } else if (section === "cpu-blas") {
         if (!blas) row = { impl: "jointag-cpu-blas", model: name, skipped: blasLine };
         else row = await cpuBlasRun(blas, shape, inputs, quick);
