@@ -21,13 +21,15 @@
 //   C_VEC    n, C's row pitch and batch/head strides % 4 == 0: C (and bias) read/written as vec4
 //   BIAS     add bias[col] (binding 4)
 //   GELU     apply exact-erf GELU after the bias (erf.wgsl is appended to this text)
+//   SAVE_PRE also store the value before GELU (binding 5, laid out like C): GELU's backward input
 //   ACCUMULATE  C = C + result instead of C = result
 //   F16      mixed precision (needs shader-f16): A and B values are rounded to f16 and multiplied
 //            in f16; the sums stay f32 (so do storage and the epilogue)
 //   Unrolling: lines between `//#for i 0 COUNT` and `//#endfor` are repeated with {{i}} = 0..COUNT-1
 //   (COUNT is a number or one of the constants above).
 //
-// Bindings: 0 = A (read), 1 = B (read), 2 = C (read_write), 3 = MatmulParams (uniform), 4 = bias.
+// Bindings: 0 = A (read), 1 = B (read), 2 = C (read_write), 3 = MatmulParams (uniform), 4 = bias,
+// 5 = PRE (read_write).
 // Dispatch: x = ceil(n / (4 * V * WGX)); the (row block, batch) pairs are numbered
 // t = rowBlock + rowBlocks * batchIndex and spread over y and z: t = wid.y + wid.z * dispatchY.
 // The batch index splits as bi = outer * heads + head; A is addressed as outer * aBatchStride +
@@ -93,11 +95,21 @@ struct MatmulParams {
 @group(0) @binding(4) var<storage, read> BIAS: array<f32>;
 //#endif
 //#endif
+//#if SAVE_PRE
+//#if C_VEC
+@group(0) @binding(5) var<storage, read_write> PRE: array<vec4<f32>>;
+//#else
+@group(0) @binding(5) var<storage, read_write> PRE: array<f32>;
+//#endif
+//#endif
 
 //#if C_VEC
 /// Applies the epilogue to 4 consecutive columns and stores them at C[idx] (vec4 index).
 fn finish(idx: u32, x: vec4<f32>, bias: vec4<f32>) {
   var y = x * p.alpha + bias;
+  //#if SAVE_PRE
+  PRE[idx] = y;
+  //#endif
   //#if GELU
   y = gelu_erf_v4(y);
   //#endif
@@ -110,6 +122,9 @@ fn finish(idx: u32, x: vec4<f32>, bias: vec4<f32>) {
 /// Applies the epilogue to one element and stores it at C[idx].
 fn finish(idx: u32, x: f32, bias: f32) {
   var y = x * p.alpha + bias;
+  //#if SAVE_PRE
+  PRE[idx] = y;
+  //#endif
   //#if GELU
   y = gelu_erf(y);
   //#endif

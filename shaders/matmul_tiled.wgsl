@@ -15,7 +15,7 @@
 //   TRANS_A    A is [k, m] per batch (only changes how invocations split the tile load, so that
 //              neighbouring invocations read neighbouring addresses); strides come from uniforms
 //   TRANS_B    B is [n, k] per batch (same remark)
-//   BIAS, GELU, ACCUMULATE, F16: as in matmul_register.wgsl (erf.wgsl is appended for GELU); with
+//   BIAS, GELU, SAVE_PRE, ACCUMULATE, F16: as in matmul_register.wgsl (erf.wgsl is appended for GELU); with
 //              F16 the staged tiles are f16 (half the workgroup memory and its traffic)
 //   Unrolling: `//#for i 0 COUNT` ... `//#endfor` repeats lines with {{i}} = 0..COUNT-1.
 //
@@ -68,6 +68,9 @@ struct MatmulParams {
 //#if BIAS
 @group(0) @binding(4) var<storage, read> BIAS: array<f32>;
 //#endif
+//#if SAVE_PRE
+@group(0) @binding(5) var<storage, read_write> PRE: array<f32>;
+//#endif
 
 const TILE: u32 = {{TILE}}u;
 const BK: u32 = {{BK}}u;
@@ -81,6 +84,9 @@ var<workgroup> Bs: array<S, TS * BK>;
 /// Applies the epilogue to one element and stores it at C[idx].
 fn finish(idx: u32, x: f32, bias: f32) {
   var y = x * p.alpha + bias;
+  //#if SAVE_PRE
+  PRE[idx] = y;
+  //#endif
   //#if GELU
   y = gelu_erf(y);
   //#endif

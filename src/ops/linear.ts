@@ -1,6 +1,6 @@
 /**
- * `linear(x, W, b) = x·Wᵀ + b` with PyTorch's [out, in] weight, as one op: the bias add (and, in
- * evaluation, an exact GELU) runs inside the matmul kernel (the `matmul` kernel with a third
+ * `linear(x, W, b) = x·Wᵀ + b` with PyTorch's [out, in] weight, as one op: the bias add (and an
+ * optional exact GELU) runs inside the matmul kernel (the `matmul` kernel with a third
  * input; WGSL epilogue in shaders/matmul_*.wgsl), so a layer is one dispatch instead of two or
  * three and the activations are written once. Gradients: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
  * @module
@@ -8,8 +8,9 @@
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { isGradEnabled } from "../core/engine.ts";
-import { gelu as geluOp } from "./gelu.ts";
-import { expectDType, runKernel, withGrad } from "./kernel.ts";
+import { GELU_GRAD } from "./gelu.ts";
+import { map } from "./map.ts";
+import { expectDType, runKernelN, withGrad } from "./kernel.ts";
 import type { MatmulAttrs } from "./matmul.ts";
 import { matmul } from "./matmul.ts";
 import { sum } from "./reduce.ts";
@@ -18,8 +19,8 @@ import { reshape } from "./shape_ops.ts";
 /** Options of `linear`. */
 export interface LinearOptions {
   /**
-   * `"gelu"`: exact GELU after the bias. Without gradients (evaluation) it runs inside the matmul
-   * kernel; when a gradient is recorded, x·Wᵀ + b is kept for GELU's backward.
+   * `"gelu"`: exact GELU after the bias, inside the matmul kernel; when a gradient is recorded the
+   * kernel also writes x·Wᵀ + b, which GELU's backward reads.
    */
   activation?: "none" | "gelu";
 }
@@ -54,15 +55,9 @@ export function linear(
   }
   const gelu = options.activation === "gelu";
   const recording = isGradEnabled() && [x, weight, bias].some((t) => t?.requiresGrad);
-  if (gelu && recording) {
-    // The gradient of GELU needs its input: keep x·Wᵀ + b as a tensor, then a separate GELU.
-    const z = linear(x, weight, bias);
-    const y = geluOp(z);
-    z.dispose();
-    return y;
-  }
   if (!bias && !gelu) return matmul(x, weight, { transB: true });
   const rows = x.size / inF;
+  const outShape = [...x.shape.slice(0, -1), outF];
   const x2 = x.view([rows, inF]);
   const attrs: MatmulAttrs = {
     batch: 1,
@@ -76,28 +71,35 @@ export function linear(
     epilogue: gelu ? "gelu" : "none",
   };
   const inputs = bias ? [x2, weight, bias] : [x2, weight];
-  const y2 = runKernel("matmul", inputs, [rows, outF], "f32", attrs as never);
+  // Training with GELU: the same kernel also writes z = x·Wᵀ + b, the input of GELU's gradient.
+  const [y2, z2] = runKernelN(
+    "matmul",
+    inputs,
+    gelu && recording
+      ? [{ shape: [rows, outF], dtype: "f32" }, { shape: [rows, outF], dtype: "f32" }]
+      : [{ shape: [rows, outF], dtype: "f32" }],
+    attrs as never,
+  );
   x2.dispose();
-  if (gelu) {
-    // Not recording (evaluation): bias and GELU ran inside the matmul kernel, one dispatch.
-    const y = y2.view([...x.shape.slice(0, -1), outF]);
+  if (gelu && !recording) {
+    // Evaluation: bias and GELU ran inside the matmul kernel, one dispatch.
+    const y = y2.view(outShape);
     y2.dispose();
     return y;
   }
-  const y = withGrad(
-    op,
-    [x, weight, bias!],
-    y2.view([...x.shape.slice(0, -1), outF]),
-    [x, weight],
-    (dy, [xs, w], needs) => {
-      const dy2 = reshape(dy, [rows, outF]);
-      return [
-        needs[0] ? reshape(matmul(dy2, w), xs.shape) : null,
-        needs[1] ? matmul(dy2, reshape(xs, [rows, inF]), { transA: true }) : null,
-        needs[2] ? sum(dy2, 0) : null,
-      ];
-    },
-  );
+  const saved = z2 ? [x, weight, z2] : [x, weight];
+  const params = bias ? [x, weight, bias] : [x, weight];
+  const y = withGrad(op, params, y2.view(outShape), saved, (dy, [xs, w, z], needs) => {
+    // Through GELU first when it was fused: dz = dy · GELU'(z).
+    const dz = z ? map("gelu", GELU_GRAD, [z, reshape(dy, [rows, outF])]) : dy;
+    const dz2 = reshape(dz, [rows, outF]);
+    return [
+      needs[0] ? reshape(matmul(dz2, w), xs.shape) : null,
+      needs[1] ? matmul(dz2, reshape(xs, [rows, inF]), { transA: true }) : null,
+      ...(bias ? [needs[2] ? sum(dz2, 0) : null] : []),
+    ];
+  });
   y2.dispose();
+  z2?.dispose();
   return y;
 }

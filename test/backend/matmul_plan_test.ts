@@ -279,6 +279,7 @@ async function runCases(cases: Case[], limits = LIMITS): Promise<void> {
   });
   const encoder = device.createCommandEncoder();
   const outputs: GPUBuffer[] = [];
+  const preOutputs = new Map<number, GPUBuffer>();
   for (const p of prepared) {
     const pipeline = await pipelines.get(p.plan.key)!;
     const buffers = [
@@ -288,6 +289,8 @@ async function runCases(cases: Case[], limits = LIMITS): Promise<void> {
       upload(p.plan.uniforms, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
     ];
     if (p.c.spec.bias) buffers.push(upload(p.bias));
+    // The value before GELU (binding 5; these cases always have a bias at 4).
+    if (p.c.spec.savePre) buffers.push(upload(new Float32Array(p.c0.length)));
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(
@@ -305,13 +308,23 @@ async function runCases(cases: Case[], limits = LIMITS): Promise<void> {
     });
     encoder.copyBufferToBuffer(buffers[2], 0, out, 0, p.c0.byteLength);
     outputs.push(out);
+    if (p.c.spec.savePre) {
+      const pre = device.createBuffer({
+        size: p.c0.byteLength,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
+      encoder.copyBufferToBuffer(buffers[5], 0, pre, 0, p.c0.byteLength);
+      preOutputs.set(outputs.length - 1, pre);
+    }
   }
   device.queue.submit([encoder.finish()]);
   const error = await device.popErrorScope();
   assert.equal(error, null, error?.message);
-  await Promise.all(outputs.map((o) => o.mapAsync(GPUMapMode.READ)));
+  await Promise.all([...outputs, ...preOutputs.values()].map((o) => o.mapAsync(GPUMapMode.READ)));
   prepared.forEach((p, index) => {
     const got = new Float32Array(outputs[index].getMappedRange());
+    const preBuffer = preOutputs.get(index);
+    const pre = preBuffer ? new Float32Array(preBuffer.getMappedRange()) : null;
     const s = p.c.spec;
     let maxErr = 0;
     let maxRef = 0;
@@ -333,8 +346,9 @@ async function runCases(cases: Case[], limits = LIMITS): Promise<void> {
           }
           acc *= l.alpha;
           if (s.bias) acc += p.bias[j];
-          if (s.epilogue === "gelu") acc = geluRef(acc);
           const at = cBase + i * l.ldc + j;
+          if (pre) maxErr = Math.max(maxErr, Math.abs(pre[at] - acc));
+          if (s.epilogue === "gelu") acc = geluRef(acc);
           if (s.accumulate) acc += p.c0[at];
           maxErr = Math.max(maxErr, Math.abs(got[at] - acc));
           maxRef = Math.max(maxRef, Math.abs(acc));
@@ -344,13 +358,15 @@ async function runCases(cases: Case[], limits = LIMITS): Promise<void> {
     const rel = maxErr / Math.max(maxRef, 1e-6);
     assert.ok(rel <= 1e-4, `${p.c.label} (${p.plan.variant}): rel err ${rel.toExponential(2)}`);
     outputs[index].unmap();
+    preBuffer?.unmap();
   });
 }
 
 const SIZES = [1, 3, 17, 33, 65, 130];
-const EPILOGUES: Pick<MatmulSpec, "bias" | "epilogue" | "accumulate">[] = [
+const EPILOGUES: Pick<MatmulSpec, "bias" | "epilogue" | "accumulate" | "savePre">[] = [
   {},
   { bias: true, epilogue: "gelu" },
+  { bias: true, epilogue: "gelu", savePre: true },
   { bias: true, accumulate: true },
   { epilogue: "gelu", accumulate: true },
 ];

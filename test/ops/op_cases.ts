@@ -145,6 +145,22 @@ export const opCases: OpCase[] = [
     f: (x, g, b) => ops.layerNorm(x, g, b, 1e-5),
   },
   { name: "dropout", inputs: [{ shape: [5, 9] }], f: (x) => ops.dropout(x, 0.3, { seed: 7 }) },
+  { name: "dropout vec4", inputs: [{ shape: [4, 9] }], f: (x) => ops.dropout(x, 0.5, { seed: 9 }) },
+  {
+    name: "linear + bias",
+    inputs: [{ shape: [2, 3, 6] }, { shape: [5, 6] }, { shape: [5] }],
+    f: (x, w, b) => ops.linear(x, w, b),
+  },
+  {
+    name: "linear + bias + GELU (fused, vec4 columns)",
+    inputs: [{ shape: [2, 3, 6] }, { shape: [8, 6] }, { shape: [8] }],
+    f: (x, w, b) => ops.linear(x, w, b, { activation: "gelu" }),
+  },
+  {
+    name: "linear + GELU (fused, no bias, odd columns)",
+    inputs: [{ shape: [7, 5] }, { shape: [3, 5] }],
+    f: (x, w) => ops.linear(x, w, undefined, { activation: "gelu" }),
+  },
   {
     name: "crossEntropy",
     inputs: [{ shape: [2, 3, 5] }, { shape: [2, 3], ints: [1, -100, 4, 0, 4, -100] }],

@@ -11,7 +11,10 @@ import { GELU } from "../../../ops/gelu.ts";
 import { geluRowF32 } from "./gelu_f32.ts";
 import type { CpuKernel } from "./types.ts";
 
-const matmul: CpuKernel = ([a, b, bias], [c], attrs, backend) => {
+const matmul: CpuKernel = ([a, b, bias], [c, pre], attrs, backend) => {
+  // With a second output (training's fused linear + GELU), the product + bias goes there and C
+  // gets its GELU; otherwise everything happens in C.
+  const z = pre ?? c;
   const at = attrs as unknown as MatmulAttrs;
   const { batch, m, n, k, transA, transB, epilogue } = at;
   const l = matmulLayout(at);
@@ -42,20 +45,20 @@ const matmul: CpuKernel = ([a, b, bias], [c], attrs, backend) => {
       alpha: l.alpha,
       beta: 0,
     };
-    gemmInto(backend, a, b, c, args);
+    gemmInto(backend, a, b, z, args);
   }
   // Optional third input: a bias over the columns (the fused `linear` op).
   if (bias) {
     for (let r = 0; r < batch * m; r++) {
       const base = r * n;
-      for (let j = 0; j < n; j++) c[base + j] += bias[j];
+      for (let j = 0; j < n; j++) z[base + j] += bias[j];
     }
   }
   // Optional fused exact GELU (evaluation path of `linear`), the same functions as the `gelu` op.
   if (epilogue === "gelu") {
     if (c instanceof Float64Array) {
-      for (let i = 0; i < c.length; i++) c[i] = GELU.js(c[i], 0, 0, []);
-    } else geluRowF32(c, 0, 1, c, 0, c.length);
+      for (let i = 0; i < c.length; i++) c[i] = GELU.js(z[i], 0, 0, []);
+    } else geluRowF32(z, 0, 1, c, 0, c.length);
   }
 };
 

@@ -13,11 +13,12 @@ const plans = new Map<string, MatmulPlan>();
 /** The last variant chosen per shape, for benchmark output. */
 export const matmulVariants: Map<string, string> = new Map();
 
-const matmul: GpuKernel = (ctx, [a, b, bias], [c], attrs) => {
+const matmul: GpuKernel = (ctx, [a, b, bias], [c, pre], attrs) => {
   const at = attrs as unknown as MatmulAttrs;
   const spec: MatmulSpec = {
     ...at,
     bias: bias !== undefined,
+    savePre: pre !== undefined,
     epilogue: at.epilogue ?? "none",
     device: ctx.software ? "software" : "gpu",
     f16: ctx.precision === "f16",
@@ -42,7 +43,7 @@ const matmul: GpuKernel = (ctx, [a, b, bias], [c], attrs) => {
     key: p.key,
     code: () => p.code,
     entryPoint: p.entryPoint,
-    bindings: bias ? [a, b, c, p.uniforms, bias] : [a, b, c, p.uniforms],
+    bindings: [a, b, c, p.uniforms, bias ?? null, ...(pre ? [pre] : [])],
     workgroups: p.workgroups,
   });
 };

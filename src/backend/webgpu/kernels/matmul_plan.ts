@@ -26,6 +26,8 @@ export interface MatmulSpec extends MatmulAttrs {
   bias?: boolean;
   /** Element-wise function after the bias: exact-erf GELU or nothing. */
   epilogue?: "none" | "gelu";
+  /** Also store the value before the epilogue's GELU in binding 5 (laid out like C). */
+  savePre?: boolean;
   /** C += result (gradient accumulation) instead of C = result. */
   accumulate?: boolean;
   /**
@@ -43,7 +45,8 @@ export interface MatmulSpec extends MatmulAttrs {
 /**
  * A ready-to-dispatch matmul. Bind group layout: 0 = A (read-only storage), 1 = B (read-only
  * storage), 2 = C (read_write storage), 3 = uniforms (uniform buffer, `uniforms` bytes),
- * 4 = bias (read-only storage, only if `spec.bias`). Buffers are bound whole (offset 0).
+ * 4 = bias (read-only storage, only if `spec.bias`), 5 = the value before GELU (read_write storage,
+ * only if `spec.savePre`). Buffers are bound whole (offset 0).
  */
 export interface MatmulPlan {
   /** Identifies the compiled pipeline: equal keys always come with equal `code`. */
@@ -242,9 +245,10 @@ export function planMatmul(
   const gelu = (spec.epilogue ?? "none") === "gelu";
   const accumulate = spec.accumulate ?? false;
   const f16 = spec.f16 ?? false;
-  const epilogueKey = `${bias ? "_bias" : ""}${gelu ? "_gelu" : ""}${accumulate ? "_acc" : ""}${
-    f16 ? "_f16" : ""
-  }`;
+  const savePre = spec.savePre ?? false;
+  const epilogueKey = `${bias ? "_bias" : ""}${gelu ? "_gelu" : ""}${savePre ? "_pre" : ""}${
+    accumulate ? "_acc" : ""
+  }${f16 ? "_f16" : ""}`;
   const epilogueNote = epilogueKey.replaceAll("_", " +");
   const l: MatmulLayout = matmulLayout(spec);
   const [aRowStride, aKStride] = spec.transA ? [1, l.lda] : [l.lda, 1];
@@ -278,6 +282,7 @@ export function planMatmul(
       GELU: gelu,
       ACCUMULATE: accumulate,
       F16: f16,
+      SAVE_PRE: savePre,
     };
     code =
       expandWgslTemplate(registerSrc, { TM: tm, V: v, WGX: wgx }, flags, "matmul_register.wgsl") +
@@ -306,6 +311,7 @@ export function planMatmul(
       GELU: gelu,
       ACCUMULATE: accumulate,
       F16: f16,
+      SAVE_PRE: savePre,
     };
     const consts = { TILE: tile, RT: rt, BK: bk, LOADS: (tile * bk) / 256 };
     code = expandWgslTemplate(tiledSrc, consts, flags, "matmul_tiled.wgsl") + tail;
