@@ -1,4 +1,4 @@
-// Inverted dropout with a counter-based mask (the same hash as src/core/random.ts `hashU32`):
+// Inverted dropout with a counter-based mask (hash_u32 of hash.wgsl, appended to this text):
 // element i is kept when hash(seed ^ hash(i)) ≥ threshold (= p·2³²), and scaled by 1/(1−p).
 // {{T}}/{{U}}/{{W}}/{{LANES}}: f32/u32/1u/0u, or, when the length is a multiple of 4, vec4<f32>/
 // vec4<u32>/4u/vec4<u32>(0u, 1u, 2u, 3u): each invocation then handles 4 consecutive elements with
@@ -16,12 +16,6 @@ struct Params {
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> y: array<T>;
 @group(0) @binding(2) var<storage, read> x: array<T>;
-
-fn hash_u32(v: U) -> U {
-  let state = v * 747796405u + 2891336453u;
-  let word = ((state >> ((state >> U(28u)) + U(4u))) ^ state) * 277803737u;
-  return (word >> U(22u)) ^ word;
-}
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

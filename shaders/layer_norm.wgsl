@@ -2,11 +2,20 @@
 // Entry `layer_norm` (one invocation per row): y = (x − mean)·rstd·γ + β; also writes mean, rstd.
 // Entry `layer_norm_grad` (one per row): dx = rstd·(dŷ − mean(dŷ) − x̂·mean(dŷ·x̂)), dŷ = dy·γ.
 // Entry `layer_norm_grad_params` (one per column): dγ = Σ_rows dy·x̂, dβ = Σ_rows dy.
+// Entry `residual_layer_norm` (one per row): s = dropout(x) + residual, then `layer_norm` of s;
+// also writes s (the backward's input). The dropout mask is dropout.wgsl's, by element index
+// (hash_u32 of hash.wgsl is appended to this text); threshold 0 and scale 1 mean no dropout.
+alias U = u32;
+
 struct Params {
   rows: u32,
   cols: u32,
   eps: f32,
-  pad: u32,
+  seed: u32,
+  threshold: u32,
+  scale: f32,
+  pad0: u32,
+  pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -18,6 +27,7 @@ struct Params {
 @group(0) @binding(6) var<storage, read> in2: array<f32>; // β | γ | mean
 @group(0) @binding(7) var<storage, read> in3: array<f32>; // - | mean | rstd
 @group(0) @binding(8) var<storage, read> in4: array<f32>; // - | rstd | -
+@group(0) @binding(9) var<storage, read_write> out3: array<f32>; // residual_layer_norm's s
 
 fn flat_id(wg: vec3<u32>, nwg: vec3<u32>, li: u32) -> u32 {
   return (wg.y * nwg.x + wg.x) * 64u + li;
@@ -46,6 +56,36 @@ fn layer_norm(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg
   out2[r] = rstd;
   for (var c = 0u; c < P.cols; c++) {
     out0[base + c] = (in0[base + c] - mean) * rstd * in1[c] + in2[c];
+  }
+}
+
+@compute @workgroup_size(64)
+fn residual_layer_norm(@builtin(workgroup_id) wg: vec3<u32>,
+                       @builtin(num_workgroups) nwg: vec3<u32>,
+                       @builtin(local_invocation_index) li: u32) {
+  let r = flat_id(wg, nwg, li);
+  if (r >= P.rows) {
+    return;
+  }
+  let base = r * P.cols;
+  var s = 0.0;
+  for (var c = 0u; c < P.cols; c++) {
+    let keep = hash_u32(P.seed ^ hash_u32(base + c)) >= P.threshold;
+    let x = select(0.0, in0[base + c] * P.scale, keep) + in3[base + c];
+    out3[base + c] = x;
+    s += x;
+  }
+  let mean = s / f32(P.cols);
+  var v = 0.0;
+  for (var c = 0u; c < P.cols; c++) {
+    let d = out3[base + c] - mean;
+    v += d * d;
+  }
+  let rstd = inverseSqrt(v / f32(P.cols) + P.eps);
+  out1[r] = mean;
+  out2[r] = rstd;
+  for (var c = 0u; c < P.cols; c++) {
+    out0[base + c] = (out3[base + c] - mean) * rstd * in1[c] + in2[c];
   }
 }
 

@@ -139,7 +139,7 @@ class BertResidualOutput extends Module {
   }
 
   forward(h: Tensor, residual: Tensor): Tensor {
-    return this.layerNorm.forward(add(this.dropout.forward(this.dense.forward(h)), residual));
+    return this.layerNorm.forwardResidual(this.dense.forward(h), residual, this.dropout);
   }
 }
 

@@ -5,7 +5,7 @@
 import type { Tensor } from "../core/tensor.ts";
 import { dropout } from "../ops/dropout.ts";
 import { embedding } from "../ops/gather.ts";
-import { layerNorm } from "../ops/layer_norm.ts";
+import { layerNorm, residualLayerNorm } from "../ops/layer_norm.ts";
 import { linear } from "../ops/linear.ts";
 import { type InitOptions, normalInit, onesInit, uniformInit, zerosInit } from "./init.ts";
 import { Module } from "./module.ts";
@@ -103,6 +103,24 @@ export class LayerNorm extends Module {
   /** Normalises the last dim. */
   forward(x: Tensor): Tensor {
     return layerNorm(x, this.getParam("weight"), this.getParam("bias"), this.eps);
+  }
+
+  /**
+   * `forward(dropout.forward(x) + residual)` as one fused op (`residualLayerNorm`): the same
+   * result, mask and seed draw as the three modules in a row.
+   */
+  forwardResidual(x: Tensor, residual: Tensor, dropout: Dropout): Tensor {
+    return residualLayerNorm(
+      x,
+      residual,
+      this.getParam("weight"),
+      this.getParam("bias"),
+      this.eps,
+      {
+        p: dropout.p,
+        training: dropout.training,
+      },
+    );
   }
 }
 

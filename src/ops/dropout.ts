@@ -16,6 +16,11 @@ export interface DropoutAttrs {
   seed: number;
 }
 
+/** The u32 hash value below which an element is dropped: p·2³², clamped to the u32 range. */
+export function dropoutThreshold(p: number): number {
+  return Math.min(Math.floor(p * 4294967296), 4294967295);
+}
+
 /** Options of `dropout`. */
 export interface DropoutOptions {
   /** Apply dropout (training) or return the input unchanged (evaluation). Default true. */

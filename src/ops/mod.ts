@@ -24,7 +24,7 @@ export { crossEntropy } from "./cross_entropy.ts";
 export { dropout, type DropoutOptions } from "./dropout.ts";
 export { embedding } from "./gather.ts";
 export { gelu } from "./gelu.ts";
-export { layerNorm } from "./layer_norm.ts";
+export { layerNorm, residualLayerNorm } from "./layer_norm.ts";
 export { linear } from "./linear.ts";
 export { map, type MapExpr } from "./map.ts";
 export { matmul, type MatmulOptions } from "./matmul.ts";

@@ -144,6 +144,16 @@ export const opCases: OpCase[] = [
     inputs: [{ shape: [2, 3, 7] }, { shape: [7], shift: 1 }, { shape: [7] }],
     f: (x, g, b) => ops.layerNorm(x, g, b, 1e-5),
   },
+  {
+    name: "residualLayerNorm (no dropout)",
+    inputs: [{ shape: [2, 3, 7] }, { shape: [2, 3, 7] }, { shape: [7], shift: 1 }, { shape: [7] }],
+    f: (x, r, g, b) => ops.residualLayerNorm(x, r, g, b, 1e-5),
+  },
+  {
+    name: "residualLayerNorm (dropout 0.3)",
+    inputs: [{ shape: [5, 8] }, { shape: [5, 8] }, { shape: [8], shift: 1 }, { shape: [8] }],
+    f: (x, r, g, b) => ops.residualLayerNorm(x, r, g, b, 1e-12, { p: 0.3, seed: 11 }),
+  },
   { name: "dropout", inputs: [{ shape: [5, 9] }], f: (x) => ops.dropout(x, 0.3, { seed: 7 }) },
   { name: "dropout vec4", inputs: [{ shape: [4, 9] }], f: (x) => ops.dropout(x, 0.5, { seed: 9 }) },
   {

@@ -10,6 +10,7 @@ import { gatherKernels } from "./gather.ts";
 import { layerNormKernels } from "./layer_norm.ts";
 import { matmulKernels } from "./matmul.ts";
 import { reduceKernels } from "./reduce.ts";
+import { residualLayerNormKernels } from "./residual_layer_norm.ts";
 import { softmaxKernels } from "./softmax.ts";
 import { stridedKernels } from "./strided.ts";
 import type { CpuKernel } from "./types.ts";
@@ -25,6 +26,7 @@ export const cpuKernels: Record<string, CpuKernel> = {
   ...gatherKernels,
   ...softmaxKernels,
   ...layerNormKernels,
+  ...residualLayerNormKernels,
   ...dropoutKernels,
   ...crossEntropyKernels,
   ...adamwKernels,

@@ -3,7 +3,8 @@
  * @module
  */
 import dropoutWgsl from "../../../../shaders/dropout.wgsl" with { type: "text" };
-import type { DropoutAttrs } from "../../../ops/dropout.ts";
+import hashWgsl from "../../../../shaders/hash.wgsl" with { type: "text" };
+import { type DropoutAttrs, dropoutThreshold } from "../../../ops/dropout.ts";
 import { elementWidth, forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
 import { expandWgslTemplate } from "../wgsl_template.ts";
 
@@ -15,12 +16,12 @@ const code = (w: 1 | 4) =>
       : { T: "f32", U: "u32", W: "1u", LANES: "0u" },
     {},
     "dropout.wgsl",
-  );
+  ) + "\n" + hashWgsl;
 
 const dropout: GpuKernel = (ctx, [x], [y], attrs) => {
   const { p, seed } = attrs as unknown as DropoutAttrs;
   const n = y.bytes / 4;
-  const threshold = Math.min(Math.floor(p * 4294967296), 4294967295);
+  const threshold = dropoutThreshold(p);
   const w = elementWidth(n);
   forEachChunk(ctx, n, (first, count, range) =>
     ctx.dispatch({

@@ -1,0 +1,30 @@
+/**
+ * CPU kernel `residual_layer_norm` (src/ops/layer_norm.ts `residualLayerNorm`):
+ * s = dropout(x) + residual, then the layer norm of s. On the CPU the fusion saves no pass worth
+ * having, so it reuses the `dropout` and `layer_norm` kernels (the same mask bits, the same
+ * arithmetic) with the sum as the only extra pass.
+ * @module
+ */
+import type { ResidualLayerNormAttrs } from "../../../ops/layer_norm.ts";
+import { dropoutKernels } from "./dropout.ts";
+import { layerNormKernels } from "./layer_norm.ts";
+import type { CpuKernel } from "./types.ts";
+
+const residualLayerNorm: CpuKernel = (
+  [x, residual, gamma, beta],
+  [y, mean, rstd, sum],
+  attrs,
+  backend,
+) => {
+  const a = attrs as unknown as ResidualLayerNormAttrs;
+  if (a.p > 0) dropoutKernels.dropout([x], [sum], { p: a.p, seed: a.seed }, backend);
+  else sum.set(x);
+  const n = a.rows * a.cols;
+  for (let i = 0; i < n; i++) sum[i] += residual[i];
+  layerNormKernels.layer_norm([sum, gamma, beta], [y, mean, rstd], attrs, backend);
+};
+
+/** The fused residual + layer-norm kernel by name. */
+export const residualLayerNormKernels: Record<string, CpuKernel> = {
+  residual_layer_norm: residualLayerNorm,
+};
