@@ -16,19 +16,10 @@ import { DenoFileSystem } from "../../src/io/deno/fs.ts";
 import { Linear } from "../../src/nn/layers.ts";
 import { gpu } from "../helpers/webgpu.ts";
 import { WebGPUBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
+import { relErr } from "../helpers/rel_err.ts";
 
 const ref = JSON.parse(await Deno.readTextFile("test/fixtures/bert/tiny_bert_parity.json"));
 const ckpt = await loadCheckpointFolder(new DenoFileSystem(), "test/fixtures/bert/tiny_bert");
-
-function relErr(got: ArrayLike<number>, want: number[]): number {
-  let num = 0;
-  let den = 1e-12;
-  for (let i = 0; i < want.length; i++) {
-    num = Math.max(num, Math.abs(got[i] - want[i]));
-    den = Math.max(den, Math.abs(want[i]));
-  }
-  return num / den;
-}
 
 async function run(backend: Backend) {
   setBackend(backend);
@@ -100,7 +91,7 @@ for (const name of ["cpu", "webgpu"]) {
     sanitizeOps: false,
     fn: async () => {
       const r = await run(name === "cpu" ? new CpuBackend() : await gpu());
-      const hiddenErr = relErr(r.hidden, ref.last_hidden_state.flat(2));
+      const hiddenErr = relErr(r.hidden, ref.last_hidden_state.flat(2), 1e-12);
       assert.ok(hiddenErr <= 1e-4, `last hidden state rel err ${hiddenErr}`);
       for (const k of ["ner", "pos"] as const) {
         const e = Math.abs(r[k] - ref.loss[k]) / Math.abs(ref.loss[k]);
@@ -111,11 +102,11 @@ for (const name of ["cpu", "webgpu"]) {
         `loss ${r.loss} vs ${ref.loss.mean}`,
       );
       for (const [n, want] of Object.entries(ref.grads as Record<string, number[]>)) {
-        const e = relErr(r.grads[n], want);
+        const e = relErr(r.grads[n], want, 1e-12);
         assert.ok(e <= 1e-3, `grad ${n}: rel err ${e}`);
       }
       for (const [n, want] of Object.entries(ref.head_grads as Record<string, number[]>)) {
-        const e = relErr(r.headGrads[n], want);
+        const e = relErr(r.headGrads[n], want, 1e-12);
         assert.ok(e <= 1e-3, `head ${n} grad: rel err ${e}`);
       }
     },
@@ -138,10 +129,10 @@ Deno.test({
       );
       assert.ok(lossErr <= 1e-3, `loss ${r.loss} vs ${ref.loss.mean}`);
       assert.notEqual(r.loss, f32.loss, "f16 arithmetic in use");
-      const hiddenErr = relErr(r.hidden, ref.last_hidden_state.flat(2));
+      const hiddenErr = relErr(r.hidden, ref.last_hidden_state.flat(2), 1e-12);
       assert.ok(hiddenErr <= 1e-2, `last hidden state rel err ${hiddenErr}`);
       for (const [n, want] of Object.entries(ref.grads as Record<string, number[]>)) {
-        const e = relErr(r.grads[n], want);
+        const e = relErr(r.grads[n], want, 1e-12);
         assert.ok(e <= 5e-2, `grad ${n}: rel err ${e}`);
       }
     } finally {

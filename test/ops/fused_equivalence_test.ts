@@ -11,6 +11,7 @@ import { Random } from "../../src/core/random.ts";
 import type { Tensor } from "../../src/core/tensor.ts";
 import * as ops from "../../src/ops/mod.ts";
 import { gpu } from "../helpers/webgpu.ts";
+import { relErr } from "../helpers/rel_err.ts";
 
 function randomTensor(backend: Backend, shape: readonly number[], seed: number): Tensor {
   const r = new Random(seed);
@@ -40,16 +41,6 @@ async function run(
   return result as Float32Array[];
 }
 
-function maxRelErr(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 1e-6;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
-}
-
 async function expectSame(
   name: string,
   shapes: number[][],
@@ -60,7 +51,7 @@ async function expectSame(
     const a = await run(backend, shapes, fused);
     const b = await run(backend, shapes, unfused);
     a.forEach((x, i) => {
-      const e = maxRelErr(x, b[i]);
+      const e = relErr(x, b[i]);
       assert.ok(
         e <= 1e-5,
         `${name} on ${backend.name}: ${i === 0 ? "output" : `grad ${i - 1}`} ${e}`,

@@ -10,6 +10,7 @@ import type { Tensor } from "../../src/core/tensor.ts";
 import { mul, sum, tensor } from "../../src/ops/mod.ts";
 import { opCases } from "./op_cases.ts";
 import { gpu } from "../helpers/webgpu.ts";
+import { relErr } from "../helpers/rel_err.ts";
 
 const cpu = new CpuBackend();
 
@@ -26,16 +27,6 @@ function build(backend: Backend, ci: number): Tensor[] {
     }
     return tensor(d, s.shape, { backend, requiresGrad: !s.noGrad });
   });
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 1e-6;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
 }
 
 async function runCase(backend: Backend, ci: number) {
