@@ -153,7 +153,8 @@ export class WebGPUBackend implements Backend, GpuContext {
       requiredLimits: {
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
         maxBufferSize: l.maxBufferSize,
-        maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
+        // Grouped AdamW binds 4 buffers per parameter: take what the adapter offers (up to 32).
+        maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 32),
         maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
         maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
         maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,

@@ -95,12 +95,15 @@ export function expandWgslTemplate(
   const render = (nodes: TemplateNode[], env: Record<string, number | string>) => {
     for (const node of nodes) {
       if (node.kind === "text") {
-        const comment = node.text.trim().startsWith("//");
-        out.push(node.text.replace(/\{\{(\w+)\}\}/g, (whole: string, key: string) => {
+        // Comment lines document the placeholders: they are kept as written (a multi-line value
+        // substituted there would turn its later lines into code).
+        if (node.text.trim().startsWith("//")) {
+          out.push(node.text);
+          continue;
+        }
+        out.push(node.text.replace(/\{\{(\w+)\}\}/g, (_whole: string, key: string) => {
           const value = env[key] ?? consts[key];
           if (value === undefined) {
-            // Documentation may mention placeholders; only code lines must resolve them all.
-            if (comment) return whole;
             throw new WgslTemplateError(`${name}:${node.line}: undefined placeholder {{${key}}}`);
           }
           return String(value);

@@ -1,6 +1,7 @@
 /**
- * AdamW with decoupled weight decay (PyTorch's `torch.optim.AdamW`), one fused in-place kernel per
- * parameter (`adamw`: src/backend/{cpu,webgpu}/kernels/adamw.ts, shaders/adamw.wgsl). Parameters
+ * AdamW with decoupled weight decay (PyTorch's `torch.optim.AdamW`): one fused in-place kernel call
+ * for all parameters of a step (`adamw_group`: src/backend/{cpu,webgpu}/kernels/adamw*.ts,
+ * shaders/adamw_group.wgsl; WebGPU packs several parameters per dispatch). Parameters
  * can be excluded from decay (biases and LayerNorm weights, as in BERT fine-tuning). Gradient
  * clipping's scale is applied inside the same kernel, read from the device, so a step never waits
  * for a value to come back to the host.
@@ -20,6 +21,11 @@ export interface AdamWOptions {
   weightDecay?: number;
   /** Names (or a predicate) of parameters that get no weight decay. */
   noDecay?: (name: string) => boolean;
+}
+
+/** Attributes of the `adamw_group` kernel: per parameter, 1 if weight decay applies, else 0. */
+export interface AdamWGroupAttrs {
+  decay: number[];
 }
 
 /** Serializable optimizer state (moments read back to the host). */
@@ -85,10 +91,15 @@ export class AdamW {
         };
         const hDecay = hyper(this.weightDecay);
         const hNoDecay = hyper(0);
-        for (const e of this.#params) {
-          if (!e.p.grad) continue;
-          runKernelInto("adamw", [e.p.grad, e.decay ? hDecay : hNoDecay], [e.p, e.m, e.v]);
-        }
+        const live = this.#params.filter((e) => e.p.grad);
+        if (live.length === 0) return;
+        const attrs: AdamWGroupAttrs = { decay: live.map((e) => (e.decay ? 1 : 0)) };
+        runKernelInto(
+          "adamw_group",
+          [hDecay, hNoDecay, ...live.map((e) => e.p.grad!)],
+          live.flatMap((e) => [e.p, e.m, e.v]),
+          attrs as never,
+        );
       })
     );
   }

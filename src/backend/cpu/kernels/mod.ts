@@ -3,6 +3,7 @@
  * @module
  */
 import { adamwKernels } from "./adamw.ts";
+import { adamwGroupKernels } from "./adamw_group.ts";
 import { crossEntropyKernels } from "./cross_entropy.ts";
 import { dropoutKernels } from "./dropout.ts";
 import { elementwiseKernels } from "./elementwise.ts";
@@ -30,4 +31,5 @@ export const cpuKernels: Record<string, CpuKernel> = {
   ...dropoutKernels,
   ...crossEntropyKernels,
   ...adamwKernels,
+  ...adamwGroupKernels,
 };
