@@ -45,8 +45,12 @@ export interface GpuContext {
   dispatch(d: Dispatch): void;
   /** Adapter limits (workgroups per dimension, binding sizes). */
   readonly limits: GPUSupportedLimits;
-  /** Whether the adapter is a software (CPU) implementation: llvmpipe, SwiftShader. */
-  readonly software: boolean;
+  /**
+   * Kernel variants for a software (CPU) adapter — llvmpipe, SwiftShader: no workgroup memory, few
+   * divergent branches — rather than for a real GPU. Follows the adapter unless overridden
+   * (`WebGPUBackendOptions.kernels`).
+   */
+  readonly softwareKernels: boolean;
   /** Largest storage binding in bytes (the adapter's limit, or a smaller test override). */
   readonly maxBindingBytes: number;
   /** The adapter's largest subgroup (SIMD width), when it reports one. */

@@ -41,6 +41,11 @@ export interface WebGPUBackendOptions {
    * `shader-f16` feature; `create` throws {@link WebGPUPrecisionError} without it.
    */
   precision?: "f32" | "f16";
+  /**
+   * Which kernel variants to run: "software" (for CPU adapters) or "gpu" (for real GPUs); default
+   * from the adapter. Forcing "gpu" on a software adapter tests the GPU variants (slowly).
+   */
+  kernels?: "software" | "gpu";
 }
 
 /** Thrown by `WebGPUBackend.create` when f16 precision is asked of an adapter without shader-f16. */
@@ -73,7 +78,10 @@ export class WebGPUBackend implements Backend, GpuContext {
   readonly name = "webgpu";
   readonly floatPrecision = "f32" as const;
   readonly limits: GPUSupportedLimits;
+  /** Whether the adapter is a software (CPU) implementation: llvmpipe, SwiftShader. */
   readonly software: boolean;
+  /** Kernel variants for software adapters (the adapter's class unless `kernels` overrides it). */
+  readonly softwareKernels: boolean;
   readonly maxBindingBytes: number;
   readonly subgroupMaxSize?: number;
   /** Matmul arithmetic (see {@link WebGPUBackendOptions.precision}). */
@@ -116,6 +124,7 @@ export class WebGPUBackend implements Backend, GpuContext {
       /llvmpipe|lavapipe|swiftshader|software/i.test(
         `${info.description} ${info.architecture} ${info.device}`,
       );
+    this.softwareKernels = options.kernels ? options.kernels === "software" : this.software;
     this.subgroupMaxSize = (info as GPUAdapterInfo & { subgroupMaxSize?: number }).subgroupMaxSize;
     this.adapterInfo = [info.vendor, info.architecture, info.description].filter((s) => s).join(
       " ",

@@ -46,9 +46,10 @@ function groupCode(g: number, w: 1 | 4): string {
 
 /**
  * All parameters of a step: inputs [hyper with decay, hyper without, grad 0, grad 1, …], outputs
- * [param 0, m 0, v 0, param 1, …]. Parameters are packed into dispatches of as many as the
+ * [param 0, m 0, v 0, param 1, …]. On GPUs, parameters are packed into dispatches of as many as the
  * adapter's storage-buffer limit allows (4 buffers each, plus the hyper-parameters: 7 with the
- * common limit of 32); one too large for a single binding goes alone through `adamw`'s chunks.
+ * common limit of 32); one too large for a single binding goes alone through `adamw`'s chunks, and
+ * so does every parameter on a software adapter.
  */
 const adamwGroup: GpuKernel = (ctx, [hDecay, hNoDecay, ...grads], outputs, attrs) => {
   const { decay } = attrs as unknown as AdamWGroupAttrs;
@@ -59,7 +60,9 @@ const adamwGroup: GpuKernel = (ctx, [hDecay, hNoDecay, ...grads], outputs, attrs
   const groups = new Map<1 | 4, number[]>([[1, []], [4, []]]);
   grads.forEach((g, i) => {
     const param = outputs[3 * i];
-    if (perDispatch < 2 || param.bytes > ctx.maxBindingBytes) {
+    // On software adapters the grouped shader runs every `switch` case under a lane mask (2.5×
+    // slower, measured on llvmpipe), while a dispatch costs little: one parameter per dispatch.
+    if (ctx.softwareKernels || perDispatch < 2 || param.bytes > ctx.maxBindingBytes) {
       adamw(ctx, [g, decay[i] ? hDecay : hNoDecay], outputs.slice(3 * i, 3 * i + 3), {});
     } else groups.get(elementWidth(param.bytes / 4))!.push(i);
   });

@@ -20,7 +20,7 @@ const matmul: GpuKernel = (ctx, [a, b, bias], [c, pre], attrs) => {
     bias: bias !== undefined,
     savePre: pre !== undefined,
     epilogue: at.epilogue ?? "none",
-    device: ctx.software ? "software" : "gpu",
+    device: ctx.softwareKernels ? "software" : "gpu",
     f16: ctx.precision === "f16",
   };
   const id = JSON.stringify(spec);

@@ -19,7 +19,7 @@ const reduce: GpuKernel = (ctx, [x], [out], attrs) => {
   const outputs = outer * inner;
   // A software adapter runs a workgroup's barriers slowly and has few cores to fill: go wide only
   // for a handful of outputs there; a GPU needs thousands of threads, so go wide much sooner.
-  const wide = ctx.software ? outputs < 16 && r >= 4096 : outputs < 4096 && r >= 256;
+  const wide = ctx.softwareKernels ? outputs < 16 && r >= 4096 : outputs < 4096 && r >= 256;
   ctx.dispatch({
     key: `reduce:${op}`,
     entryPoint: wide ? "wide" : "main",
