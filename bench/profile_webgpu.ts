@@ -1,10 +1,12 @@
 /**
- * `deno task bench:profile [--model=tiny|mini|minilm] [--steps=N]`: GPU time per kernel of the
+ * `deno task bench:profile [--model=tiny|mini|minilm] [--steps=N] [--kernels=software|gpu]`: GPU
+ * time per kernel of the
  * benchmarked BERT training step (bench/bert_step.ts) on WebGPU, measured with timestamp queries
  * (the adapter needs the `timestamp-query` feature). JSON on stdout: per kernel pipeline the
  * dispatch count and milliseconds per step, and each one's share of the step's GPU time. Used to
  * decide what to fuse next; it slows the step (one pass per dispatch), so wall times here are not
- * the benchmark's.
+ * the benchmark's. `--kernels=gpu` runs the real-GPU kernel variants (tiled matmuls, grouped AdamW)
+ * on any adapter, to count their dispatches.
  * @module
  */
 import { WebGPUBackend } from "../src/backend/webgpu/webgpu_backend.ts";
@@ -18,15 +20,21 @@ function option(name: string, fallback: string): string {
 
 const modelName = option("model", "mini");
 const steps = Number(option("steps", "2"));
+const variants = option("kernels", "");
 const shape = MODEL_SHAPES[modelName];
-if (!shape || !Number.isInteger(steps) || steps < 1) {
+if (
+  !shape || !Number.isInteger(steps) || steps < 1 || !["", "software", "gpu"].includes(variants)
+) {
   console.error(
     `profile_webgpu: --model must be one of ${Object.keys(MODEL_SHAPES).join(", ")}` +
-      ` and --steps a positive integer`,
+      `, --steps a positive integer, --kernels software or gpu`,
   );
   Deno.exit(2);
 }
-const backend = await WebGPUBackend.create({ profile: true });
+const backend = await WebGPUBackend.create({
+  profile: true,
+  kernels: variants === "" ? undefined : variants as "software" | "gpu",
+});
 if (!backend) {
   console.error("profile_webgpu: no WebGPU adapter (run with --unstable-webgpu)");
   Deno.exit(2);
@@ -43,6 +51,7 @@ console.log(JSON.stringify(
   {
     model: modelName,
     adapter: backend.adapterInfo,
+    kernelVariants: backend.softwareKernels ? "software" : "gpu",
     steps,
     gpuMsPerStep: round(total / steps, 1),
     dispatchesPerStep: kernels.reduce((s, k) => s + k.count, 0) / steps,
