@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { type Gemm, type GemmArgs, GemmArgsError } from "../../src/backend/cpu/gemm.ts";
 import { jsGemm } from "../../src/backend/cpu/gemm_js.ts";
 import { blasStatus, loadBlas } from "../../src/io/deno/blas.ts";
+import { requireBlas } from "../helpers/blas.ts";
 
 type Floats = Float32Array | Float64Array;
 type Dtype = "f32" | "f64";
@@ -273,18 +274,6 @@ Deno.test("js gemm: larger packed problem 150x260x270 NT matches reference", () 
     }, 99);
   }
 });
-
-function requireBlas(): Gemm | null {
-  const g = loadBlas();
-  if (g) return g;
-  if (Deno.env.get("JOINTAG_ALLOW_NO_BLAS") === "1") {
-    console.warn(`skipping native BLAS checks: ${blasStatus().reason}`);
-    return null;
-  }
-  assert.fail(
-    `loadBlas() returned null: ${blasStatus().reason} (set JOINTAG_ALLOW_NO_BLAS=1 to allow)`,
-  );
-}
 
 Deno.test("native BLAS loads and matches the naive reference", () => {
   const g = requireBlas();

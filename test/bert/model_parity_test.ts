@@ -15,6 +15,7 @@ import { add, crossEntropy, mulScalar, tensor } from "../../src/ops/mod.ts";
 import { DenoFileSystem } from "../../src/io/deno/fs.ts";
 import { Linear } from "../../src/nn/layers.ts";
 import { gpu } from "../helpers/webgpu.ts";
+import { requireBlas } from "../helpers/blas.ts";
 import { WebGPUBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
 import { relErr } from "../helpers/rel_err.ts";
 
@@ -84,15 +85,19 @@ async function run(backend: Backend) {
   return out;
 }
 
-for (const name of ["cpu", "webgpu", "webgpu with GPU kernel variants"]) {
+const blas = requireBlas();
+for (const name of ["cpu", "cpu-blas", "webgpu", "webgpu with GPU kernel variants"]) {
   Deno.test({
     name: `BertModel + two heads match transformers (${name})`,
     sanitizeResources: false,
     sanitizeOps: false,
     fn: async () => {
+      if (name === "cpu-blas" && !blas) return;
       const r = await run(
         name === "cpu"
           ? new CpuBackend()
+          : name === "cpu-blas"
+          ? new CpuBackend({ gemm: blas! })
           : name === "webgpu"
           ? await gpu()
           : (await WebGPUBackend.create({ kernels: "gpu" }))!,

@@ -1,6 +1,7 @@
 /**
- * CPU-vs-WebGPU parity of every op's forward and backward (relative error ≤ 1e-4 in f32), over the
- * same op table as the gradient checks. Runs the real WebGPU backend (Mesa's software adapter here).
+ * Parity of every op's forward and backward (relative error ≤ 1e-4 in f32) between the CPU backend
+ * with the TypeScript GEMM (reference), the real WebGPU backend (Mesa's software adapter here) and
+ * the CPU backend with the native BLAS, over the same op table as the gradient checks.
  */
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import type { Backend } from "../../src/backend/backend.ts";
@@ -10,9 +11,12 @@ import type { Tensor } from "../../src/core/tensor.ts";
 import { mul, sum, tensor } from "../../src/ops/mod.ts";
 import { opCases } from "./op_cases.ts";
 import { gpu } from "../helpers/webgpu.ts";
+import { requireBlas } from "../helpers/blas.ts";
 import { relErr } from "../helpers/rel_err.ts";
 
 const cpu = new CpuBackend();
+const blas = requireBlas();
+const cpuBlas = blas ? new CpuBackend({ gemm: blas }) : null;
 
 function build(backend: Backend, ci: number): Tensor[] {
   return opCases[ci].inputs.map((s, i) => {
@@ -29,7 +33,12 @@ function build(backend: Backend, ci: number): Tensor[] {
   });
 }
 
-async function runCase(backend: Backend, ci: number) {
+interface CaseResult {
+  y: ArrayLike<number>;
+  grads: (ArrayLike<number> | null)[];
+}
+
+async function runCase(backend: Backend, ci: number): Promise<CaseResult> {
   const c = opCases[ci];
   const inputs = build(backend, ci);
   const out = tidy(() => c.f(...inputs));
@@ -51,27 +60,28 @@ async function runCase(backend: Backend, ci: number) {
   return { y, grads };
 }
 
+function expectParity(name: string, a: CaseResult, b: CaseResult): void {
+  const e = relErr(b.y, a.y);
+  if (!(e <= 1e-4)) throw new Error(`${name}: forward rel err ${e}`);
+  a.grads.forEach((ga, i) => {
+    const gb = b.grads[i];
+    if ((ga === null) !== (gb === null)) throw new Error(`${name}: grad ${i} presence differs`);
+    if (ga && gb) {
+      const eg = relErr(gb, ga);
+      if (!(eg <= 1e-4)) throw new Error(`${name}: grad ${i} rel err ${eg}`);
+    }
+  });
+}
+
 for (const [ci, c] of opCases.entries()) {
   Deno.test({
-    name: `parity cpu vs webgpu: ${c.name}`,
+    name: `parity cpu vs webgpu and cpu-blas: ${c.name}`,
     sanitizeResources: false,
     sanitizeOps: false,
     fn: async () => {
-      const g = await gpu();
-      const a = await runCase(cpu, ci);
-      const b = await runCase(g, ci);
-      const e = relErr(b.y, a.y);
-      if (!(e <= 1e-4)) throw new Error(`${c.name}: forward rel err ${e}`);
-      a.grads.forEach((ga, i) => {
-        const gb = b.grads[i];
-        if ((ga === null) !== (gb === null)) {
-          throw new Error(`${c.name}: grad ${i} presence differs`);
-        }
-        if (ga && gb) {
-          const eg = relErr(gb, ga);
-          if (!(eg <= 1e-4)) throw new Error(`${c.name}: grad ${i} rel err ${eg}`);
-        }
-      });
+      const reference = await runCase(cpu, ci);
+      expectParity(`${c.name} (webgpu)`, reference, await runCase(await gpu(), ci));
+      if (cpuBlas) expectParity(`${c.name} (cpu-blas)`, reference, await runCase(cpuBlas, ci));
     },
   });
 }
