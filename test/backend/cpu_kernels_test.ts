@@ -1,7 +1,9 @@
 /**
  * The CPU kernels' fast paths against their plain definitions: float32 GELU and its gradient vs
- * the exact-erf expressions, the int32 dropout hash vs `hashU32`, `expF32` vs `Math.exp`, the
- * broadcasting `map` rows vs the generic expression, and strided copy/scatter vs index arithmetic.
+ * the exact-erf expressions, the int32 dropout hash and branch-free mask vs `hashU32` (every
+ * threshold shape, special values), `expF32` vs `Math.exp`, the broadcasting `map` rows (short
+ * and re-based) vs the generic expression, strided copy/scatter vs index arithmetic, and AdamW's
+ * zero blocks, reductions, layer norm and cross-entropy vs float64 references.
  */
 import assert from "node:assert/strict";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";

@@ -36,6 +36,13 @@ type RowFn = (
   p: readonly number[],
 ) => void;
 
+/**
+ * Rows shorter than this keep their offsets; longer ones are re-based with `subarray` (an object
+ * per array and row) so the loops index from 0, which V8 runs markedly faster (~1.1 vs ~1.9 ns an
+ * element for a contiguous add).
+ */
+const REBASE_MIN = 32;
+
 /** A binary row loop specialised on the stride pattern (contiguous, broadcast scalar, strided). */
 function addRow(
   x: Arr,
@@ -48,16 +55,24 @@ function addRow(
   oo: number,
   w: number,
 ) {
-  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] + y[oy + i]; }
+  if (w < REBASE_MIN) {
+    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] + y[oy + i * sy];
+    return;
+  }
+  if (ox !== 0) x = x.subarray(ox);
+  if (oy !== 0) y = y.subarray(oy);
+  if (oo !== 0) out = out.subarray(oo);
+  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[i] = x[i] + y[i]; }
   else if (sx === 1 && sy === 0) {
-    const b = y[oy];
-    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] + b;
+    const b = y[0];
+    for (let i = 0; i < w; i++) out[i] = x[i] + b;
   } else if (sx === 0 && sy === 1) {
-    const a = x[ox];
-    for (let i = 0; i < w; i++) out[oo + i] = a + y[oy + i];
-  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] + y[oy + i * sy];
+    const a = x[0];
+    for (let i = 0; i < w; i++) out[i] = a + y[i];
+  } else for (let i = 0; i < w; i++) out[i] = x[i * sx] + y[i * sy];
 }
 
+/** A binary row loop specialised on the stride pattern (contiguous, broadcast scalar, strided). */
 function subRow(
   x: Arr,
   ox: number,
@@ -69,16 +84,24 @@ function subRow(
   oo: number,
   w: number,
 ) {
-  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] - y[oy + i]; }
+  if (w < REBASE_MIN) {
+    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] - y[oy + i * sy];
+    return;
+  }
+  if (ox !== 0) x = x.subarray(ox);
+  if (oy !== 0) y = y.subarray(oy);
+  if (oo !== 0) out = out.subarray(oo);
+  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[i] = x[i] - y[i]; }
   else if (sx === 1 && sy === 0) {
-    const b = y[oy];
-    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] - b;
+    const b = y[0];
+    for (let i = 0; i < w; i++) out[i] = x[i] - b;
   } else if (sx === 0 && sy === 1) {
-    const a = x[ox];
-    for (let i = 0; i < w; i++) out[oo + i] = a - y[oy + i];
-  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] - y[oy + i * sy];
+    const a = x[0];
+    for (let i = 0; i < w; i++) out[i] = a - y[i];
+  } else for (let i = 0; i < w; i++) out[i] = x[i * sx] - y[i * sy];
 }
 
+/** A binary row loop specialised on the stride pattern (contiguous, broadcast scalar, strided). */
 function mulRow(
   x: Arr,
   ox: number,
@@ -90,16 +113,24 @@ function mulRow(
   oo: number,
   w: number,
 ) {
-  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] * y[oy + i]; }
+  if (w < REBASE_MIN) {
+    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] * y[oy + i * sy];
+    return;
+  }
+  if (ox !== 0) x = x.subarray(ox);
+  if (oy !== 0) y = y.subarray(oy);
+  if (oo !== 0) out = out.subarray(oo);
+  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[i] = x[i] * y[i]; }
   else if (sx === 1 && sy === 0) {
-    const b = y[oy];
-    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] * b;
+    const b = y[0];
+    for (let i = 0; i < w; i++) out[i] = x[i] * b;
   } else if (sx === 0 && sy === 1) {
-    const a = x[ox];
-    for (let i = 0; i < w; i++) out[oo + i] = a * y[oy + i];
-  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] * y[oy + i * sy];
+    const a = x[0];
+    for (let i = 0; i < w; i++) out[i] = a * y[i];
+  } else for (let i = 0; i < w; i++) out[i] = x[i * sx] * y[i * sy];
 }
 
+/** A binary row loop specialised on the stride pattern (contiguous, broadcast scalar, strided). */
 function divRow(
   x: Arr,
   ox: number,
@@ -111,11 +142,39 @@ function divRow(
   oo: number,
   w: number,
 ) {
-  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] / y[oy + i]; }
+  if (w < REBASE_MIN) {
+    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] / y[oy + i * sy];
+    return;
+  }
+  if (ox !== 0) x = x.subarray(ox);
+  if (oy !== 0) y = y.subarray(oy);
+  if (oo !== 0) out = out.subarray(oo);
+  if (sx === 1 && sy === 1) { for (let i = 0; i < w; i++) out[i] = x[i] / y[i]; }
   else if (sx === 1 && sy === 0) {
-    const b = y[oy];
-    for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] / b;
-  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] / y[oy + i * sy];
+    const b = y[0];
+    for (let i = 0; i < w; i++) out[i] = x[i] / b;
+  } else if (sx === 0 && sy === 1) {
+    const a = x[0];
+    for (let i = 0; i < w; i++) out[i] = a / y[i];
+  } else for (let i = 0; i < w; i++) out[i] = x[i * sx] / y[i * sy];
+}
+
+/** out[oo + i] = x[ox + i·sx] · s. */
+function mulScalarRow(x: Arr, ox: number, sx: number, out: Arr, oo: number, w: number, s: number) {
+  if (w >= REBASE_MIN && sx === 1) {
+    if (ox !== 0) x = x.subarray(ox);
+    if (oo !== 0) out = out.subarray(oo);
+    for (let i = 0; i < w; i++) out[i] = x[i] * s;
+  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] * s;
+}
+
+/** out[oo + i] = x[ox + i·sx] + s. */
+function addScalarRow(x: Arr, ox: number, sx: number, out: Arr, oo: number, w: number, s: number) {
+  if (w >= REBASE_MIN && sx === 1) {
+    if (ox !== 0) x = x.subarray(ox);
+    if (oo !== 0) out = out.subarray(oo);
+    for (let i = 0; i < w; i++) out[i] = x[i] + s;
+  } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] + s;
 }
 
 /** Row loops by expression key, for any float precision. */
@@ -124,16 +183,10 @@ const SPECIAL: Record<string, RowFn> = {
   sub: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => subRow(x, ox, sx, y, oy, sy, out, oo, w),
   mul: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => mulRow(x, ox, sx, y, oy, sy, out, oo, w),
   div: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => divRow(x, ox, sx, y, oy, sy, out, oo, w),
-  mul_scalar: (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w, p) => {
-    const s = p[0];
-    if (sx === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] * s; }
-    else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] * s;
-  },
-  add_scalar: (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w, p) => {
-    const s = p[0];
-    if (sx === 1) { for (let i = 0; i < w; i++) out[oo + i] = x[ox + i] + s; }
-    else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] + s;
-  },
+  mul_scalar: (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w, p) =>
+    mulScalarRow(x, ox, sx, out, oo, w, p[0]),
+  add_scalar: (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w, p) =>
+    addScalarRow(x, ox, sx, out, oo, w, p[0]),
 };
 
 /**

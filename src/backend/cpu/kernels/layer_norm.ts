@@ -1,27 +1,53 @@
 /**
  * CPU kernels of fused layer norm (src/ops/layer_norm.ts): `layer_norm` (y, mean, rstd),
  * `layer_norm_grad` (dx) and `layer_norm_grad_params` (dγ, dβ).
+ *
+ * Speed: each row is re-based with `subarray` so the loops index from 0 (faster in V8 than
+ * `x[base + c]`); the row's mean and variance take one pass, with two accumulators each (a float
+ * add chain waits on itself); the parameter gradients accumulate two rows per pass in float64
+ * rows, rounded once at the end.
  * @module
  */
 import type { LayerNormAttrs } from "../../../ops/layer_norm.ts";
 import type { CpuKernel } from "./types.ts";
 
+let scratchG = new Float64Array(1024);
+let scratchB = new Float64Array(1024);
+
 const layerNorm: CpuKernel = ([x, g, b], [y, mean, rstd], attrs) => {
   const { rows, cols, eps } = attrs as unknown as LayerNormAttrs;
+  const odd = cols & 1;
+  const even = cols - odd;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
-    let s = 0;
-    for (let c = 0; c < cols; c++) s += x[base + c];
-    const m = s / cols;
-    let v = 0;
-    for (let c = 0; c < cols; c++) {
-      const d = x[base + c] - m;
-      v += d * d;
+    const xr = x.subarray(base, base + cols);
+    const yr = y.subarray(base, base + cols);
+    // One pass over the row for both moments, of x − k with k = x[0] (the "shifted data"
+    // formula): the variance is then Σ(x − k)²/n − (Σ(x − k)/n)², and since k is one of the row's
+    // values its distance to the mean is a few standard deviations, so nothing cancels badly
+    // (unlike Σx²/n − mean², when |mean| ≫ std).
+    const k = xr[0];
+    let s0 = 0, s1 = 0, q0 = 0, q1 = 0;
+    for (let c = 0; c < even; c += 2) {
+      const d0 = xr[c] - k;
+      const d1 = xr[c + 1] - k;
+      s0 += d0;
+      s1 += d1;
+      q0 += d0 * d0;
+      q1 += d1 * d1;
     }
-    const rs = 1 / Math.sqrt(v / cols + eps);
+    if (odd) {
+      const d = xr[even] - k;
+      s0 += d;
+      q0 += d * d;
+    }
+    const ds = (s0 + s1) / cols;
+    const m = k + ds;
+    const variance = Math.max((q0 + q1) / cols - ds * ds, 0);
+    const rs = 1 / Math.sqrt(variance + eps);
     mean[r] = m;
     rstd[r] = rs;
-    for (let c = 0; c < cols; c++) y[base + c] = (x[base + c] - m) * rs * g[c] + b[c];
+    for (let c = 0; c < cols; c++) yr[c] = (xr[c] - m) * rs * g[c] + b[c];
   }
 };
 
@@ -30,36 +56,68 @@ const layerNormGrad: CpuKernel = ([dy, x, g, mean, rstd], [dx], attrs) => {
   const { rows, cols } = attrs as unknown as LayerNormAttrs;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
+    const dyr = dy.subarray(base, base + cols);
+    const xr = x.subarray(base, base + cols);
+    const dxr = dx.subarray(base, base + cols);
     const m = mean[r];
     const rs = rstd[r];
-    let s1 = 0;
-    let s2 = 0;
-    for (let c = 0; c < cols; c++) {
-      const dh = dy[base + c] * g[c];
-      s1 += dh;
-      s2 += dh * (x[base + c] - m) * rs;
+    // Σ dŷ and Σ dŷ·(x − mean), rstd factored out of the second; two partial sums of each (a
+    // chain of float adds waits on itself).
+    let s1 = 0, s2 = 0, t1 = 0, t2 = 0;
+    let c = 0;
+    for (; c + 1 < cols; c += 2) {
+      const d0 = dyr[c] * g[c];
+      const d1 = dyr[c + 1] * g[c + 1];
+      s1 += d0;
+      t1 += d1;
+      s2 += d0 * (xr[c] - m);
+      t2 += d1 * (xr[c + 1] - m);
     }
-    s1 /= cols;
-    s2 /= cols;
-    for (let c = 0; c < cols; c++) {
-      const xh = (x[base + c] - m) * rs;
-      dx[base + c] = rs * (dy[base + c] * g[c] - s1 - xh * s2);
+    if (c < cols) {
+      const d = dyr[c] * g[c];
+      s1 += d;
+      s2 += d * (xr[c] - m);
     }
+    const a = (s1 + t1) / cols;
+    const k = (s2 + t2) * rs * rs / cols;
+    for (let j = 0; j < cols; j++) dxr[j] = rs * (dyr[j] * g[j] - a - (xr[j] - m) * k);
   }
 };
 
 const layerNormGradParams: CpuKernel = ([dy, x, mean, rstd], [dg, db], attrs) => {
   const { rows, cols } = attrs as unknown as LayerNormAttrs;
-  dg.fill(0);
-  db.fill(0);
-  for (let r = 0; r < rows; r++) {
+  if (scratchG.length < cols) {
+    scratchG = new Float64Array(cols);
+    scratchB = new Float64Array(cols);
+  }
+  const ag = scratchG.fill(0, 0, cols);
+  const ab = scratchB.fill(0, 0, cols);
+  let r = 0;
+  for (; r + 1 < rows; r += 2) {
+    const base = r * cols;
+    const d0 = dy.subarray(base, base + cols);
+    const d1 = dy.subarray(base + cols, base + 2 * cols);
+    const x0 = x.subarray(base, base + cols);
+    const x1 = x.subarray(base + cols, base + 2 * cols);
+    const m0 = mean[r], m1 = mean[r + 1];
+    const r0 = rstd[r], r1 = rstd[r + 1];
+    for (let c = 0; c < cols; c++) {
+      ag[c] += d0[c] * ((x0[c] - m0) * r0) + d1[c] * ((x1[c] - m1) * r1);
+      ab[c] += d0[c] + d1[c];
+    }
+  }
+  for (; r < rows; r++) {
     const base = r * cols;
     const m = mean[r];
     const rs = rstd[r];
     for (let c = 0; c < cols; c++) {
-      dg[c] += dy[base + c] * (x[base + c] - m) * rs;
-      db[c] += dy[base + c];
+      ag[c] += dy[base + c] * ((x[base + c] - m) * rs);
+      ab[c] += dy[base + c];
     }
+  }
+  for (let c = 0; c < cols; c++) {
+    dg[c] = ag[c];
+    db[c] = ab[c];
   }
 };
 

@@ -1,34 +1,124 @@
 /**
- * CPU kernel `reduce` (src/ops/reduce.ts): sum, sum of squares or max over the middle axis of [outer, r, inner].
+ * CPU kernel `reduce` (src/ops/reduce.ts): sum, sum of squares or max over the middle axis of
+ * [outer, r, inner].
+ *
+ * Sums accumulate in float64 (a scalar for inner = 1, a reused scratch row otherwise) and are
+ * rounded once when written; four input rows are added per pass over the accumulator row, so it
+ * is loaded and stored a quarter as often (bias gradients: [1, tokens, width]).
  * @module
  */
+import type { TypedArray } from "../../../core/dtype.ts";
 import type { ReduceAttrs } from "../../../ops/reduce.ts";
 import type { CpuKernel } from "./types.ts";
 
+/** Runs shorter than this are indexed with offsets rather than re-based with `subarray`. */
+const SHORT = 16;
+
+let scratch = new Float64Array(1024);
+
+/** A float64 row of at least `n` elements, reused between calls (kernels run one at a time). */
+function scratchRow(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  return scratch;
+}
+
+/** Σ x[base + j] (or of squares) for j < r, in float64. */
+function sumRun(x: TypedArray, base: number, r: number, squares: boolean): number {
+  if (r < SHORT) {
+    let s = 0;
+    for (let j = base; j < base + r; j++) s += squares ? x[j] * x[j] : x[j];
+    return s;
+  }
+  const v = x.subarray(base, base + r);
+  let s0 = 0, s1 = 0;
+  let j = 0;
+  // Two accumulators: the float adds of one chain would wait on each other.
+  if (squares) {
+    for (; j + 1 < r; j += 2) {
+      s0 += v[j] * v[j];
+      s1 += v[j + 1] * v[j + 1];
+    }
+    if (j < r) s0 += v[j] * v[j];
+  } else {
+    for (; j + 1 < r; j += 2) {
+      s0 += v[j];
+      s1 += v[j + 1];
+    }
+    if (j < r) s0 += v[j];
+  }
+  return s0 + s1;
+}
+
+/** acc[i] (+)= Σ rows j < r of x[base + j·inner + i], four rows per pass. */
+function sumRows(
+  x: TypedArray,
+  base: number,
+  r: number,
+  inner: number,
+  squares: boolean,
+  acc: Float64Array,
+): void {
+  acc.fill(0, 0, inner);
+  if (inner < SHORT) {
+    for (let j = 0; j < r; j++) {
+      const o = base + j * inner;
+      for (let i = 0; i < inner; i++) acc[i] += squares ? x[o + i] * x[o + i] : x[o + i];
+    }
+    return;
+  }
+  let j = 0;
+  for (; j + 3 < r; j += 4) {
+    const o = base + j * inner;
+    const a = x.subarray(o, o + inner);
+    const b = x.subarray(o + inner, o + 2 * inner);
+    const c = x.subarray(o + 2 * inner, o + 3 * inner);
+    const d = x.subarray(o + 3 * inner, o + 4 * inner);
+    if (squares) {
+      for (let i = 0; i < inner; i++) {
+        acc[i] += (a[i] * a[i] + b[i] * b[i]) + (c[i] * c[i] + d[i] * d[i]);
+      }
+    } else for (let i = 0; i < inner; i++) acc[i] += (a[i] + b[i]) + (c[i] + d[i]);
+  }
+  for (; j < r; j++) {
+    const o = base + j * inner;
+    const a = x.subarray(o, o + inner);
+    if (squares) { for (let i = 0; i < inner; i++) acc[i] += a[i] * a[i]; }
+    else for (let i = 0; i < inner; i++) acc[i] += a[i];
+  }
+}
+
+/** max over j < r of x[base + j·inner + i] into out[ob + i] (NaNs are skipped, as before). */
+function maxRows(
+  x: TypedArray,
+  base: number,
+  r: number,
+  inner: number,
+  out: TypedArray,
+  ob: number,
+): void {
+  for (let i = 0; i < inner; i++) out[ob + i] = -Infinity;
+  for (let j = 0; j < r; j++) {
+    const row = base + j * inner;
+    for (let i = 0; i < inner; i++) if (x[row + i] > out[ob + i]) out[ob + i] = x[row + i];
+  }
+}
+
 const reduce: CpuKernel = ([x], [out], attrs) => {
   const { op, outer, r, inner, outOffset = 0 } = attrs as unknown as ReduceAttrs;
+  const squares = op === "sumsq";
+  if (op === "max") {
+    for (let o = 0; o < outer; o++) maxRows(x, o * r * inner, r, inner, out, outOffset + o * inner);
+    return;
+  }
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) out[outOffset + o] = sumRun(x, o * r, r, squares);
+    return;
+  }
+  const acc = scratchRow(inner);
   for (let o = 0; o < outer; o++) {
-    const base = o * r * inner;
+    sumRows(x, o * r * inner, r, inner, squares, acc);
     const ob = outOffset + o * inner;
-    if (op === "sumsq") {
-      for (let i = 0; i < inner; i++) out[ob + i] = 0;
-      for (let j = 0; j < r; j++) {
-        const row = base + j * inner;
-        for (let i = 0; i < inner; i++) out[ob + i] += x[row + i] * x[row + i];
-      }
-    } else if (op === "sum") {
-      for (let i = 0; i < inner; i++) out[ob + i] = 0;
-      for (let j = 0; j < r; j++) {
-        const row = base + j * inner;
-        for (let i = 0; i < inner; i++) out[ob + i] += x[row + i];
-      }
-    } else {
-      for (let i = 0; i < inner; i++) out[ob + i] = -Infinity;
-      for (let j = 0; j < r; j++) {
-        const row = base + j * inner;
-        for (let i = 0; i < inner; i++) if (x[row + i] > out[ob + i]) out[ob + i] = x[row + i];
-      }
-    }
+    for (let i = 0; i < inner; i++) out[ob + i] = acc[i];
   }
 };
 

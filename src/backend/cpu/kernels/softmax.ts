@@ -60,14 +60,28 @@ const softmax: CpuKernel = ([x, mask], [y], attrs) => {
       for (let c = 0; c < cols; c++) y[base + c] = t[c] - lse;
     } else {
       if (f32) {
-        for (let c = 0; c < cols; c++) {
-          // e^d·(1/s) with d < −104 and s ≥ 1 is below float32's least subnormal: exactly 0
-          // after rounding, so skip the exponential (and its range checks) there.
+        // e^d·(1/s) with d < −104 and s ≥ 1 is below float32's least subnormal: exactly 0
+        // after rounding, so skip the exponential (and its range checks) there. Two sums: one
+        // chain of float adds would wait on itself.
+        let s1 = 0;
+        let c = 0;
+        for (; c + 1 < cols; c += 2) {
+          const d0 = t[c] - mx;
+          const d1 = t[c + 1] - mx;
+          const e0 = d0 < -104 ? 0 : expNonPositive(d0);
+          const e1 = d1 < -104 ? 0 : expNonPositive(d1);
+          t[c] = e0;
+          t[c + 1] = e1;
+          s += e0;
+          s1 += e1;
+        }
+        if (c < cols) {
           const d = t[c] - mx;
           const e = d < -104 ? 0 : expNonPositive(d);
           t[c] = e;
           s += e;
         }
+        s += s1;
       } else {
         for (let c = 0; c < cols; c++) {
           const e = expExact(t[c] - mx);
@@ -90,7 +104,16 @@ const softmaxGrad: CpuKernel = ([y, dy], [dx], attrs) => {
       for (let c = 0; c < cols; c++) s += dy[base + c];
       for (let c = 0; c < cols; c++) dx[base + c] = dy[base + c] - Math.exp(y[base + c]) * s;
     } else {
-      for (let c = 0; c < cols; c++) s += dy[base + c] * y[base + c];
+      // Two partial dot products: one chain of float adds would wait on itself.
+      let s1 = 0;
+      const end = base + cols;
+      let i = base;
+      for (; i + 1 < end; i += 2) {
+        s += dy[i] * y[i];
+        s1 += dy[i + 1] * y[i + 1];
+      }
+      if (i < end) s += dy[i] * y[i];
+      s += s1;
       for (let c = 0; c < cols; c++) dx[base + c] = y[base + c] * (dy[base + c] - s);
     }
   }
