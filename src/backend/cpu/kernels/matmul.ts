@@ -25,6 +25,13 @@ const matmul: CpuKernel = ([a, b, bias], [c, pre], attrs, backend) => {
   const [strideA, strideB, strideC] = l.heads === 1
     ? [l.aBatchStride, l.bBatchStride, l.cBatchStride]
     : [l.aHeadStride, l.bHeadStride, l.cHeadStride];
+  // Optional third input: a bias over the columns (the fused `linear` op, packed rows). It is
+  // copied into every row of the output first and the GEMM adds onto it (beta = 1), which costs a
+  // memcpy per row instead of a TypeScript pass.
+  if (bias) {
+    const row = bias.subarray(0, n);
+    for (let r = 0; r < batch * m; r++) z.set(row, r * n);
+  }
   for (let o = 0; o < calls; o++) {
     const args = {
       transA,
@@ -43,16 +50,9 @@ const matmul: CpuKernel = ([a, b, bias], [c, pre], attrs, backend) => {
       strideC,
       batch: perCall,
       alpha: l.alpha,
-      beta: 0,
+      beta: bias ? 1 : 0,
     };
     gemmInto(backend, a, b, z, args);
-  }
-  // Optional third input: a bias over the columns (the fused `linear` op).
-  if (bias) {
-    for (let r = 0; r < batch * m; r++) {
-      const base = r * n;
-      for (let j = 0; j < n; j++) z[base + j] += bias[j];
-    }
   }
   // Optional fused exact GELU (evaluation path of `linear`), the same functions as the `gelu` op.
   if (epilogue === "gelu") {
