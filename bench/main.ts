@@ -25,6 +25,8 @@ import { CpuBackend } from "../src/backend/cpu/cpu_backend.ts";
 import { jsGemm } from "../src/backend/cpu/gemm_js.ts";
 import { WebGPUBackend } from "../src/backend/webgpu/webgpu_backend.ts";
 import { type BlasGemm, blasStatus, loadBlas } from "../src/io/deno/blas.ts";
+import { createCpuWorkers } from "../src/io/deno/cpu_workers.ts";
+import { parallelBlas } from "../src/io/deno/parallel_blas.ts";
 import { blasHint } from "../src/io/deno/device.ts";
 import { type BenchInputs, makeInputs, MODEL_SHAPES, type ModelShape } from "./bench_inputs.ts";
 import { buildJointagStep } from "./bert_step.ts";
@@ -267,16 +269,15 @@ async function cpuBlasRun(
   const rows: StepRow[] = [];
   for (const threads of counts) {
     // The thread count is a process-wide setting of the library: set it, run, restore below.
-    const gemm = loadBlas({ threads }) ?? blas;
+    // As chooseBackend does: with several threads, a worker pool splits the TypeScript kernels and
+    // the GEMMs, and the BLAS runs one thread per part.
+    const workers = createCpuWorkers({ threads });
+    const native = loadBlas({ threads: workers ? 1 : threads }) ?? blas;
+    const gemm = workers ? parallelBlas(native, workers) : native;
     const timer = timedGemm(gemm);
-    const row = await jointagRun(
-      "jointag-cpu-blas",
-      new CpuBackend({ gemm: timer }),
-      shape,
-      inputs,
-      quick,
-      timer,
-    );
+    const backend = new CpuBackend({ gemm: timer, workers });
+    const row = await jointagRun("jointag-cpu-blas", backend, shape, inputs, quick, timer);
+    backend.dispose();
     row.gemm = gemm.name;
     row.threads = threads;
     rows.push(row);

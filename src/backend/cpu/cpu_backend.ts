@@ -2,6 +2,10 @@
  * The CPU reference backend: typed arrays on the host, kernels in plain TypeScript, matmuls through
  * a pluggable GEMM (portable TypeScript, or the system BLAS through FFI in Deno). With
  * `precision: "f64"` it stores f32 tensors in float64: the gradient checks run there.
+ *
+ * With a worker pool ({@link CpuBackendOptions.workers}, made by the host: Deno's is
+ * src/io/deno/cpu_workers.ts) tensors live in SharedArrayBuffers and the large element-wise and
+ * row-wise kernels run split across the threads (./parallel.ts), with bit-identical results.
  * @module
  */
 import type { DType, TypedArray } from "../../core/dtype.ts";
@@ -10,6 +14,7 @@ import type { Backend, Handle, KernelAttrs, MemoryInfo } from "../backend.ts";
 import type { Gemm } from "./gemm.ts";
 import { jsGemm } from "./gemm_js.ts";
 import { type CpuKernel, cpuKernels } from "./kernels/mod.ts";
+import { allShared, type CpuWorkers, splitKernel } from "./parallel.ts";
 
 /** Options of the CPU backend. */
 export interface CpuBackendOptions {
@@ -17,6 +22,11 @@ export interface CpuBackendOptions {
   precision?: "f32" | "f64";
   /** GEMM provider (default: the portable TypeScript one). */
   gemm?: Gemm;
+  /**
+   * Helper threads for the TypeScript kernels (default none). The backend owns them: `dispose()`
+   * closes them.
+   */
+  workers?: CpuWorkers | null;
 }
 
 /** Freed arrays kept for reuse, at most this many bytes. */
@@ -31,6 +41,7 @@ export class CpuBackend implements Backend {
   readonly floatPrecision: "f32" | "f64";
   /** The GEMM provider matmuls go through. */
   gemm: Gemm;
+  #workers: CpuWorkers | null;
   #live = 0;
   #pool = new Map<string, TypedArray[]>();
   #pooledBytes = 0;
@@ -40,6 +51,25 @@ export class CpuBackend implements Backend {
   constructor(options: CpuBackendOptions = {}) {
     this.floatPrecision = options.precision ?? "f32";
     this.gemm = options.gemm ?? jsGemm;
+    this.#workers = options.workers ?? null;
+  }
+
+  /** The helper threads in use, or null. */
+  get workers(): CpuWorkers | null {
+    return this.#workers;
+  }
+
+  /**
+   * Uses `workers` from now on (null: none), closing the previous ones. Arrays allocated from
+   * here on are shared; older ones keep their kernels on the calling thread, so the freed ones
+   * kept for reuse are dropped.
+   */
+  useWorkers(workers: CpuWorkers | null): void {
+    if (workers === this.#workers) return;
+    this.#workers?.close();
+    this.#workers = workers;
+    this.#pool.clear();
+    this.#pooledBytes = 0;
   }
 
   alloc(dtype: DType, size: number, zero = false): Handle {
@@ -53,11 +83,15 @@ export class CpuBackend implements Backend {
       if (zero) pooled.fill(0);
       a = pooled;
     } else {
-      a = dtype === "i32"
-        ? new Int32Array(size)
-        : this.floatPrecision === "f64"
-        ? new Float64Array(size)
-        : new Float32Array(size);
+      // Workers see shared memory only: anything else would be copied to them.
+      const shared = this.#workers !== null;
+      if (dtype === "i32") {
+        a = shared ? new Int32Array(new SharedArrayBuffer(size * 4)) : new Int32Array(size);
+      } else if (this.floatPrecision === "f64") {
+        a = shared ? new Float64Array(new SharedArrayBuffer(size * 8)) : new Float64Array(size);
+      } else {
+        a = shared ? new Float32Array(new SharedArrayBuffer(size * 4)) : new Float32Array(size);
+      }
     }
     this.#count(a, 1);
     return a;
@@ -96,7 +130,25 @@ export class CpuBackend implements Backend {
   run(name: string, inputs: Handle[], outputs: Handle[], attrs: KernelAttrs): void {
     const k: CpuKernel | undefined = cpuKernels[name];
     if (!k) throw new BackendError(this.name, name, "no such kernel");
-    k(inputs as TypedArray[], outputs as TypedArray[], attrs, this);
+    const ins = inputs as TypedArray[], outs = outputs as TypedArray[];
+    if (this.#workers && this.#runSplit(name, ins, outs, attrs)) return;
+    k(ins, outs, attrs, this);
+  }
+
+  /** Runs the kernel split across the workers; false when it does not split (run it whole). */
+  #runSplit(name: string, ins: TypedArray[], outs: TypedArray[], attrs: KernelAttrs): boolean {
+    const workers = this.#workers!;
+    let jobs = splitKernel(name, ins, outs, attrs, workers.threads);
+    if (!jobs) return false;
+    const helpers = workers.ready();
+    if (helpers === 0 || !allShared(ins) || !allShared(outs)) return false;
+    if (jobs.length > helpers + 1) {
+      jobs = splitKernel(name, ins, outs, attrs, helpers + 1);
+      if (!jobs) return false;
+    }
+    const [mine, ...theirs] = jobs;
+    workers.run(theirs, () => cpuKernels[mine.kernel](mine.inputs, mine.outputs, mine.attrs, this));
+    return true;
   }
 
   memory(): MemoryInfo {
@@ -117,6 +169,8 @@ export class CpuBackend implements Backend {
   }
 
   dispose(): void {
+    this.#workers?.close();
+    this.#workers = null;
     this.#pool.clear();
     this.#pooledBytes = 0;
   }

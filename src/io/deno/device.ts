@@ -4,8 +4,11 @@
  * @module
  */
 import type { Backend } from "../../backend/backend.ts";
+import { CpuBackend } from "../../backend/cpu/cpu_backend.ts";
 import { createBackend, type DeviceKind } from "../../backend/select.ts";
 import { type BlasGemm, type BlasOptions, blasStatus, loadBlas } from "./blas.ts";
+import { createCpuWorkers } from "./cpu_workers.ts";
+import { parallelBlas } from "./parallel_blas.ts";
 
 /** What {@link chooseBackend} picked. */
 export interface DeviceChoice {
@@ -35,7 +38,10 @@ export function blasHint(os: typeof Deno.build.os = Deno.build.os): string {
 
 /**
  * Loads BLAS (unless `kind` is "webgpu"), creates the backend of `kind` and returns it with the
- * reason and, when the CPU backend ends up without BLAS, a one-line notice.
+ * reason and, when the CPU backend ends up without BLAS, a one-line notice. A CPU backend also
+ * gets worker threads (`blasOptions.threads`, else `JOINTAG_THREADS`, else all cores; 1 means
+ * none), which split its large TypeScript kernels and, with BLAS, its GEMMs (the BLAS then runs
+ * one thread: see parallel_blas.ts); `backend.dispose()` stops them.
  * @example
  * ```ts
  * const { backend, reason, notice } = await chooseBackend("auto");
@@ -49,7 +55,13 @@ export async function chooseBackend(
   blasOptions: BlasOptions = {},
   precision: "f32" | "f16" = "f32",
 ): Promise<DeviceChoice> {
-  const blas = kind === "webgpu" || precision === "f16" ? null : loadBlas(blasOptions);
+  const cpuPossible = kind !== "webgpu" && precision !== "f16";
+  // Started only when a kernel first splits, so a backend that is not the CPU costs nothing.
+  const workers = cpuPossible ? createCpuWorkers({ threads: blasOptions.threads }) : null;
+  const native = cpuPossible
+    ? loadBlas(workers ? { ...blasOptions, threads: 1 } : blasOptions)
+    : null;
+  const blas = native && workers ? parallelBlas(native, workers) : native;
   const status = blasStatus();
   const { backend, reason } = await createBackend(kind, {
     gemm: blas,
@@ -57,8 +69,13 @@ export async function chooseBackend(
     precision,
   });
   const onCpu = backend.name === "cpu";
+  let why = reason;
+  if (backend instanceof CpuBackend && workers) {
+    backend.useWorkers(workers);
+    why += `; TypeScript kernels on ${workers.threads} threads`;
+  } else workers?.close();
   const notice = onCpu && !blas
     ? `note: plain TypeScript matmuls (${status.reason}); for the ~50x faster native path: ${blasHint()}`
     : null;
-  return { backend, reason, blas: onCpu ? blas : null, notice };
+  return { backend, reason: why, blas: onCpu ? blas : null, notice };
 }

@@ -15,6 +15,10 @@
  * same seed (forward on x, backward on dy). The first call keeps the bit set; the second reads it
  * instead of hashing again, and drops it. The cache is bounded (oldest masks are evicted), and a
  * miss just recomputes, so results never depend on it.
+ *
+ * An optional `indexOffset` attribute says that x and y are elements indexOffset.. of the whole
+ * tensor (a worker's share, see ../parallel.ts): the hash then runs on the global index, so a
+ * split tensor gets exactly the bits of the whole one.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
@@ -64,10 +68,10 @@ function remember(key: string, bits: Int32Array): void {
 }
 
 /**
- * The keep mask of elements 0..n−1 as bits (element i is bit i & 31 of word i >> 5): keep when
- * hashU32(seed ^ hashU32(i)) ≥ threshold as u32 numbers.
+ * The keep mask of elements offset..offset+n−1 as bits (element offset + i is bit i & 31 of word
+ * i >> 5): keep when hashU32(seed ^ hashU32(offset + i)) ≥ threshold as u32 numbers.
  */
-function maskBits(n: number, seed: number, threshold: number): Int32Array {
+function maskBits(n: number, seed: number, threshold: number, offset: number): Int32Array {
   const bits = new Int32Array((n + 31) >> 5);
   // h ≥ t as u32 without a u32 comparison: with h = 2h₁ + h₀ and t = 2t₁ + t₀ (h₀, t₀ the low
   // bits), h < t exactly when h₁ + (h₀ & t₀) − (t₁ + t₀) < 0, and that difference always fits in
@@ -76,10 +80,15 @@ function maskBits(n: number, seed: number, threshold: number): Int32Array {
   const t0 = threshold & 1;
   const c = Math.floor(threshold / 2) + t0;
   const sd = seed | 0;
-  const tabulated = Math.min(n, MAX_INNER);
-  maskWordsTabulated(bits, tabulated, sd, t0, c, innerHashes(tabulated)!);
+  const tabulated = Math.max(0, Math.min(n, MAX_INNER - offset));
+  if (tabulated > 0) {
+    const inner = innerHashes(offset + tabulated)!;
+    maskWordsTabulated(bits, tabulated, sd, t0, c, offset ? inner.subarray(offset) : inner);
+  }
   // Beyond the table (over 8M elements): the inner hash computed in place, one bit at a time.
-  for (let i = tabulated; i < n; i++) bits[i >> 5] |= keepBit(hashI32(i), sd, t0, c) << (i & 31);
+  for (let i = tabulated; i < n; i++) {
+    bits[i >> 5] |= keepBit(hashI32(offset + i), sd, t0, c) << (i & 31);
+  }
   return bits;
 }
 
@@ -165,7 +174,8 @@ const dropout: CpuKernel = ([x], [y], attrs) => {
   // Compare in u32 space, as the shader does: keep when hash ≥ p·2³².
   const threshold = Math.min(Math.floor(p * 4294967296), 4294967295);
   const n = y.length;
-  const key = `${seed >>> 0}:${threshold}:${n}`;
+  const offset = (attrs.indexOffset as number | undefined) ?? 0;
+  const key = `${seed >>> 0}:${threshold}:${offset}:${n}`;
   const cached = masks.get(key);
   if (cached) {
     masks.delete(key);
@@ -173,7 +183,7 @@ const dropout: CpuKernel = ([x], [y], attrs) => {
     applyMask(x, y, cached, scale, p <= 0.5);
     return;
   }
-  const bits = maskBits(n, seed, threshold);
+  const bits = maskBits(n, seed, threshold, offset);
   applyMask(x, y, bits, scale, p <= 0.5);
   remember(key, bits);
 };

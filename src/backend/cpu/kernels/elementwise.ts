@@ -199,6 +199,16 @@ const SPECIAL_F32: Record<string, RowFn> = {
     geluGradRowF32(x, ox, sx, y, oy, sy, out, oo, w),
 };
 
+/**
+ * Whether `map` runs expression `key` with a hand-written row loop (no call to the expression's
+ * function) for an output of this kind: then a worker, which gets the attributes without the
+ * function, can run it too (../parallel.ts).
+ */
+export function mapHasRowLoop(key: string, inputs: number, outF32: boolean): boolean {
+  return inputs <= 2 &&
+    ((outF32 && Object.hasOwn(SPECIAL_F32, key)) || Object.hasOwn(SPECIAL, key));
+}
+
 /** The generic row: calls the expression per element. */
 function genericRow(f: MapAttrs["expr"]["js"], inputs: number): RowFn {
   if (inputs === 1) {

@@ -6,6 +6,10 @@
  * `x[base + c]`); the row's mean and variance take one pass, with two accumulators each (a float
  * add chain waits on itself); the parameter gradients accumulate two rows per pass in float64
  * rows, rounded once at the end.
+ *
+ * `layer_norm_grad_params` takes optional `colFrom` / `colTo` attributes: only those columns are
+ * reduced, into dγ and dβ of `colTo − colFrom` elements (a worker's share, see ../parallel.ts;
+ * each column's sum is the same chain of adds either way).
  * @module
  */
 import type { LayerNormAttrs } from "../../../ops/layer_norm.ts";
@@ -85,7 +89,9 @@ const layerNormGrad: CpuKernel = ([dy, x, g, mean, rstd], [dx], attrs) => {
 };
 
 const layerNormGradParams: CpuKernel = ([dy, x, mean, rstd], [dg, db], attrs) => {
-  const { rows, cols } = attrs as unknown as LayerNormAttrs;
+  const { rows, cols: stride } = attrs as unknown as LayerNormAttrs;
+  const from = (attrs.colFrom as number | undefined) ?? 0;
+  const cols = ((attrs.colTo as number | undefined) ?? stride) - from;
   if (scratchG.length < cols) {
     scratchG = new Float64Array(cols);
     scratchB = new Float64Array(cols);
@@ -94,11 +100,11 @@ const layerNormGradParams: CpuKernel = ([dy, x, mean, rstd], [dg, db], attrs) =>
   const ab = scratchB.fill(0, 0, cols);
   let r = 0;
   for (; r + 1 < rows; r += 2) {
-    const base = r * cols;
+    const base = r * stride + from;
     const d0 = dy.subarray(base, base + cols);
-    const d1 = dy.subarray(base + cols, base + 2 * cols);
+    const d1 = dy.subarray(base + stride, base + stride + cols);
     const x0 = x.subarray(base, base + cols);
-    const x1 = x.subarray(base + cols, base + 2 * cols);
+    const x1 = x.subarray(base + stride, base + stride + cols);
     const m0 = mean[r], m1 = mean[r + 1];
     const r0 = rstd[r], r1 = rstd[r + 1];
     for (let c = 0; c < cols; c++) {
@@ -107,7 +113,7 @@ const layerNormGradParams: CpuKernel = ([dy, x, mean, rstd], [dg, db], attrs) =>
     }
   }
   for (; r < rows; r++) {
-    const base = r * cols;
+    const base = r * stride + from;
     const m = mean[r];
     const rs = rstd[r];
     for (let c = 0; c < cols; c++) {

@@ -8,7 +8,8 @@ import type { GemmArgs } from "../gemm.ts";
 import type { CpuBackend } from "../cpu_backend.ts";
 import type { TypedArray } from "../../../core/dtype.ts";
 import { GELU } from "../../../ops/gelu.ts";
-import { geluRowF32 } from "./gelu_f32.ts";
+import type { MapAttrs } from "../../../ops/map.ts";
+import type { KernelAttrs } from "../../backend.ts";
 import type { CpuKernel } from "./types.ts";
 
 const matmul: CpuKernel = ([a, b, bias], [c, pre], attrs, backend) => {
@@ -55,11 +56,24 @@ const matmul: CpuKernel = ([a, b, bias], [c, pre], attrs, backend) => {
     gemmInto(backend, a, b, z, args);
   }
   // Optional fused exact GELU (evaluation path of `linear`), the same functions as the `gelu` op.
+  // Float32 goes through the backend's `map` kernel (the same geluRowF32 loop), which a worker
+  // pool can split.
   if (epilogue === "gelu") {
     if (c instanceof Float64Array) {
       for (let i = 0; i < c.length; i++) c[i] = GELU.js(z[i], 0, 0, []);
-    } else geluRowF32(z, 0, 1, c, 0, c.length);
+    } else backend.run("map", [z], [c], GELU_MAP as unknown as KernelAttrs);
   }
+};
+
+/** `map` attributes of a flat float32 GELU. */
+const GELU_MAP: MapAttrs = {
+  expr: GELU,
+  shape: [],
+  strides: [],
+  inDTypes: ["f32"],
+  outDType: "f32",
+  params: [],
+  flat: true,
 };
 
 type GemmCall = Omit<GemmArgs<Float32Array>, "a" | "b" | "c">;

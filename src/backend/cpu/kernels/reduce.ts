@@ -5,6 +5,9 @@
  * Sums accumulate in float64 (a scalar for inner = 1, a reused scratch row otherwise) and are
  * rounded once when written; four input rows are added per pass over the accumulator row, so it
  * is loaded and stored a quarter as often (bias gradients: [1, tokens, width]).
+ *
+ * Optional `innerFrom` / `innerTo` attributes reduce only those inner positions (a worker's share,
+ * see ../parallel.ts): each position's sum is the same chain of adds either way.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
@@ -49,11 +52,12 @@ function sumRun(x: TypedArray, base: number, r: number, squares: boolean): numbe
   return s0 + s1;
 }
 
-/** acc[i] (+)= Σ rows j < r of x[base + j·inner + i], four rows per pass. */
+/** acc[i] = Σ rows j < r of x[base + j·stride + i] for i < inner, four rows per pass. */
 function sumRows(
   x: TypedArray,
   base: number,
   r: number,
+  stride: number,
   inner: number,
   squares: boolean,
   acc: Float64Array,
@@ -61,18 +65,18 @@ function sumRows(
   acc.fill(0, 0, inner);
   if (inner < SHORT) {
     for (let j = 0; j < r; j++) {
-      const o = base + j * inner;
+      const o = base + j * stride;
       for (let i = 0; i < inner; i++) acc[i] += squares ? x[o + i] * x[o + i] : x[o + i];
     }
     return;
   }
   let j = 0;
   for (; j + 3 < r; j += 4) {
-    const o = base + j * inner;
+    const o = base + j * stride;
     const a = x.subarray(o, o + inner);
-    const b = x.subarray(o + inner, o + 2 * inner);
-    const c = x.subarray(o + 2 * inner, o + 3 * inner);
-    const d = x.subarray(o + 3 * inner, o + 4 * inner);
+    const b = x.subarray(o + stride, o + stride + inner);
+    const c = x.subarray(o + 2 * stride, o + 2 * stride + inner);
+    const d = x.subarray(o + 3 * stride, o + 3 * stride + inner);
     if (squares) {
       for (let i = 0; i < inner; i++) {
         acc[i] += (a[i] * a[i] + b[i] * b[i]) + (c[i] * c[i] + d[i] * d[i]);
@@ -80,45 +84,53 @@ function sumRows(
     } else for (let i = 0; i < inner; i++) acc[i] += (a[i] + b[i]) + (c[i] + d[i]);
   }
   for (; j < r; j++) {
-    const o = base + j * inner;
+    const o = base + j * stride;
     const a = x.subarray(o, o + inner);
     if (squares) { for (let i = 0; i < inner; i++) acc[i] += a[i] * a[i]; }
     else for (let i = 0; i < inner; i++) acc[i] += a[i];
   }
 }
 
-/** max over j < r of x[base + j·inner + i] into out[ob + i] (NaNs are skipped, as before). */
+/**
+ * max over j < r of x[base + j·stride + i] into out[ob + i] for i < inner (NaNs are skipped, as
+ * before).
+ */
 function maxRows(
   x: TypedArray,
   base: number,
   r: number,
+  stride: number,
   inner: number,
   out: TypedArray,
   ob: number,
 ): void {
   for (let i = 0; i < inner; i++) out[ob + i] = -Infinity;
   for (let j = 0; j < r; j++) {
-    const row = base + j * inner;
+    const row = base + j * stride;
     for (let i = 0; i < inner; i++) if (x[row + i] > out[ob + i]) out[ob + i] = x[row + i];
   }
 }
 
 const reduce: CpuKernel = ([x], [out], attrs) => {
   const { op, outer, r, inner, outOffset = 0 } = attrs as unknown as ReduceAttrs;
+  const from = (attrs.innerFrom as number | undefined) ?? 0;
+  const w = ((attrs.innerTo as number | undefined) ?? inner) - from;
   const squares = op === "sumsq";
   if (op === "max") {
-    for (let o = 0; o < outer; o++) maxRows(x, o * r * inner, r, inner, out, outOffset + o * inner);
+    for (let o = 0; o < outer; o++) {
+      maxRows(x, o * r * inner + from, r, inner, w, out, outOffset + o * inner + from);
+    }
     return;
   }
   if (inner === 1) {
     for (let o = 0; o < outer; o++) out[outOffset + o] = sumRun(x, o * r, r, squares);
     return;
   }
-  const acc = scratchRow(inner);
+  const acc = scratchRow(w);
   for (let o = 0; o < outer; o++) {
-    sumRows(x, o * r * inner, r, inner, squares, acc);
-    const ob = outOffset + o * inner;
-    for (let i = 0; i < inner; i++) out[ob + i] = acc[i];
+    sumRows(x, o * r * inner + from, r, inner, w, squares, acc);
+    const ob = outOffset + o * inner + from;
+    for (let i = 0; i < w; i++) out[ob + i] = acc[i];
   }
 };
 

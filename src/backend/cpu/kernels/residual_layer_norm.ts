@@ -2,7 +2,9 @@
  * CPU kernel `residual_layer_norm` (src/ops/layer_norm.ts `residualLayerNorm`):
  * s = dropout(x) + residual, then the layer norm of s. On the CPU the fusion saves no pass worth
  * having, so it reuses the `dropout` and `layer_norm` kernels (the same mask bits, the same
- * arithmetic) with the sum as the only extra pass.
+ * arithmetic) with the sum as the only extra pass. An optional `rowOffset` attribute says that the
+ * row arrays start at that row of the whole tensor (a worker's share, see ../parallel.ts): the
+ * dropout mask is then taken at the global element index.
  * @module
  */
 import type { ResidualLayerNormAttrs } from "../../../ops/layer_norm.ts";
@@ -17,8 +19,10 @@ const residualLayerNorm: CpuKernel = (
   backend,
 ) => {
   const a = attrs as unknown as ResidualLayerNormAttrs;
-  if (a.p > 0) dropoutKernels.dropout([x], [sum], { p: a.p, seed: a.seed }, backend);
-  else sum.set(x);
+  if (a.p > 0) {
+    const indexOffset = ((attrs.rowOffset as number | undefined) ?? 0) * a.cols;
+    dropoutKernels.dropout([x], [sum], { p: a.p, seed: a.seed, indexOffset }, backend);
+  } else sum.set(x);
   const n = a.rows * a.cols;
   for (let i = 0; i < n; i++) sum[i] += residual[i];
   layerNormKernels.layer_norm([sum, gamma, beta], [y, mean, rstd], attrs, backend);

@@ -6,6 +6,10 @@
  * scale; the masked, shifted values and their exponentials live in a float64 scratch row reused
  * across calls, so every exponential is computed once and only the final value is rounded.
  * Masked entries (−3.4e38) skip V8's very slow underflow path of `Math.exp` (see fast_math.ts).
+ *
+ * `softmax` also takes an optional `rowOffset` attribute: x and y are then rows rowOffset.. of the
+ * whole tensor (a worker's share, see ../parallel.ts), and only the mask is indexed by the global
+ * row.
  * @module
  */
 import type { SoftmaxAttrs, SoftmaxGradAttrs } from "../../../ops/softmax.ts";
@@ -34,13 +38,14 @@ function scratchRow(n: number): Float64Array {
 const softmax: CpuKernel = ([x, mask], [y], attrs) => {
   const a = attrs as unknown as SoftmaxAttrs;
   const { rows, cols, hasMask, maskColStride: ms, log } = a;
+  const rowOffset = (attrs.rowOffset as number | undefined) ?? 0;
   const t = scratchRow(cols);
   const f32 = y instanceof Float32Array;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let mx = -Infinity;
     if (hasMask) {
-      const mo = maskRowOffset(r, a.rowShape, a.maskStrides);
+      const mo = maskRowOffset(rowOffset + r, a.rowShape, a.maskStrides);
       for (let c = 0; c < cols; c++) {
         const v = x[base + c] + mask[mo + c * ms];
         t[c] = v;
