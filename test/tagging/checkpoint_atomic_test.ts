@@ -62,15 +62,7 @@ Deno.test("a failed checkpoint save keeps the previous checkpoint loadable", asy
   const model = s.fresh();
   await assert.rejects(
     trainTagger(
-      {
-        model,
-        tokenizer: s.tokenizer,
-        meta: s.meta,
-        train: s.encTrain,
-        dev: s.encDev,
-        fs,
-        outDir: "o",
-      },
+      s.input(model, fs, "o"),
       { epochs: 3, batchSize: 4, lr: 1e-2 },
       { checkpointEvery: 1 },
     ),

@@ -23,15 +23,7 @@ async function run(
   // A resumed run must not depend on the generator state the caller happens to leave behind.
   if (control.resume) setSeed(12345);
   const r = await trainTagger(
-    {
-      model,
-      tokenizer: s.tokenizer,
-      meta: s.meta,
-      train: s.encTrain,
-      dev: s.encDev,
-      fs,
-      outDir: "o",
-    },
+    s.input(model, fs, "o"),
     options,
     control,
   );
@@ -77,15 +69,7 @@ Deno.test("a non-finite loss stops training and keeps the last good checkpoint",
   let err: unknown;
   try {
     await trainTagger(
-      {
-        model,
-        tokenizer: s.tokenizer,
-        meta: s.meta,
-        train: s.encTrain,
-        dev: s.encDev,
-        fs,
-        outDir: "n",
-      },
+      s.input(model, fs, "n"),
       { epochs: 20, batchSize: 4, lr: 1e30, warmupFraction: 0, seed: 1 },
       { checkpointEvery: 1 },
     );

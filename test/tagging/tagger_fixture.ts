@@ -11,6 +11,7 @@ import { encodeSentences } from "../../src/tagging/encode_corpus.ts";
 import { LabelMap } from "../../src/tagging/label_map.ts";
 import { trainDevSplit } from "../../src/tagging/split.ts";
 import { createTagger, type TaggerMeta } from "../../src/tagging/tagger_folder.ts";
+import type { TrainInput } from "../../src/tagging/trainer.ts";
 
 /** Data, tokenizer, config and meta of a tiny NER + POS setup. */
 export function tinySetup(sentences: number, size = { hiddenSize: 32, intermediateSize: 64 }) {
@@ -40,15 +41,13 @@ export function tinySetup(sentences: number, size = { hiddenSize: 32, intermedia
     setSeed(seed);
     return createTagger(config, meta);
   };
-  return {
-    train,
-    dev,
-    tokenizer,
-    config,
-    meta,
-    maps,
-    encTrain: enc(train),
-    encDev: enc(dev),
-    fresh,
-  };
+  const encTrain = enc(train);
+  const encDev = enc(dev);
+  /** The input of `trainTagger` for `model`, writing to `outDir` on `fs`. */
+  const input = (
+    model: TrainInput["model"],
+    fs: TrainInput["fs"],
+    outDir: string,
+  ): TrainInput => ({ model, tokenizer, meta, train: encTrain, dev: encDev, fs, outDir });
+  return { train, dev, tokenizer, config, meta, maps, encTrain, encDev, fresh, input };
 }

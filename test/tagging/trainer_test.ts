@@ -19,15 +19,7 @@ Deno.test("tiny tagger: dev F1 improves, output folder round-trips", async () =>
   const fs = new MemoryFileSystem();
   const lines: string[] = [];
   const result = await trainTagger(
-    {
-      model,
-      tokenizer: s.tokenizer,
-      meta: s.meta,
-      train: s.encTrain,
-      dev: s.encDev,
-      fs,
-      outDir: "out",
-    },
+    s.input(model, fs, "out"),
     { epochs: 3, batchSize: 8, lr: 3e-3, seed: 1 },
     { log: (l) => lines.push(l) },
   );
