@@ -226,7 +226,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
     reportCommand = `${c.command} (report: ${commandLine})`;
   }
   if (!f.merge) {
-    const d = await selectDevice((f.device as string) ?? "auto", (f.precision as string) ?? "f32");
+    const d = await selectDevice(f);
     device = d.line.split("\n")[0].replace(/^device: /, "");
     say(d.line);
     const data = await loadRunData(f, say);

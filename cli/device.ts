@@ -21,13 +21,14 @@ export const DEVICE_FLAGS: Record<string, FlagSpec> = {
 };
 
 /**
- * Creates and installs the backend from the flags' values; returns it and a `device: …` line
- * (plus a notice line).
+ * Creates and installs the backend from the parsed `DEVICE_FLAGS` (`--device`, `--precision`);
+ * returns it and a `device: …` line (plus a notice line).
  */
 export async function selectDevice(
-  kind: string,
-  precision = "f32",
+  flags: Record<string, unknown>,
 ): Promise<{ backend: Backend; line: string }> {
+  const kind = (flags.device as string | undefined) ?? "auto";
+  const precision = (flags.precision as string | undefined) ?? "f32";
   if (kind !== "auto" && kind !== "webgpu" && kind !== "cpu") {
     throw new ArgumentError(`--device must be auto, webgpu or cpu, got "${kind}"`);
   }

@@ -51,10 +51,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const { flags, positionals } = parseArgs(argv, EVALUATE_FLAGS);
   const data = (flags.data as string | undefined) ?? positionals[0];
   if (data === undefined) throw new ArgumentError("evaluate: --data <file> is required");
-  const dev = await selectDevice(
-    (flags.device as string | undefined) ?? "auto",
-    (flags.precision as string | undefined) ?? "f32",
-  );
+  const dev = await selectDevice(flags);
   writeStdout(dev.line + "\n");
   const modelDir = (flags.model as string | undefined) ?? "runs/tagger";
   const tagger = await loadTrained(modelDir);

@@ -55,10 +55,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   } else text = await new Response(Deno.stdin.readable).text();
   const sentences = flags.words ? splitWords(text) : splitText(text);
   if (sentences.length === 0) throw new ArgumentError("predict: no input text");
-  await selectDevice(
-    (flags.device as string | undefined) ?? "auto",
-    (flags.precision as string | undefined) ?? "f32",
-  );
+  await selectDevice(flags);
   const tagger = await loadTrained((flags.model as string | undefined) ?? "runs/tagger");
   const tagged = await tagWords(tagger, sentences);
   writeStdout(formatTagged(tagged, format as TaggedFormat, tagger.meta.tasks.map((t) => t.name)));

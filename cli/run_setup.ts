@@ -41,6 +41,14 @@ export interface RunData {
   demo: boolean;
 }
 
+/** The seeded train/dev split of `--split` and `--split-seed`. */
+function splitByFlags(corpus: Sentence[], f: Flags): { train: Sentence[]; dev: Sentence[] } {
+  return trainDevSplit(corpus, {
+    devFraction: (f.split as number) ?? 0.1,
+    seed: (f["split-seed"] as number) ?? 42,
+  });
+}
+
 /**
  * Reads --train/--dev/--test (or generates the demo corpus), applies --train-limit, the seeded
  * split when no --dev is given, and the sentence-id joins; normalises tag schemes to IOB2.
@@ -85,16 +93,7 @@ export async function loadRunData(f: Flags, say: (line: string) => void): Promis
         parseCorpus(await readInput(f.dev as string, "--dev"), f.dev as string, own),
         "dev-join",
       );
-    } else {
-      const split = trainDevSplit(train, {
-        devFraction: (f.split as number) ?? 0.1,
-        seed: (f["split-seed"] as number) ?? 42,
-      });
-      train = split.train;
-      dev = split.dev;
-    }
-    // After the split, so a limited run keeps the same (full) dev part as an unlimited one.
-    if (f["train-limit"] !== undefined) train = train.slice(0, f["train-limit"] as number);
+    } else ({ train, dev } = splitByFlags(train, f));
     if (f.test !== undefined) {
       test = await join(
         parseCorpus(await readInput(f.test as string, "--test"), f.test as string, own),
@@ -107,15 +106,11 @@ export async function loadRunData(f: Flags, say: (line: string) => void): Promis
     }
     taskCols = parseTasks("ner,pos");
     const corpus = generateDemoCorpus({ sentences: (f["demo-sentences"] as number) ?? 3000 });
-    const split = trainDevSplit(corpus, {
-      devFraction: (f.split as number) ?? 0.1,
-      seed: (f["split-seed"] as number) ?? 42,
-    });
-    train = split.train;
-    dev = split.dev;
-    if (f["train-limit"] !== undefined) train = train.slice(0, f["train-limit"] as number);
+    ({ train, dev } = splitByFlags(corpus, f));
     say(`data: generated demo corpus (${corpus.length} sentences: NER PER/ORG/LOC/MISC + POS)`);
   }
+  // After the split, so a limited run keeps the same (full) dev part as an unlimited one.
+  if (f["train-limit"] !== undefined) train = train.slice(0, f["train-limit"] as number);
   if (train.length === 0) throw new ArgumentError("no training sentences");
   if (dev.length === 0) {
     throw new ArgumentError("no dev sentences (give --dev or a --split above 0)");

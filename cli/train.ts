@@ -149,10 +149,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const f = flags as Record<string, string | number | boolean | undefined>;
   const t0 = performance.now();
   const out = (f.out as string) ?? "runs/tagger";
-  const device = await selectDevice(
-    (f.device as string) ?? "auto",
-    (f.precision as string) ?? "f32",
-  );
+  const device = await selectDevice(f);
   say(device.line);
 
   const { train, dev, test, taskCols } = await loadRunData(f, say);
