@@ -33,6 +33,7 @@ import { buildJointagStep } from "./bert_step.ts";
 import { flopsOf, MATMUL_SHAPES, timeCpuMatmul } from "./matmul_cpu.ts";
 import { median, round, runSteps, type StepPlan, type StepRun } from "./step_runner.ts";
 import { timedGemm } from "./timed_gemm.ts";
+import { benchOption } from "./options.ts";
 import { buildTfjsStep } from "./tfjs/bert_step_tfjs.ts";
 import { loadTfjs } from "./tfjs/load_tfjs.ts";
 
@@ -51,10 +52,7 @@ export class BenchOptionError extends Error {
   }
 }
 
-function option(name: string): string | undefined {
-  const hit = Deno.args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  return hit === undefined ? undefined : (hit.split("=")[1] ?? "");
-}
+const option = benchOption;
 
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 

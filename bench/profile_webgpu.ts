@@ -12,11 +12,9 @@
 import { WebGPUBackend } from "../src/backend/webgpu/webgpu_backend.ts";
 import { MODEL_SHAPES } from "./bench_inputs.ts";
 import { buildJointagStep } from "./bert_step.ts";
+import { benchOption } from "./options.ts";
 
-function option(name: string, fallback: string): string {
-  const hit = Deno.args.find((a) => a.startsWith(`--${name}=`));
-  return hit === undefined ? fallback : hit.slice(name.length + 3);
-}
+const option = (name: string, fallback: string) => benchOption(name) ?? fallback;
 
 const modelName = option("model", "mini");
 const steps = Number(option("steps", "2"));

@@ -18,6 +18,13 @@ export interface TimedGemm extends Gemm {
 
 /** Wraps `inner`; every call is timed with `performance.now()`. */
 export function timedGemm(inner: Gemm): TimedGemm {
+  const timed = (args: GemmArgs<Float32Array | Float64Array>, run: () => void) => {
+    const t0 = performance.now();
+    run();
+    t.ms += performance.now() - t0;
+    t.calls++;
+    t.flops += 2 * args.m * args.n * args.k * args.batch;
+  };
   const t: TimedGemm = {
     name: inner.name,
     ms: 0,
@@ -28,20 +35,8 @@ export function timedGemm(inner: Gemm): TimedGemm {
       t.calls = 0;
       t.flops = 0;
     },
-    sgemm(args: GemmArgs<Float32Array>) {
-      const t0 = performance.now();
-      inner.sgemm(args);
-      t.ms += performance.now() - t0;
-      t.calls++;
-      t.flops += 2 * args.m * args.n * args.k * args.batch;
-    },
-    dgemm(args: GemmArgs<Float64Array>) {
-      const t0 = performance.now();
-      inner.dgemm(args);
-      t.ms += performance.now() - t0;
-      t.calls++;
-      t.flops += 2 * args.m * args.n * args.k * args.batch;
-    },
+    sgemm: (args) => timed(args, () => inner.sgemm(args)),
+    dgemm: (args) => timed(args, () => inner.dgemm(args)),
   };
   return t;
 }
