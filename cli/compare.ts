@@ -10,6 +10,7 @@
 import { joinPath } from "../src/bert/file_system.ts";
 import { setSeed } from "../src/core/random.ts";
 import { stdoutIsTerminal, writeStdout } from "../src/io/deno/terminal.ts";
+import { evaluationProgress } from "../src/tagging/progress.ts";
 import { summarize } from "../src/tagging/compare/aggregate.ts";
 import { buildGrid, type CompareJob, selectJobs } from "../src/tagging/compare/grid.ts";
 import type { JobResult } from "../src/tagging/compare/job_result.ts";
@@ -156,7 +157,9 @@ async function runJob(job: CompareJob, s: Shared): Promise<JobResult> {
   );
   model.dispose();
   const best = await loadTaggerFolder(fs, dir);
-  const ev = await evaluateTagger(best.model, enc(s.test), best.labelMaps, meta.mainTask);
+  const ev = await evaluateTagger(best.model, enc(s.test), best.labelMaps, meta.mainTask, {
+    onBatch: evaluationProgress("  test", { write: writeStdout, tty: stdoutIsTerminal() }),
+  });
   best.model.dispose();
   const main = ev.tasks[meta.mainTask];
   const gold = s.test.map((x) => x.columns[meta.mainTask]);

@@ -3,7 +3,8 @@
  * @module
  */
 import { joinPath } from "../src/bert/file_system.ts";
-import { writeStdout } from "../src/io/deno/terminal.ts";
+import { stderrIsTerminal, writeStderr, writeStdout } from "../src/io/deno/terminal.ts";
+import { evaluationProgress } from "../src/tagging/progress.ts";
 import { encodeSentences } from "../src/tagging/encode_corpus.ts";
 import {
   evaluateTagger,
@@ -78,7 +79,9 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const encoded = encodeSentences(sentences, tagger.tokenizer, tagger.labelMaps, {
     maxLength: tagger.meta.maxLength,
   });
-  const ev = await evaluateTagger(tagger.model, encoded, tagger.labelMaps, tagger.meta.mainTask);
+  const ev = await evaluateTagger(tagger.model, encoded, tagger.labelMaps, tagger.meta.mainTask, {
+    onBatch: evaluationProgress(data, { write: writeStderr, tty: stderrIsTerminal() }),
+  });
   const main = tagger.meta.mainTask;
   const order = [...taskNames.filter((t) => t !== main), main];
   const predPath = (flags.predictions as string | undefined) ??

@@ -2,7 +2,8 @@
  * `predict`: tag raw text or pre-split words with a trained tagger.
  * @module
  */
-import { writeStdout } from "../src/io/deno/terminal.ts";
+import { stderrIsTerminal, writeStderr, writeStdout } from "../src/io/deno/terminal.ts";
+import { evaluationProgress } from "../src/tagging/progress.ts";
 import {
   formatTagged,
   splitText,
@@ -57,7 +58,9 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (sentences.length === 0) throw new ArgumentError("predict: no input text");
   await selectDevice(flags);
   const tagger = await loadTrained((flags.model as string | undefined) ?? "runs/tagger");
-  const tagged = await tagWords(tagger, sentences);
+  const tagged = await tagWords(tagger, sentences, {
+    onBatch: evaluationProgress("tagging", { write: writeStderr, tty: stderrIsTerminal() }),
+  });
   writeStdout(formatTagged(tagged, format as TaggedFormat, tagger.meta.tasks.map((t) => t.name)));
   tagger.model.dispose();
 }

@@ -26,7 +26,7 @@ import {
   type TaggerMeta,
 } from "../src/tagging/tagger_folder.ts";
 import { OUTPUT_FILES, trainTagger } from "../src/tagging/trainer.ts";
-import { fmtTime } from "../src/tagging/progress.ts";
+import { evaluationProgress, fmtTime } from "../src/tagging/progress.ts";
 import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { parseTasks } from "./data.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
@@ -97,6 +97,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     help: "label every sub-word (the seed's behaviour) instead of the first",
   },
   "head-dropout": { type: "number", help: "dropout before the task heads", default: 0.3 },
+  "encoder-dropout": {
+    type: "number",
+    value: "p",
+    help: "BERT's hidden and attention dropout (default: the model's config.json, 0.1 for BERT)",
+  },
   "join-task": {
     type: "string",
     value: "name",
@@ -125,6 +130,21 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     type: "integer",
     value: "N",
     help: "also checkpoint every N updates (always at epoch ends)",
+  },
+  "stop-after": {
+    type: "integer",
+    value: "N",
+    help: "stop after update N with a checkpoint, as if interrupted (--resume continues)",
+  },
+  "dump-init": {
+    type: "string",
+    value: "dir",
+    help: "write the initial model (encoder + heads) there, for tools/reference_trainer.py",
+  },
+  "dump-batches": {
+    type: "string",
+    value: "file",
+    help: "write every update's batch there (JSONL), for tools/reference_trainer.py",
   },
   ...DEVICE_FLAGS,
 };
@@ -197,6 +217,13 @@ export async function trainCommand(argv: string[]): Promise<void> {
     let encoderWeights: WeightMap | null;
     ({ tokenizer, config, encoder: encoderWeights } = await loadBaseModel(f, train, say));
     encoder = encoderWeights;
+    if (f["encoder-dropout"] !== undefined) {
+      const p = f["encoder-dropout"] as number;
+      config = BertConfig.fromJSON(
+        { ...config.toJSON(), hidden_dropout_prob: p, attention_probs_dropout_prob: p },
+        "--encoder-dropout",
+      );
+    }
     meta = {
       tasks: taskNames.map((t) => ({ name: t, weight: weights[t] ?? 1, labels: maps[t].toJSON() })),
       mainTask: main,
@@ -231,10 +258,17 @@ export async function trainCommand(argv: string[]): Promise<void> {
       checkpointEvery: f["checkpoint-every"] as number | undefined,
       progress: { write: writeStdout, tty: stdoutIsTerminal() },
       log: say,
+      stopAfterStep: f["stop-after"] as number | undefined,
+      dumpInit: f["dump-init"] as string | undefined,
+      dumpBatches: f["dump-batches"] as string | undefined,
     },
   );
   model.dispose();
   say("");
+  if (!result.completed) {
+    say(`stopped after update ${result.steps}: checkpoint in ${ckptPath} (--resume continues)`);
+    return;
+  }
   if (result.bestDev) {
     say(
       `best dev (epoch ${result.bestEpoch}): ${summarizeEvaluation(result.bestDev, meta.mainTask)}`,
@@ -247,7 +281,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   );
   if (encTest && test) {
     const best = await loadTaggerFolder(fs, out);
-    const ev = await evaluateTagger(best.model, encTest, best.labelMaps, meta.mainTask);
+    const ev = await evaluateTagger(best.model, encTest, best.labelMaps, meta.mainTask, {
+      onBatch: evaluationProgress("test", { write: writeStdout, tty: stdoutIsTerminal() }),
+    });
     const order = [...taskNames.filter((t) => t !== meta.mainTask), meta.mainTask];
     await fs.writeFileAtomic(
       joinPath(out, "test_predictions.conll"),

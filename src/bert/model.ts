@@ -5,6 +5,7 @@
  * @module
  */
 import type { Backend } from "../backend/backend.ts";
+import { isGradEnabled, tidy } from "../core/engine.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import type { Random } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
@@ -252,8 +253,12 @@ export class BertModel extends Module {
     const ext = map("bert_mask", EXTENDED_MASK, [reshape(mask, [b, 1, 1, t])]);
     let h = this.embeddings.forward(ids, types);
     const outs = [h];
+    // Without a graph to keep, each layer's temporaries are freed as soon as it is done, so an
+    // evaluation batch holds one layer's working set rather than all of them.
+    const freeEarly = !allLayers && !isGradEnabled();
     for (const layer of this.layers) {
-      h = layer.forward(h, ext);
+      const x = h;
+      h = freeEarly ? tidy(() => layer.forward(x, ext)) : layer.forward(x, ext);
       outs.push(h);
     }
     return allLayers ? outs : h;

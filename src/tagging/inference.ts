@@ -19,7 +19,10 @@ export interface PredictOptions {
   batchSize?: number;
   /** Label id per task for a word no window covers with a sub-word (default 0). */
   fillMissing?: Record<string, number>;
-  /** Called after each batch with windows done and total. */
+  /**
+   * Called after each batch with the sentences done (every window of them predicted) and the
+   * total.
+   */
   onBatch?: (done: number, total: number) => void;
 }
 
@@ -60,7 +63,10 @@ export async function predictEncoded(
     const batches = stripped.length
       ? makeBatches(stripped, { batchSize: options.batchSize ?? 64 })
       : [];
-    let done = 0;
+    // Windows left per sentence: batches go by length, so sentences finish out of order.
+    const left = new Int32Array(encoded.length);
+    for (const [s] of origin) left[s]++;
+    let done = left.filter((n) => n === 0).length;
     for (const b of batches) {
       const logits: Record<string, Tensor> = noGrad(() =>
         tidy(() =>
@@ -81,8 +87,8 @@ export async function predictEncoded(
       } finally {
         for (const l of Object.values(logits)) l.dispose();
       }
-      done += b.batchSize;
-      options.onBatch?.(done, stripped.length);
+      for (const i of b.indices) if (--left[origin[i][0]] === 0) done++;
+      options.onBatch?.(done, encoded.length);
     }
   } finally {
     model.train(wasTraining);

@@ -47,7 +47,7 @@ export function splitWords(text: string): string[][] {
 export async function tagWords(
   tagger: TaggerBundle,
   sentences: readonly string[][],
-  options: { batchSize?: number } = {},
+  options: { batchSize?: number; onBatch?: (done: number, total: number) => void } = {},
 ): Promise<TaggedSentence[]> {
   const input: Sentence[] = sentences.map((words, i) => ({
     words: words.slice(),
@@ -60,6 +60,7 @@ export async function tagWords(
   });
   const ids = await predictEncoded(tagger.model, encoded, {
     batchSize: options.batchSize,
+    onBatch: options.onBatch,
     fillMissing: fillLabelIds(tagger.labelMaps),
   });
   return input.map((s, i) => {

@@ -46,13 +46,16 @@ export class ProgressBar {
     } sent/s ${(this.#tokens / secs).toFixed(0)} tok/s | loss ${fmtLoss(info.loss)} | ETA ${
       fmtTime(eta)
     }`;
-    if (this.o.tty) {
-      const w = this.o.width ?? 24;
-      const filled = Math.round((w * step) / Math.max(1, this.total));
-      this.o.write(`\r[${"#".repeat(filled)}${"-".repeat(w - filled)}] ${stats}\x1b[K`);
-    } else if (secs - this.#lastPlain >= (this.o.plainInterval ?? 5) || step === this.total) {
+    if (
+      drawProgress(
+        this.o,
+        step / Math.max(1, this.total),
+        stats,
+        secs - this.#lastPlain,
+        step === this.total,
+      )
+    ) {
       this.#lastPlain = secs;
-      this.o.write(stats + "\n");
     }
   }
 
@@ -70,6 +73,59 @@ export class ProgressBar {
       seconds,
     };
   }
+}
+
+/**
+ * Redraws the bar line (a TTY) or, when `sincePlain` seconds have passed since the last plain
+ * line (or `final`), prints `stats` as a line. Returns whether a plain line was printed.
+ */
+function drawProgress(
+  o: ProgressOptions,
+  fraction: number,
+  stats: string,
+  sincePlain: number,
+  final: boolean,
+): boolean {
+  if (o.tty) {
+    const w = o.width ?? 24;
+    const filled = Math.max(0, Math.min(w, Math.round(w * fraction)));
+    o.write(`\r[${"#".repeat(filled)}${"-".repeat(w - filled)}] ${stats}\x1b[K`);
+    return false;
+  }
+  if (sincePlain < (o.plainInterval ?? 5) && !final) return false;
+  o.write(stats + "\n");
+  return true;
+}
+
+/**
+ * Progress of an evaluation or prediction pass, as the `onBatch` callback of `predictEncoded`:
+ * `label done/total unit | rate unit/s | ETA` on one redrawn line (a TTY, ended when done) or a
+ * plain line every few seconds and at the end (logs).
+ * @example
+ * ```ts
+ * const onBatch = evaluationProgress("dev", { write: (t) => Deno.stdout.writeSync(enc(t)), tty: true });
+ * await predictEncoded(model, encoded, { onBatch });
+ * ```
+ */
+export function evaluationProgress(
+  label: string,
+  o: ProgressOptions,
+  unit = "sentences",
+): (done: number, total: number) => void {
+  const now = o.now ?? (() => performance.now());
+  const start = now();
+  let lastPlain = 0;
+  return (done, total) => {
+    const secs = Math.max(1e-9, (now() - start) / 1000);
+    const rate = done / secs;
+    const stats = `${label}: ${done}/${total} ${unit} | ${rate.toFixed(1)} ${unit}/s | ETA ${
+      fmtTime((total - done) / Math.max(rate, 1e-9))
+    }`;
+    if (drawProgress(o, done / Math.max(1, total), stats, secs - lastPlain, done >= total)) {
+      lastPlain = secs;
+    }
+    if (o.tty && done >= total) o.write("\n");
+  };
 }
 
 function fmtLoss(x: number): string {

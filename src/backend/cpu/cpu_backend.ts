@@ -12,6 +12,7 @@ import type { DType, TypedArray } from "../../core/dtype.ts";
 import { BackendError } from "../../core/errors.ts";
 import type { Backend, Handle, KernelAttrs, MemoryInfo } from "../backend.ts";
 import type { Gemm } from "./gemm.ts";
+import { HostArena } from "./host_arena.ts";
 import { jsGemm } from "./gemm_js.ts";
 import { type CpuKernel, cpuKernels } from "./kernels/mod.ts";
 import { allShared, type CpuWorkers, splitKernel } from "./parallel.ts";
@@ -29,10 +30,7 @@ export interface CpuBackendOptions {
   workers?: CpuWorkers | null;
 }
 
-/** Freed arrays kept for reuse, at most this many bytes. */
-const POOL_LIMIT_BYTES = 1 << 30;
-
-/** A CPU buffer: the typed array itself. */
+/** A CPU buffer: the typed array itself (a view of exactly the tensor's size on arena storage). */
 export type CpuHandle = TypedArray;
 
 /** The CPU backend. */
@@ -43,8 +41,8 @@ export class CpuBackend implements Backend {
   gemm: Gemm;
   #workers: CpuWorkers | null;
   #live = 0;
-  #pool = new Map<string, TypedArray[]>();
-  #pooledBytes = 0;
+  /** Tensor storage (see host_arena.ts): shared while there are workers. */
+  #arena: HostArena;
   #liveBytes = 0;
   #peak = 0;
 
@@ -52,6 +50,7 @@ export class CpuBackend implements Backend {
     this.floatPrecision = options.precision ?? "f32";
     this.gemm = options.gemm ?? jsGemm;
     this.#workers = options.workers ?? null;
+    this.#arena = new HostArena(this.#workers !== null);
   }
 
   /** The helper threads in use, or null. */
@@ -61,38 +60,26 @@ export class CpuBackend implements Backend {
 
   /**
    * Uses `workers` from now on (null: none), closing the previous ones. Arrays allocated from
-   * here on are shared; older ones keep their kernels on the calling thread, so the freed ones
-   * kept for reuse are dropped.
+   * here on are shared (or not); older ones keep their kernels on the calling thread.
    */
   useWorkers(workers: CpuWorkers | null): void {
     if (workers === this.#workers) return;
     this.#workers?.close();
     this.#workers = workers;
-    this.#pool.clear();
-    this.#pooledBytes = 0;
+    this.#arena.setShared(workers !== null);
   }
 
   alloc(dtype: DType, size: number, zero = false): Handle {
-    // Reuse a freed array of the same type and length: a training step allocates the same shapes
-    // every time, and fresh typed arrays are zero-filled by the engine, which costs a pass each.
-    const key = this.#key(dtype, size);
-    const pooled = this.#pool.get(key)?.pop();
-    let a: TypedArray;
-    if (pooled) {
-      this.#pooledBytes -= pooled.byteLength;
-      if (zero) pooled.fill(0);
-      a = pooled;
-    } else {
-      // Workers see shared memory only: anything else would be copied to them.
-      const shared = this.#workers !== null;
-      if (dtype === "i32") {
-        a = shared ? new Int32Array(new SharedArrayBuffer(size * 4)) : new Int32Array(size);
-      } else if (this.floatPrecision === "f64") {
-        a = shared ? new Float64Array(new SharedArrayBuffer(size * 8)) : new Float64Array(size);
-      } else {
-        a = shared ? new Float32Array(new SharedArrayBuffer(size * 4)) : new Float32Array(size);
-      }
-    }
+    // Arena storage: reused block by block, so no step or batch makes new buffers (fresh ones
+    // would also be zero-filled by the engine, a pass each).
+    const f64 = dtype !== "i32" && this.floatPrecision === "f64";
+    const { buffer, offset } = this.#arena.alloc(size * (f64 ? 8 : 4));
+    const a = dtype === "i32"
+      ? new Int32Array(buffer, offset, size)
+      : f64
+      ? new Float64Array(buffer, offset, size)
+      : new Float32Array(buffer, offset, size);
+    if (zero) a.fill(0);
     this.#count(a, 1);
     return a;
   }
@@ -115,12 +102,7 @@ export class CpuBackend implements Backend {
   free(handle: Handle): void {
     const a = handle as TypedArray;
     this.#count(a, -1);
-    if (this.#pooledBytes + a.byteLength > POOL_LIMIT_BYTES) return; // let the GC have it
-    const key = this.#key(a instanceof Int32Array ? "i32" : "f32", a.length);
-    let list = this.#pool.get(key);
-    if (!list) this.#pool.set(key, list = []);
-    list.push(a);
-    this.#pooledBytes += a.byteLength;
+    this.#arena.free(a.buffer, a.byteOffset, a.byteLength);
   }
 
   hasKernel(name: string): boolean {
@@ -155,7 +137,7 @@ export class CpuBackend implements Backend {
     return {
       liveBuffers: this.#live,
       liveBytes: this.#liveBytes,
-      pooledBytes: this.#pooledBytes,
+      pooledBytes: this.#arena.reservedBytes - this.#arena.usedBytes,
       peakBytes: this.#peak,
     };
   }
@@ -171,12 +153,8 @@ export class CpuBackend implements Backend {
   dispose(): void {
     this.#workers?.close();
     this.#workers = null;
-    this.#pool.clear();
-    this.#pooledBytes = 0;
-  }
-
-  #key(dtype: DType, size: number): string {
-    return `${dtype}:${size}`;
+    this.#arena.clear();
+    this.#arena = new HostArena(false);
   }
 
   #count(a: TypedArray, sign: number): void {

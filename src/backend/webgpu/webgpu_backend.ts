@@ -99,7 +99,7 @@ export class WebGPUBackend implements Backend, GpuContext {
   #pipelines = new Map<string, GPUComputePipeline>();
   #uniforms = new Map<string, GPUBuffer>();
   #retired: GPUBuffer[] = [];
-  #pool: BufferPool;
+  #pool: BufferPool<GPUBuffer>;
   #live = 0;
   #liveBytes = 0;
   #peak = 0;
@@ -136,7 +136,11 @@ export class WebGPUBackend implements Backend, GpuContext {
       options.maxBindingBytes ?? Infinity,
       device.limits.maxStorageBufferBindingSize,
     );
-    this.#pool = new BufferPool((bytes) => this.#createStorage(bytes));
+    this.#pool = new BufferPool<GPUBuffer>({
+      create: (bytes) => this.#createStorage(bytes),
+      bytesOf: (b) => b.size,
+      destroy: (b) => b.destroy(),
+    });
     device.lost.then((i) => {
       this.#lost = `${i.reason}: ${i.message}`;
     });

@@ -6,8 +6,8 @@
  *
  * Messages: `{ ctl, spinMs }` once (answered by setting READY); jobs
  * `{ seq, kernel, inputs, outputs, attrs, buffers }` (`buffers`: [id, SharedArrayBuffer] pairs of
- * the job's arrays, remembered for jobs handed over in the job area); `{ forget: id }` when the
- * main thread has dropped a buffer. After each job the worker spins for `spinMs` waiting for the
+ * the job's arrays, remembered for jobs handed over in the job area: the CPU backend's arena chunks,
+ * which live as long as the worker). After each job the worker spins for `spinMs` waiting for the
  * next one in the job area (see cpu_worker_protocol.ts), then goes back to its event loop.
  * @module
  */
@@ -115,10 +115,6 @@ scope.onmessage = (e: MessageEvent) => {
     ctl = d.ctl as Int32Array;
     spinMs = d.spinMs as number;
     Atomics.store(ctl, CTL.ready, 1);
-    return;
-  }
-  if (d.forget !== undefined) {
-    buffers.delete(d.forget as number);
     return;
   }
   for (const [id, b] of d.buffers as [number, SharedArrayBuffer][]) buffers.set(id, b);

@@ -114,14 +114,13 @@ export class CpuWorkerPool implements CpuWorkers {
   readonly #idleMs: number;
   readonly #spinMs: number;
   #helpers: Helper[] = [];
-  /** Buffer ids (the job area names arrays by them); a dropped buffer is forgotten by workers. */
+  /**
+   * Buffer ids (the job area names arrays by them). The CPU backend's storage is a few arena
+   * chunks (src/backend/cpu/host_arena.ts) kept until it is disposed, which also stops the
+   * workers: a worker never holds a buffer the backend has let go.
+   */
   #ids = new WeakMap<SharedArrayBuffer, number>();
   #nextId = 1;
-  #dropped = new FinalizationRegistry<number>((id) => {
-    for (const h of this.#helpers) {
-      if (h.known.delete(id)) h.worker.postMessage({ forget: id });
-    }
-  });
   #state: "stopped" | "started" | "closed" | "failed" = "stopped";
   #seq = 0;
   #lastUse = 0;
@@ -226,7 +225,6 @@ export class CpuWorkerPool implements CpuWorkers {
       let id = this.#ids.get(a.buffer);
       if (id === undefined) {
         this.#ids.set(a.buffer, id = this.#nextId++);
-        this.#dropped.register(a.buffer, id);
       }
       if (!h.known.has(id)) {
         h.known.add(id);
