@@ -13,7 +13,13 @@ export type {
   TextEncodingName,
 } from "./sentence.ts";
 export { tokenLine } from "./sentence.ts";
-export { decodeCorpus, type DecodedText, firstInvalidUtf8 } from "./text_decode.ts";
+export {
+  decodeCorpus,
+  type DecodedEncoding,
+  type DecodedText,
+  ENCODING_NAMES,
+  firstInvalidUtf8,
+} from "./text_decode.ts";
 export { type CsvRecordOptions, forEachCsvRecord } from "./csv_records.ts";
 export { type CsvReaderOptions, GMB_COLUMNS, readCsvCorpus } from "./csv_reader.ts";
 export { CONLL2003_COLUMNS, type ConllReaderOptions, readConll } from "./conll_reader.ts";

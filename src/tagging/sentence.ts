@@ -38,8 +38,9 @@ export interface ReaderOptions {
   /** Called periodically while parsing and once at the end with `done === total`. */
   onProgress?: ProgressCallback;
   /**
-   * Byte decoding when the input is a `Uint8Array`: `"auto"` (default) tries strict UTF-8 and
-   * falls back to windows-1252; `"utf-8"` fails with `DecodeError` on invalid bytes.
+   * Byte decoding when the input is a `Uint8Array`: `"auto"` (default) follows a byte-order mark,
+   * recognises BOM-less UTF-16, tries strict UTF-8 and falls back to windows-1252; a named encoding
+   * fails with `DecodeError` on bytes that do not fit it.
    */
   encoding?: TextEncodingName;
 }
@@ -48,6 +49,8 @@ export interface ReaderOptions {
 export type TextEncodingName =
   | "auto"
   | "utf-8"
+  | "utf-16le"
+  | "utf-16be"
   | "windows-1252"
   | "cp1252"
   | "latin1"

@@ -47,3 +47,24 @@ Deno.test("firstInvalidUtf8 matches the WHATWG fatal decoder on edge cases", () 
     assertEquals(valid, expected === bytes.length, `decoder agreement for ${bytes}`);
   }
 });
+
+Deno.test("decode: UTF-16 LE/BE by BOM or by their zero bytes, UTF-8 BOM reported", () => {
+  const text = "Zoë B-PER\n";
+  const le = (s: string) => {
+    const out = new Uint8Array(s.length * 2);
+    for (let i = 0; i < s.length; i++) {
+      out[2 * i] = s.charCodeAt(i) & 255, out[2 * i + 1] = s.charCodeAt(i) >> 8;
+    }
+    return out;
+  };
+  const be = (s: string) => le(s).map((_, i, a) => a[i ^ 1]);
+  assertEquals(decodeCorpus(le("\ufeff" + text), "a"), { text, encoding: "utf-16le", bom: true });
+  assertEquals(decodeCorpus(be("\ufeff" + text), "a"), { text, encoding: "utf-16be", bom: true });
+  assertEquals(decodeCorpus(le(text), "a"), { text, encoding: "utf-16le" });
+  assertEquals(decodeCorpus(be(text), "a", "utf-16be"), { text, encoding: "utf-16be" });
+  const bom8 = new TextEncoder().encode("\ufeff" + text);
+  assertEquals(decodeCorpus(bom8, "a"), { text, encoding: "utf-8", bom: true });
+  // An unpaired surrogate on line 2 under a forced UTF-16 LE.
+  const e = assertThrows(() => decodeCorpus(le("a\n\ud800b"), "u.txt", "utf-16le"), DecodeError);
+  assertEquals([e.line, e.byteOffset, e.encoding], [2, 4, "utf-16le"]);
+});
