@@ -4,6 +4,7 @@
  * can fix the offending file without a debugger.
  * @module
  */
+import { shortList } from "../core/short_list.ts";
 
 /** A config.json is malformed or describes something this library cannot run. */
 export class BertConfigError extends Error {
@@ -45,9 +46,13 @@ export class WeightNameError extends Error {
     readonly shapeMismatches: readonly string[] = [],
   ) {
     const parts: string[] = [];
-    if (missing.length) parts.push(`missing ${missing.length} tensor(s): ${missing.join(", ")}`);
-    if (unknown.length) parts.push(`unknown ${unknown.length} tensor(s): ${unknown.join(", ")}`);
-    if (shapeMismatches.length) parts.push(`wrong shape: ${shapeMismatches.join("; ")}`);
+    if (missing.length) parts.push(`missing ${missing.length} tensor(s): ${shortList(missing)}`);
+    if (unknown.length) parts.push(`unknown ${unknown.length} tensor(s): ${shortList(unknown)}`);
+    if (shapeMismatches.length) {
+      parts.push(
+        `${shapeMismatches.length} with the wrong shape: ${shortList(shapeMismatches, 3)}`,
+      );
+    }
     super(`${source}: ${parts.join("; ")}`);
     this.name = "WeightNameError";
   }

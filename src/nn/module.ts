@@ -8,6 +8,7 @@ import { keep } from "../core/engine.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { tensor } from "../ops/creation.ts";
+import { shortList } from "../core/short_list.ts";
 
 /** A host copy of one tensor (checkpoint files, state dicts). */
 export interface HostTensor {
@@ -91,7 +92,10 @@ export class Module {
     const named = this.namedParameters();
     const missing = named.filter(([n]) => !state.has(n)).map(([n]) => n);
     if (missing.length) {
-      throw new ShapeError("loadStateDict", `missing parameters: ${missing.join(", ")}`);
+      throw new ShapeError(
+        "loadStateDict",
+        `${missing.length} parameter(s) missing: ${shortList(missing)}`,
+      );
     }
     for (const [n, p] of named) {
       const s = state.get(n)!;

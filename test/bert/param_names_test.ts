@@ -89,3 +89,18 @@ Deno.test("param names: unknown, missing and mis-shaped tensors are listed", () 
   const m = matchBertWeights(ok, config, { allowExtra: true });
   assert.deepEqual([...m.extra.keys()], ["classifier.weight"]);
 });
+
+Deno.test("param names: a checkpoint of other names lists a few of them and the count", () => {
+  const base = readSafetensors(read("tiny_bert/model.safetensors"));
+  const renamed: WeightMap = new Map([...base].map(([k, v]) => [k.replaceAll(".", "_"), v]));
+  assert.throws(
+    () => matchBertWeights(renamed, config, { source: "other.bin" }),
+    (e: unknown) =>
+      e instanceof WeightNameError &&
+      new RegExp(
+        `missing ${e.missing.length} tensor\\(s\\): [^;]*, … \\(${e.missing.length - 5} more\\)`,
+      )
+        .test(e.message) &&
+      e.message.length < 600,
+  );
+});
