@@ -10,12 +10,11 @@ import type { Backend } from "../src/backend/backend.ts";
 import { setBackend } from "../src/core/engine.ts";
 import { setSeed } from "../src/core/random.ts";
 import { generateDemoCorpus } from "../src/tagging/demo_corpus.ts";
-import { demoBert } from "../src/tagging/demo_model.ts";
+import { demoBert, demoTaggerMeta } from "../src/tagging/demo_model.ts";
 import { encodeSentences } from "../src/tagging/encode_corpus.ts";
 import { predictEncoded } from "../src/tagging/inference.ts";
-import { LabelMap } from "../src/tagging/label_map.ts";
 import type { Sentence } from "../src/tagging/sentence.ts";
-import { createTagger, type TaggerMeta } from "../src/tagging/tagger_folder.ts";
+import { createTagger, labelMapsOf } from "../src/tagging/tagger_folder.ts";
 
 /** Size of the evaluated BERT. */
 export interface EvalModelSize {
@@ -76,17 +75,8 @@ export async function evaluationMemory(
     intermediateSize: size.intermediate,
     maxPositionEmbeddings: 128,
   });
-  const maps = {
-    ner: LabelMap.fromSentences(corpus, "ner"),
-    pos: LabelMap.fromSentences(corpus, "pos"),
-  };
-  const meta: TaggerMeta = {
-    tasks: Object.entries(maps).map(([name, m]) => ({ name, weight: 1, labels: m.toJSON() })),
-    mainTask: "ner",
-    headDropout: 0.3,
-    maxLength: 128,
-    labelAllSubwords: false,
-  };
+  const meta = demoTaggerMeta(corpus);
+  const maps = labelMapsOf(meta);
   setSeed(1);
   const model = createTagger(config, meta, { backend });
   const encoded = encodeSentences(corpus, tokenizer, maps, { maxLength: 128 });

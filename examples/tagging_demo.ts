@@ -11,12 +11,11 @@ import { loadBlas } from "../src/io/deno/blas.ts";
 import {
   createTagger,
   demoBert,
+  demoTaggerMeta,
   encodeSentences,
   formatTagged,
   generateDemoCorpus,
-  LabelMap,
   labelMapsOf,
-  type TaggerMeta,
   tagWords,
   trainDevSplit,
   trainTagger,
@@ -28,17 +27,7 @@ console.log(`device: ${reason}`);
 
 const { train, dev } = trainDevSplit(generateDemoCorpus({ sentences: 1500 }), { seed: 42 });
 const { tokenizer, config } = demoBert(train);
-const meta: TaggerMeta = {
-  tasks: ["ner", "pos"].map((t) => ({
-    name: t,
-    weight: 1,
-    labels: LabelMap.fromSentences([...train, ...dev], t).toJSON(),
-  })),
-  mainTask: "ner",
-  headDropout: 0.3,
-  maxLength: 128,
-  labelAllSubwords: false,
-};
+const meta = demoTaggerMeta([...train, ...dev]);
 const labelMaps = labelMapsOf(meta);
 setSeed(42);
 const model = createTagger(config, meta);

@@ -12,7 +12,9 @@ import {
   resolveNormalizerOptions,
 } from "../bert/basic_tokenizer.ts";
 import { BertTokenizer } from "../bert/tokenizer.ts";
+import { LabelMap } from "./label_map.ts";
 import type { Sentence } from "./sentence.ts";
+import type { TaggerMeta } from "./tagger_folder.ts";
 
 /** The five BERT special tokens, in the order (and so with the ids 0–4) the demo vocab uses. */
 export const SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] as const;
@@ -82,4 +84,26 @@ export function demoBert(
   const tokenizer = new BertTokenizer(vocab, { modelMaxLength: size.maxPositionEmbeddings });
   const config = new BertConfig({ ...size, vocabSize: tokenizer.vocabSize, padTokenId: 0 });
   return { tokenizer, config };
+}
+
+/**
+ * Settings of a demo tagger: one task per column of `sentences` in `tasks` (label maps from those
+ * sentences, equal loss weights), the first task the main one, head dropout 0.3.
+ */
+export function demoTaggerMeta(
+  sentences: readonly Sentence[],
+  maxLength = 128,
+  tasks: readonly string[] = ["ner", "pos"],
+): TaggerMeta {
+  return {
+    tasks: tasks.map((name) => ({
+      name,
+      weight: 1,
+      labels: LabelMap.fromSentences(sentences, name).toJSON(),
+    })),
+    mainTask: tasks[0],
+    headDropout: 0.3,
+    maxLength,
+    labelAllSubwords: false,
+  };
 }

@@ -78,5 +78,6 @@ export {
   type BuildVocabOptions,
   DEMO_BERT_SIZE,
   demoBert,
+  demoTaggerMeta,
   SPECIAL_TOKENS,
 } from "./demo_model.ts";

@@ -6,11 +6,10 @@ import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { setBackend } from "../../src/core/engine.ts";
 import { setSeed } from "../../src/core/random.ts";
 import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
-import { demoBert } from "../../src/tagging/demo_model.ts";
+import { demoBert, demoTaggerMeta } from "../../src/tagging/demo_model.ts";
 import { encodeSentences } from "../../src/tagging/encode_corpus.ts";
-import { LabelMap } from "../../src/tagging/label_map.ts";
 import { trainDevSplit } from "../../src/tagging/split.ts";
-import { createTagger, type TaggerMeta } from "../../src/tagging/tagger_folder.ts";
+import { createTagger, labelMapsOf } from "../../src/tagging/tagger_folder.ts";
 import type { TrainInput } from "../../src/tagging/trainer.ts";
 
 /** Data, tokenizer, config and meta of a tiny NER + POS setup. */
@@ -25,17 +24,8 @@ export function tinySetup(sentences: number, size = { hiddenSize: 32, intermedia
     intermediateSize: size.intermediateSize,
     maxPositionEmbeddings: 64,
   });
-  const maps = {
-    ner: LabelMap.fromSentences(corpus, "ner"),
-    pos: LabelMap.fromSentences(corpus, "pos"),
-  };
-  const meta: TaggerMeta = {
-    tasks: Object.entries(maps).map(([name, m]) => ({ name, weight: 1, labels: m.toJSON() })),
-    mainTask: "ner",
-    headDropout: 0.3,
-    maxLength: 64,
-    labelAllSubwords: false,
-  };
+  const meta = demoTaggerMeta(corpus, 64);
+  const maps = labelMapsOf(meta);
   const enc = (s: typeof train) => encodeSentences(s, tokenizer, maps, { maxLength: 64 });
   const fresh = (seed = 5) => {
     setSeed(seed);
