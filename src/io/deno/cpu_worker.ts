@@ -1,7 +1,8 @@
 /**
  * The body of a CPU worker thread (started by cpu_workers.ts): runs kernels of the CPU table, or
  * parts of split GEMMs (parallel_blas.ts: kernel `blas.sgemm` / `blas.dgemm`, attrs
- * `{ args, library }`, through the BLAS library opened here at one thread), on views of shared
+ * `{ args, library }`, through the BLAS library opened here at one thread; `wasm.sgemm`, attrs
+ * `{ args, relaxed }`, through this thread's WebAssembly GEMM), on views of shared
  * buffers; reports each job done through the control words (the main thread blocks on them).
  *
  * Messages: `{ ctl, spinMs }` once (answered by setting READY); jobs
@@ -25,7 +26,8 @@ import {
   STATE,
   type WireJob,
 } from "./cpu_worker_protocol.ts";
-import { BLAS_JOBS } from "./parallel_blas.ts";
+import { BLAS_JOBS, WASM_JOB } from "./parallel_blas.ts";
+import { createWasmGemm, type WasmGemm } from "../../backend/cpu/wasm_gemm.ts";
 
 // The kernels' backend argument: the kernels that split use none of it (no GEMM, no workers).
 const backend = new CpuBackend();
@@ -46,8 +48,23 @@ function blasAt(path: string): BlasGemm {
   return g;
 }
 
+/** This thread's WebAssembly GEMM instances (relaxed build or not), made on first use. */
+const wasmGemms = new Map<boolean, WasmGemm>();
+
+function wasmAt(relaxed: boolean): WasmGemm {
+  let g = wasmGemms.get(relaxed);
+  if (!g) {
+    const made = createWasmGemm({ relaxed });
+    if (!made || made.relaxed !== relaxed) throw new Error("worker could not start the WASM GEMM");
+    wasmGemms.set(relaxed, g = made);
+  }
+  return g;
+}
+
 function runJob({ kernel, inputs, outputs, attrs }: WireJob): void {
-  if (kernel === BLAS_JOBS.sgemm) {
+  if (kernel === WASM_JOB) {
+    wasmAt(attrs.relaxed as boolean).sgemm(attrs.args as GemmArgs<Float32Array>);
+  } else if (kernel === BLAS_JOBS.sgemm) {
     blasAt(attrs.library as string).sgemm(attrs.args as GemmArgs<Float32Array>);
   } else if (kernel === BLAS_JOBS.dgemm) {
     blasAt(attrs.library as string).dgemm(attrs.args as GemmArgs<Float64Array>);

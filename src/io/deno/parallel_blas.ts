@@ -1,5 +1,5 @@
 /**
- * The native GEMM split across the CPU worker pool: every large GEMM is cut by rows of C
+ * The native GEMM (and the WebAssembly one, {@link parallelWasm}) split across the CPU worker pool: every large GEMM is cut by rows of C
  * (src/backend/cpu/parallel.ts `splitGemm`), the caller runs its rows through the BLAS and each
  * worker runs its rows through the same library, opened in the worker; the BLAS itself runs one
  * thread.
@@ -16,10 +16,44 @@
  */
 import type { GemmArgs } from "../../backend/cpu/gemm.ts";
 import { allShared, type CpuWorkers, splitGemm } from "../../backend/cpu/parallel.ts";
+import type { WasmGemm } from "../../backend/cpu/wasm_gemm.ts";
 import type { BlasGemm } from "./blas.ts";
 
 /** Worker job names of the split GEMM (run by cpu_worker.ts). */
 export const BLAS_JOBS = { sgemm: "blas.sgemm", dgemm: "blas.dgemm" } as const;
+/** Worker job name of the split WebAssembly GEMM (attrs `{ args, relaxed }`). */
+export const WASM_JOB = "wasm.sgemm";
+
+/**
+ * Runs `args` split by rows: the caller's part through `local`, the others as `kernel` jobs with
+ * `attrs` and the part's arguments on the workers. Whole on the caller when too small to split,
+ * on arrays that are not shared, or while the workers start.
+ */
+function runSplit<T extends Float32Array | Float64Array>(
+  workers: CpuWorkers,
+  args: GemmArgs<T>,
+  kernel: string,
+  attrs: Record<string, unknown>,
+  local: (part: GemmArgs<T>) => void,
+): void {
+  let parts = splitGemm(args, workers.threads);
+  const helpers = parts ? workers.ready() : 0;
+  if (parts && helpers > 0 && allShared([args.a, args.b, args.c])) {
+    if (parts.length > helpers + 1) parts = splitGemm(args, helpers + 1);
+    if (parts) {
+      const [mine, ...theirs] = parts;
+      const jobs = theirs.map((part) => ({
+        kernel,
+        inputs: [],
+        outputs: [],
+        attrs: { ...attrs, args: part },
+      }));
+      workers.run(jobs, () => local(mine));
+      return;
+    }
+  }
+  local(args);
+}
 
 /**
  * A {@link BlasGemm} that splits large GEMMs across `workers` and runs every part through
@@ -33,39 +67,39 @@ export const BLAS_JOBS = { sgemm: "blas.sgemm", dgemm: "blas.dgemm" } as const;
  * ```
  */
 export function parallelBlas(blas: BlasGemm, workers: CpuWorkers): BlasGemm {
-  function run<T extends Float32Array | Float64Array>(
-    op: "sgemm" | "dgemm",
-    args: GemmArgs<T>,
-    local: (part: GemmArgs<T>) => void,
-  ): void {
-    let parts = splitGemm(args, workers.threads);
-    const helpers = parts ? workers.ready() : 0;
-    if (parts && helpers > 0 && allShared([args.a, args.b, args.c])) {
-      if (parts.length > helpers + 1) parts = splitGemm(args, helpers + 1);
-      if (parts) {
-        const [mine, ...theirs] = parts;
-        const jobs = theirs.map((part) => ({
-          kernel: BLAS_JOBS[op],
-          inputs: [],
-          outputs: [],
-          attrs: { args: part, library: blas.library },
-        }));
-        workers.run(jobs, () => local(mine));
-        return;
-      }
-    }
-    local(args);
-  }
+  const attrs = { library: blas.library };
   return {
     name: blas.name.replace(/\(\d+ threads?\)$/, `(${workers.threads} threads, split by rows)`),
     library: blas.library,
     threads: workers.threads,
     core: blas.core,
     sgemm(args: GemmArgs<Float32Array>): void {
-      run("sgemm", args, (part) => blas.sgemm(part));
+      runSplit(workers, args, BLAS_JOBS.sgemm, attrs, (part) => blas.sgemm(part));
     },
     dgemm(args: GemmArgs<Float64Array>): void {
-      run("dgemm", args, (part) => blas.dgemm(part));
+      runSplit(workers, args, BLAS_JOBS.dgemm, attrs, (part) => blas.dgemm(part));
     },
+  };
+}
+
+/**
+ * The WebAssembly GEMM split by rows across `workers` the same way: each worker runs its part in
+ * its own instance (same build: relaxed or not), so the bits equal one thread's. Float64 GEMMs
+ * stay on the caller (the TypeScript GEMM: gradient checks only).
+ * @example
+ * ```ts
+ * const workers = createCpuWorkers({ threads: 2 })!;
+ * const backend = new CpuBackend({ gemm: parallelWasm(createWasmGemm()!, workers), workers });
+ * ```
+ */
+export function parallelWasm(wasm: WasmGemm, workers: CpuWorkers): WasmGemm {
+  const attrs = { relaxed: wasm.relaxed };
+  return {
+    name: `${wasm.name} (${workers.threads} threads, split by rows)`,
+    relaxed: wasm.relaxed,
+    sgemm(args: GemmArgs<Float32Array>): void {
+      runSplit(workers, args, WASM_JOB, attrs, (part) => wasm.sgemm(part));
+    },
+    dgemm: (args) => wasm.dgemm(args),
   };
 }

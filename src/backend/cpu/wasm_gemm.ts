@@ -1,0 +1,203 @@
+/**
+ * The WebAssembly SIMD128 GEMM (wasm/sgemm.as.ts, built into the committed wasm/sgemm.wasm and
+ * wasm/sgemm_relaxed.wasm by `deno task build:wasm`): a {@link Gemm} for every engine with
+ * WebAssembly SIMD (Deno, Node, browsers), about ten times the TypeScript GEMM. Float64 GEMMs (the
+ * gradient checks' precision) go to the TypeScript GEMM.
+ *
+ * WebAssembly reads only its own memory, so each call copies the touched range of A and B (and of
+ * C when beta ≠ 0) into the module's memory with one `set` each, runs the product there and copies
+ * C's rows back. The copies are a few percent of a 1024² product (bench/gemm_bench.ts prints the
+ * split). Copying C back row by row, never the gaps between rows, matters when the rows of C
+ * are split across threads: another thread's rows may lie between.
+ *
+ * No Deno API: runs in the browser too. The relaxed-SIMD build (fused multiply-add) is used where
+ * the engine validates it; results are bit-identical across thread counts either way.
+ * @module
+ */
+import simdBytes from "../../../wasm/sgemm.wasm" with { type: "bytes" };
+import relaxedBytes from "../../../wasm/sgemm_relaxed.wasm" with { type: "bytes" };
+import {
+  checkGemmArgs,
+  foldBroadcastBatch,
+  type Gemm,
+  type GemmArgs,
+  scaleMatrix,
+} from "./gemm.ts";
+import { jsGemm } from "./gemm_js.ts";
+
+interface SgemmExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  workBytes(m: number, n: number, k: number): number;
+  sgemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
+}
+
+/** Options of {@link createWasmGemm}. */
+export interface WasmGemmOptions {
+  /** Use the relaxed-SIMD build where the engine has it (default true). */
+  relaxed?: boolean;
+}
+
+/** A WebAssembly GEMM instance (one per thread: each has its own memory). */
+export interface WasmGemm extends Gemm {
+  /** Whether this instance runs the relaxed-SIMD (fused multiply-add) build. */
+  readonly relaxed: boolean;
+}
+
+const PAGE = 65536;
+/** Byte alignment of each region placed in the module's memory (a cache line). */
+const ALIGN = 64;
+
+/** Whether this engine runs WebAssembly SIMD128 (and so the WASM GEMM). */
+export function wasmSimdSupported(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(simdBytes);
+}
+
+/** Whether this engine validates relaxed SIMD (the fused multiply-add build). */
+export function wasmRelaxedSupported(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(relaxedBytes);
+}
+
+let modules: { simd?: WebAssembly.Module; relaxed?: WebAssembly.Module } = {};
+
+function compiled(relaxed: boolean): WebAssembly.Module {
+  if (relaxed) return modules.relaxed ??= new WebAssembly.Module(relaxedBytes);
+  return modules.simd ??= new WebAssembly.Module(simdBytes);
+}
+
+/** Forgets the compiled modules (tests). */
+export function resetWasmModules(): void {
+  modules = {};
+}
+
+function alignUp(x: number): number {
+  return Math.ceil(x / ALIGN) * ALIGN;
+}
+
+/** First and one-past-last element a strided batch of stored matrices touches. */
+function range(
+  offset: number,
+  stride: number,
+  batch: number,
+  rows: number,
+  cols: number,
+  ld: number,
+): [number, number] {
+  return [offset, offset + (batch - 1) * stride + (rows - 1) * ld + cols];
+}
+
+/**
+ * A new WASM GEMM, or null where WebAssembly SIMD is missing.
+ * @example
+ * ```ts
+ * const gemm = createWasmGemm();
+ * const backend = new CpuBackend({ gemm: gemm ?? undefined });
+ * ```
+ */
+export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
+  if (!wasmSimdSupported()) return null;
+  const relaxed = (options.relaxed ?? true) && wasmRelaxedSupported();
+  const ex = new WebAssembly.Instance(compiled(relaxed)).exports as unknown as SgemmExports;
+  const heap = ex.heapBase();
+  let f32 = new Float32Array(ex.memory.buffer);
+
+  /** Grows the memory to at least `bytes` and refreshes the view. */
+  function reserve(bytes: number): void {
+    const have = ex.memory.buffer.byteLength;
+    if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (f32.buffer !== ex.memory.buffer) f32 = new Float32Array(ex.memory.buffer);
+  }
+
+  function sgemm(raw: GemmArgs<Float32Array>): void {
+    checkGemmArgs("sgemm", raw);
+    const args = foldBroadcastBatch(raw);
+    const { m, n, k, batch, alpha, beta, lda, ldb, ldc, transA, transB } = args;
+    if (m === 0 || n === 0 || batch === 0) return;
+    if (k === 0 || alpha === 0) {
+      for (let bi = 0; bi < batch; bi++) {
+        scaleMatrix(args.c, args.cOffset + bi * args.strideC, m, n, ldc, beta);
+      }
+      return;
+    }
+    const [aLo, aHi] = range(
+      args.aOffset,
+      args.strideA,
+      batch,
+      transA ? k : m,
+      transA ? m : k,
+      lda,
+    );
+    const [bLo, bHi] = range(
+      args.bOffset,
+      args.strideB,
+      batch,
+      transB ? n : k,
+      transB ? k : n,
+      ldb,
+    );
+    const [cLo, cHi] = range(args.cOffset, args.strideC, batch, m, n, ldc);
+    const aPtr = alignUp(heap), bPtr = alignUp(aPtr + (aHi - aLo) * 4);
+    const cPtr = alignUp(bPtr + (bHi - bLo) * 4), work = alignUp(cPtr + (cHi - cLo) * 4);
+    reserve(work + ex.workBytes(m, n, k));
+    f32.set(args.a.subarray(aLo, aHi), aPtr / 4);
+    f32.set(args.b.subarray(bLo, bHi), bPtr / 4);
+    if (beta !== 0) f32.set(args.c.subarray(cLo, cHi), cPtr / 4);
+    for (let bi = 0; bi < batch; bi++) {
+      ex.sgemm(
+        transA ? 1 : 0,
+        transB ? 1 : 0,
+        m,
+        n,
+        k,
+        alpha,
+        aPtr + (args.aOffset - aLo + bi * args.strideA) * 4,
+        lda,
+        bPtr + (args.bOffset - bLo + bi * args.strideB) * 4,
+        ldb,
+        beta,
+        cPtr + (args.cOffset - cLo + bi * args.strideC) * 4,
+        ldc,
+        work,
+      );
+    }
+    copyBack(args, f32, cPtr / 4 - cLo);
+  }
+
+  return {
+    name: `wasm simd128${relaxed ? " relaxed-fma" : ""}`,
+    relaxed,
+    sgemm,
+    dgemm: (args) => jsGemm.dgemm(args),
+  };
+}
+
+/** Copies C's m x n matrices (not the gaps between rows) from `mem` (index = C index + shift). */
+function copyBack(args: GemmArgs<Float32Array>, mem: Float32Array, shift: number): void {
+  const { m, n, ldc, c } = args;
+  const batch = args.strideC === 0 ? 1 : args.batch;
+  if (ldc === n && (batch === 1 || args.strideC === m * n)) {
+    const lo = args.cOffset, hi = lo + batch * m * n;
+    c.set(mem.subarray(lo + shift, hi + shift), lo);
+    return;
+  }
+  for (let bi = 0; bi < batch; bi++) {
+    for (let r = 0, at = args.cOffset + bi * args.strideC; r < m; r++, at += ldc) {
+      c.set(mem.subarray(at + shift, at + shift + n), at);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Single-precision GEMM in AssemblyScript with 128-bit SIMD (compiled by `deno task build:wasm`
+ * into sgemm.wasm and sgemm_relaxed.wasm, which are committed; src/backend/cpu/wasm_gemm.ts loads
+ * them). One row-major matrix product per call:
+ *
+ *   C = alpha * op(A) @ op(B) + beta * C   (op = transpose or not; beta = 0 never reads C)
+ *
+ * with byte addresses and element row pitches into this module's memory (the caller copies the
+ * operands in and C out). op(A) is packed into 4-row panels and op(B) into 8-column panels (zero
+ * padded at the edges), then a 4 x 8 register tile (8 accumulators of 4 lanes) runs over all of k
+ * for every panel pair, columns in blocks whose B panels stay in the L2 cache.
+ *
+ * Every C element is the same chain of multiply-adds over k = 0, 1, ... whatever tile or edge
+ * computes it, so any split of the rows across threads gives bit-identical results. The relaxed
+ * build uses f32x4.relaxed_madd (one fused multiply-add where the CPU has FMA) instead of a
+ * multiply and an add; it is chosen only where the engine validates relaxed SIMD.
+ */
+
+/** Rows of a register tile (rows of op(A) per packed panel). */
+const MR: i32 = 4;
+/** Columns of a register tile (columns of op(B) per packed panel: two vectors). */
+const NR: i32 = 8;
+/** Bytes of packed B panels per column block: these stay in L2 while all row panels pass. */
+const BLOCK_BYTES: i32 = 192 * 1024;
+
+/** First free byte, 64-aligned: the caller places operands and the workspace from here. */
+export function heapBase(): usize {
+  return (__heap_base + 63) & ~(<usize>63);
+}
+
+/** Bytes of workspace {@link sgemm} needs for an m x n x k product. */
+export function workBytes(m: i32, n: i32, k: i32): usize {
+  const rows = <usize>((m + MR - 1) / MR) * MR;
+  const cols = <usize>((n + NR - 1) / NR) * NR;
+  return (rows + cols) * <usize>k * 4 + 64;
+}
+
+/**
+ * Packs op(A) into 4-row panels: panel i holds, for p = 0 .. k-1, rows 4i .. 4i+3 at column p
+ * (zeros past m). `rs` / `cs`: element strides of op(A)'s rows and columns.
+ */
+function packA(a: usize, rs: i32, cs: i32, m: i32, k: i32, out: usize): void {
+  for (let i0 = 0; i0 < m; i0 += MR) {
+    const rows = min(MR, m - i0);
+    const base = a + <usize>(i0 * rs) * 4;
+    if (rows == MR && rs == 1) {
+      // op(A) column-contiguous (A transposed): each panel step is one vector.
+      for (let p = 0; p < k; p++) {
+        v128.store(out, v128.load(base + <usize>(p * cs) * 4));
+        out += 16;
+      }
+    } else if (rows == MR) {
+      const r1 = <usize>rs * 4, r2 = r1 * 2, r3 = r1 * 3;
+      for (let p = 0; p < k; p++) {
+        const src = base + <usize>(p * cs) * 4;
+        store<f32>(out, load<f32>(src));
+        store<f32>(out, load<f32>(src + r1), 4);
+        store<f32>(out, load<f32>(src + r2), 8);
+        store<f32>(out, load<f32>(src + r3), 12);
+        out += 16;
+      }
+    } else {
+      for (let p = 0; p < k; p++) {
+        for (let r = 0; r < MR; r++) {
+          const v = r < rows ? load<f32>(base + <usize>(r * rs + p * cs) * 4) : <f32>0;
+          store<f32>(out + <usize>r * 4, v);
+        }
+        out += 16;
+      }
+    }
+  }
+}
+
+/**
+ * Packs op(B) into 8-column panels: panel j holds, for p = 0 .. k-1, columns 8j .. 8j+7 of row p
+ * (zeros past n). `ks` / `js`: element strides of op(B)'s rows (along k) and columns.
+ */
+function packB(b: usize, ks: i32, js: i32, n: i32, k: i32, out: usize): void {
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    const cols = min(NR, n - j0);
+    const base = b + <usize>(j0 * js) * 4;
+    if (cols == NR && js == 1) {
+      for (let p = 0; p < k; p++) {
+        const src = base + <usize>(p * ks) * 4;
+        v128.store(out, v128.load(src));
+        v128.store(out, v128.load(src, 16), 16);
+        out += 32;
+      }
+    } else {
+      for (let p = 0; p < k; p++) {
+        for (let c = 0; c < NR; c++) {
+          const v = c < cols ? load<f32>(base + <usize>(c * js + p * ks) * 4) : <f32>0;
+          store<f32>(out + <usize>c * 4, v);
+        }
+        out += 32;
+      }
+    }
+  }
+}
+
+/** acc + a * b, lane-wise: fused where the relaxed build runs on an FMA CPU. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+/** Writes one 4-lane row of a tile into C: alpha * acc + beta * C (C unread when beta = 0). */
+// @ts-ignore: decorator
+@inline function storeVec(c: usize, acc: v128, alpha: v128, beta: v128, readC: bool): void {
+  let v = f32x4.mul(alpha, acc);
+  if (readC) v = f32x4.add(v, f32x4.mul(beta, v128.load(c)));
+  v128.store(c, v);
+}
+
+/** Scalar form of {@link storeVec} for edge tiles (the same operations per lane). */
+// @ts-ignore: decorator
+@inline function storeOne(c: usize, acc: f32, alpha: f32, beta: f32, readC: bool): void {
+  let v = alpha * acc;
+  if (readC) v = v + beta * load<f32>(c);
+  store<f32>(c, v);
+}
+
+/**
+ * One 4 x 8 tile: sums a 4-row A panel times an 8-column B panel over k, then writes the
+ * `rows` x `cols` part that lies inside C (`ldc` in bytes).
+ */
+function tile(
+  pa: usize,
+  pb: usize,
+  k: i32,
+  c: usize,
+  ldc: usize,
+  rows: i32,
+  cols: i32,
+  alpha: f32,
+  beta: f32,
+  edge: usize,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    pa += 16;
+    pb += 32;
+  }
+  const readC = beta != 0;
+  if (rows == MR && cols == NR) {
+    const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
+    storeVec(c, c00, va, vb, readC);
+    storeVec(c + 16, c01, va, vb, readC);
+    c += ldc;
+    storeVec(c, c10, va, vb, readC);
+    storeVec(c + 16, c11, va, vb, readC);
+    c += ldc;
+    storeVec(c, c20, va, vb, readC);
+    storeVec(c + 16, c21, va, vb, readC);
+    c += ldc;
+    storeVec(c, c30, va, vb, readC);
+    storeVec(c + 16, c31, va, vb, readC);
+    return;
+  }
+  v128.store(edge, c00);
+  v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32);
+  v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64);
+  v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96);
+  v128.store(edge, c31, 112);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) {
+      const acc = load<f32>(edge + <usize>(r * NR + j) * 4);
+      storeOne(c + <usize>r * ldc + <usize>j * 4, acc, alpha, beta, readC);
+    }
+  }
+}
+
+/**
+ * C = alpha * op(A) @ op(B) + beta * C for one m x n x k product (k >= 1). `a`, `b`, `c`: byte
+ * addresses of the stored matrices; `lda`, `ldb`, `ldc`: their row pitches in elements; `work`:
+ * {@link workBytes}(m, n, k) bytes, 16-aligned, overlapping nothing else.
+ */
+export function sgemm(
+  transA: bool,
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+  work: usize,
+): void {
+  const edge = work;
+  const pa = work + 128;
+  const panelA = <usize>k * MR * 4;
+  const panelB = <usize>k * NR * 4;
+  const pb = pa + <usize>((m + MR - 1) / MR) * panelA;
+  packA(a, transA ? 1 : lda, transA ? lda : 1, m, k, pa);
+  packB(b, transB ? 1 : ldb, transB ? ldb : 1, n, k, pb);
+  const panels = (n + NR - 1) / NR;
+  const block = max(1, BLOCK_BYTES / <i32>panelB);
+  const rowBytes = <usize>ldc * 4;
+  for (let j0 = 0; j0 < panels; j0 += block) {
+    const j1 = min(panels, j0 + block);
+    for (let i0 = 0; i0 < m; i0 += MR) {
+      const rows = min(MR, m - i0);
+      const aPanel = pa + <usize>(i0 / MR) * panelA;
+      const cRow = c + <usize>i0 * rowBytes;
+      for (let j = j0; j < j1; j++) {
+        const cols = min(NR, n - j * NR);
+        const cTile = cRow + <usize>(j * NR) * 4;
+        tile(aPanel, pb + <usize>j * panelB, k, cTile, rowBytes, rows, cols, alpha, beta, edge);
+      }
+    }
+  }
+}
