@@ -12,9 +12,10 @@ import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { cpuKernels } from "../../src/backend/cpu/kernels/mod.ts";
 import { splitGemm, splitKernel, splitPoints } from "../../src/backend/cpu/parallel.ts";
 import type { GemmArgs } from "../../src/backend/cpu/gemm.ts";
-import { type BlasGemm, loadBlas } from "../../src/io/deno/blas.ts";
-import { parallelBlas } from "../../src/io/deno/parallel_blas.ts";
-import { requireBlas } from "../helpers/blas.ts";
+import { loadBlas } from "../../src/io/deno/blas.ts";
+import { parallelBlas, parallelWasm } from "../../src/io/deno/parallel_blas.ts";
+import { createWasmGemm } from "../../src/backend/cpu/wasm_gemm.ts";
+import { noBlas, optionalBlas } from "../helpers/blas.ts";
 import type { TypedArray } from "../../src/core/dtype.ts";
 import {
   cpuThreads,
@@ -421,9 +422,15 @@ const GEMMS: [number, number, number, Parameters<typeof gemmCase>[3]][] = [
   [65, 1000, 77, { beta: 1 }],
 ];
 
-Deno.test("GEMMs split by rows, one BLAS thread per part, give the bits of the BLAS's own threads", () => {
-  const blas = requireBlas();
-  if (!blas) return;
+const blas = optionalBlas();
+
+Deno.test({
+  name: "GEMMs split by rows, one BLAS thread per part, give the bits of the BLAS's own threads",
+  ignore: noBlas(blas),
+  fn: splitBlasBits,
+});
+
+function splitBlasBits(): void {
   for (const [m, n, k, o] of GEMMS) {
     const whole = gemmCase(m, n, k, o);
     loadBlas({ threads: 2 })!.sgemm(whole);
@@ -443,6 +450,22 @@ Deno.test("GEMMs split by rows, one BLAS thread per part, give the bits of the B
   assert.equal(splitGemm(gemmCase(16, 16, 16, {}), 2), null, "too small");
   assert.equal(splitGemm(gemmCase(20, 4000, 4000, {}), 2), null, "too few rows");
   loadBlas({ threads: 2 });
+}
+
+Deno.test("WASM GEMMs split by rows give the bits of the whole GEMM (both builds)", () => {
+  for (const relaxed of [false, true]) {
+    const wasm = createWasmGemm({ relaxed })!;
+    for (const [m, n, k, o] of GEMMS) {
+      const whole = gemmCase(m, n, k, o);
+      wasm.sgemm(whole);
+      for (const threads of [2, 3]) {
+        const split = gemmCase(m, n, k, o);
+        const parts = splitGemm(split, threads, 1)!;
+        for (const part of parts.reverse()) wasm.sgemm(part);
+        assertSameBits([split.c], [whole.c], `wasm ${m}x${n}x${k} in ${parts.length}`);
+      }
+    }
+  }
 });
 
 async function readyPool(threads: number, idleMs?: number): Promise<CpuWorkerPool> {
@@ -497,26 +520,46 @@ Deno.test("worker pool: every split kernel gives the single-threaded bits (above
     const [c2, pre2] = [new Float32Array(m * n), new Float32Array(m * n)];
     plain.run("matmul", [Float32Array.from(a), Float32Array.from(b)], [c2, pre2], attrs);
     assertSameBits([c, pre], [c2, pre2], "matmul + gelu");
-    // The split GEMM through the pool.
-    const blas = requireBlas();
-    if (blas) {
-      const gemm = parallelBlas(loadBlas({ threads: 1 })!, pool);
-      for (const [m, n, k, o] of GEMMS) {
-        const want = gemmCase(m, n, k, o);
-        loadBlas({ threads: 2 })!.sgemm(want);
-        const got = gemmCase(m, n, k, o);
-        const sent = pool.dispatched;
-        gemm.sgemm(got);
-        assert.ok(pool.dispatched > sent || m * n * k < 1 << 22, `${m}x${n}x${k} split`);
-        assertSameBits([got.c], [want.c], `pooled ${m}x${n}x${k}`);
-      }
-      assert.match(gemm.name, /3 threads, split by rows/);
-      loadBlas({ threads: 2 });
-    }
+    // The split WASM GEMM through the pool.
+    const wasm = createWasmGemm()!;
+    pooledGemmBits(pool, parallelWasm(wasm, pool), (args) => wasm.sgemm(args));
   } finally {
     backend.dispose();
   }
   assert.equal(pool.running, 0, "dispose closes the pool");
+});
+
+/** `gemm` (split over `pool`) gives the bits of `whole` on every shape of the step. */
+function pooledGemmBits(
+  pool: CpuWorkerPool,
+  gemm: { name: string; sgemm(args: GemmArgs<Float32Array>): void },
+  whole: (args: GemmArgs<Float32Array>) => void,
+): void {
+  for (const [m, n, k, o] of GEMMS) {
+    const want = gemmCase(m, n, k, o);
+    whole(want);
+    const got = gemmCase(m, n, k, o);
+    const sent = pool.dispatched;
+    gemm.sgemm(got);
+    assert.ok(pool.dispatched > sent || m * n * k < 1 << 22, `${m}x${n}x${k} split`);
+    assertSameBits([got.c], [want.c], `pooled ${m}x${n}x${k}`);
+  }
+  assert.match(gemm.name, /3 threads, split by rows/);
+}
+
+Deno.test({
+  name: "worker pool: the split BLAS GEMM gives the bits of the BLAS's own threads",
+  ignore: noBlas(blas),
+  async fn() {
+    const pool = await readyPool(3);
+    try {
+      const gemm = parallelBlas(loadBlas({ threads: 1 })!, pool);
+      pooledGemmBits(pool, gemm, (args) => loadBlas({ threads: 2 })!.sgemm(args));
+    } finally {
+      pool.close();
+      loadBlas({ threads: 2 });
+    }
+  },
 });
 
 Deno.test("worker pool: a worker's error is rethrown, the pool goes on; arrays not shared stay whole", async () => {
@@ -697,24 +740,42 @@ async function bertSteps(backend: CpuBackend): Promise<{ losses: number[]; param
   return { losses, params };
 }
 
-Deno.test("a BERT training step on the pooled backend matches the single-threaded one bit for bit", async () => {
-  // With BLAS: its own two threads against one thread on each of the pool's (split GEMMs).
-  const blas = requireBlas() as BlasGemm | null;
-  const plain = await bertSteps(new CpuBackend({ gemm: loadBlas({ threads: 2 }) ?? undefined }));
-  const pool = await readyPool(2);
-  const one = blas ? loadBlas({ threads: 1 }) : null;
-  const backend = new CpuBackend({
-    gemm: one ? parallelBlas(one, pool) : undefined,
-    workers: pool,
+/** The GEMM of one thread, and the same split over a pool, for the BERT step test. */
+const STEP_GEMMS = {
+  // BLAS: its own two threads against one thread on each of the pool's (split GEMMs).
+  blas: {
+    whole: () => loadBlas({ threads: 2 })!,
+    split: (pool: CpuWorkerPool) => parallelBlas(loadBlas({ threads: 1 })!, pool),
+  },
+  wasm: {
+    whole: () => createWasmGemm()!,
+    split: (pool: CpuWorkerPool) => parallelWasm(createWasmGemm()!, pool),
+  },
+};
+
+for (const [name, g] of Object.entries(STEP_GEMMS)) {
+  Deno.test({
+    name:
+      `a BERT training step on the pooled backend (${name} GEMM) matches one thread bit for bit`,
+    ignore: name === "blas" && noBlas(blas),
+    async fn() {
+      const plain = await bertSteps(new CpuBackend({ gemm: g.whole() }));
+      const pool = await readyPool(2);
+      const backend = new CpuBackend({ gemm: g.split(pool), workers: pool });
+      try {
+        const pooled = await bertSteps(backend);
+        assert.ok(pool.dispatched > 20, `kernels sent to the worker: ${pool.dispatched}`);
+        // Most jobs follow another within the worker's spin: handed over in shared memory.
+        assert.ok(
+          pool.handedOver > pool.dispatched / 2,
+          `${pool.handedOver} of ${pool.dispatched}`,
+        );
+        assert.deepEqual(pooled.losses, plain.losses);
+        assertSameBits(pooled.params, plain.params, "parameters after two steps");
+      } finally {
+        backend.dispose();
+        if (name === "blas") loadBlas({ threads: 2 });
+      }
+    },
   });
-  try {
-    const pooled = await bertSteps(backend);
-    assert.ok(pool.dispatched > 20, `kernels sent to the worker: ${pool.dispatched}`);
-    // Most jobs follow another within the worker's spin: handed over in shared memory.
-    assert.ok(pool.handedOver > pool.dispatched / 2, `${pool.handedOver} of ${pool.dispatched}`);
-    assert.deepEqual(pooled.losses, plain.losses);
-    assertSameBits(pooled.params, plain.params, "parameters after two steps");
-  } finally {
-    backend.dispose();
-  }
-});
+}

@@ -1,11 +1,12 @@
-// Checks both GEMM providers (plain JS and native CBLAS) against a naive float64 reference.
-// Run: deno test --allow-ffi --allow-env --allow-read test/backend/gemm_test.ts
-// The native part FAILS when no BLAS loads, unless JOINTAG_ALLOW_NO_BLAS=1.
+// Checks the GEMM providers (plain JS, WebAssembly SIMD and native CBLAS) against a naive float64
+// reference. Run: deno task test test/backend/gemm_test.ts
+// The native part is skipped where no BLAS loads (an optional component: test/helpers/optional.ts).
 import assert from "node:assert/strict";
 import { type Gemm, type GemmArgs, GemmArgsError } from "../../src/backend/cpu/gemm.ts";
 import { jsGemm } from "../../src/backend/cpu/gemm_js.ts";
 import { blasStatus, loadBlas } from "../../src/io/deno/blas.ts";
-import { requireBlas } from "../helpers/blas.ts";
+import { createWasmGemm } from "../../src/backend/cpu/wasm_gemm.ts";
+import { noBlas, optionalBlas } from "../helpers/blas.ts";
 
 type Floats = Float32Array | Float64Array;
 type Dtype = "f32" | "f64";
@@ -275,31 +276,61 @@ Deno.test("js gemm: larger packed problem 150x260x270 NT matches reference", () 
   }
 });
 
-Deno.test("native BLAS loads and matches the naive reference", () => {
-  const g = requireBlas();
-  if (!g) return;
-  assert.equal(blasStatus().ok, true);
-  assert.match(blasStatus().reason, /native BLAS/);
-  suite(g);
+const blas = optionalBlas();
+
+Deno.test({
+  name: "native BLAS loads and matches the naive reference",
+  ignore: noBlas(blas),
+  fn() {
+    assert.equal(blasStatus().ok, true);
+    assert.match(blasStatus().reason, /native BLAS/);
+    suite(blas!);
+  },
 });
 
-Deno.test("native BLAS rejects invalid arguments before calling into C", () => {
-  const g = requireBlas();
-  if (g) rejectsBadArgs(g);
+Deno.test({
+  name: "native BLAS rejects invalid arguments before calling into C",
+  ignore: noBlas(blas),
+  fn: () => rejectsBadArgs(blas!),
 });
 
-Deno.test("native BLAS and js gemm agree on a 96x80x200 TN f32 problem", () => {
-  const g = requireBlas();
-  if (!g) return;
-  const c: Case = { label: "agree", transA: true, transB: false, m: 96, n: 80, k: 200, beta: 1 };
+/** Max |x − y| after running `c` through both GEMMs on copies of the same f32 problem. */
+function disagreement(g: Gemm, h: Gemm, c: Case): number {
   const x = build(c, "f32", 5).args as GemmArgs<Float32Array>;
   const y = build(c, "f32", 5).args as GemmArgs<Float32Array>;
   g.sgemm(x);
-  jsGemm.sgemm(y);
+  h.sgemm(y);
   let worst = 0;
   for (let i = 0; i < x.c.length; i++) worst = Math.max(worst, Math.abs(x.c[i] - y.c[i]));
-  assert.ok(worst < 1e-4, `max |blas - js| = ${worst}`);
+  return worst;
+}
+
+Deno.test({
+  name: "native BLAS and js gemm agree on a 96x80x200 TN f32 problem",
+  ignore: noBlas(blas),
+  fn() {
+    const c: Case = { label: "agree", transA: true, transB: false, m: 96, n: 80, k: 200, beta: 1 };
+    const worst = disagreement(blas!, jsGemm, c);
+    assert.ok(worst < 1e-4, `max |blas - js| = ${worst}`);
+  },
 });
+
+for (const relaxed of [false, true]) {
+  const wasm = createWasmGemm({ relaxed });
+  const label = `wasm gemm${relaxed ? " (relaxed SIMD where the engine has it)" : ""}`;
+  Deno.test(`${label} matches the naive reference`, () => {
+    assert.ok(wasm, "WebAssembly SIMD is available in Deno");
+    suite(wasm);
+    rejectsBadArgs(wasm);
+  });
+  Deno.test(`${label} and js gemm agree on larger problems, all transposes`, () => {
+    for (const [transA, transB] of TRANS) {
+      const c: Case = { label: "agree", transA, transB, m: 150, n: 260, k: 270, beta: 0.5 };
+      const worst = disagreement(wasm!, jsGemm, c);
+      assert.ok(worst < 1e-4, `${transA} ${transB}: max |wasm - js| = ${worst}`);
+    }
+  });
+}
 
 Deno.test("loadBlas reports a missing library", () => {
   const g = loadBlas({ paths: ["/nonexistent/libjointag_no_such_blas.so"] });
@@ -308,11 +339,14 @@ Deno.test("loadBlas reports a missing library", () => {
   assert.match(blasStatus().reason, /not found.*libjointag_no_such_blas/);
 });
 
-Deno.test("loadBlas honours an explicit thread count", () => {
-  if (!requireBlas()) return;
-  const g = loadBlas({ threads: 1 });
-  assert.ok(g, blasStatus().reason);
-  assert.equal(g.threads, 1);
-  assert.match(g.name, /1 threads/);
-  loadBlas(); // restore the default for anything that runs after
+Deno.test({
+  name: "loadBlas honours an explicit thread count",
+  ignore: noBlas(blas),
+  fn() {
+    const g = loadBlas({ threads: 1 });
+    assert.ok(g, blasStatus().reason);
+    assert.equal(g.threads, 1);
+    assert.match(g.name, /1 threads/);
+    loadBlas(); // restore the default for anything that runs after
+  },
 });

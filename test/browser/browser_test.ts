@@ -12,6 +12,7 @@
  * Permissions: besides the test task's read/write/env/run/net=127.0.0.1, playwright-core needs
  * `--allow-sys` (it asks for os.homedir() and the like when it loads).
  */
+import { without } from "../helpers/optional.ts";
 import assert from "node:assert/strict";
 import { CpuBackend, setBackend } from "../../mod.ts";
 import { ZipArchive } from "../../src/bert/torch_zip.ts";
@@ -79,8 +80,18 @@ async function tagsInDeno(files: Record<string, Uint8Array> | null): Promise<{
   return { tags: await session.tag(SENTENCE), losses };
 }
 
+/** Whether the Chromium the test drives is installed. */
+function haveChromium(): boolean {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+}
+
 Deno.test({
   name: "browser page: train on WebGPU in headless Chromium, tag, download; Deno agrees",
+  ignore: without("chromium", haveChromium()),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {

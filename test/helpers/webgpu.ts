@@ -17,3 +17,9 @@ export function gpu(): Promise<WebGPUBackend> {
   });
   return instance;
 }
+
+/** Whether the WebGPU adapter has shader-f16 (lavapipe and SwiftShader do; Mesa's GL one not). */
+export async function adapterHasF16(): Promise<boolean> {
+  const adapter = await navigator.gpu?.requestAdapter();
+  return adapter?.features.has("shader-f16") ?? false;
+}

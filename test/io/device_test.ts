@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { jsGemm } from "../../src/backend/cpu/gemm_js.ts";
-import { blasStatus, loadBlas } from "../../src/io/deno/blas.ts";
+import { noBlas, optionalBlas } from "../helpers/blas.ts";
 import { blasHint, chooseBackend } from "../../src/io/deno/device.ts";
 
 Deno.test("chooseBackend(cpu) without a BLAS library: TypeScript GEMM and a notice", async () => {
@@ -20,17 +20,17 @@ Deno.test("chooseBackend(cpu) without a BLAS library: TypeScript GEMM and a noti
   assert.match(c.reason, /TypeScript GEMM/);
 });
 
-Deno.test("chooseBackend(cpu) with the system BLAS: no notice, the BLAS GEMM in the backend", async () => {
-  const probe = loadBlas();
-  if (!probe) {
-    // CI installs libopenblas0-pthread; a machine without it has nothing to check here.
-    console.error(`skipping: ${blasStatus().reason}`);
-    return;
-  }
-  const c = await chooseBackend("cpu");
-  assert.ok(c.backend instanceof CpuBackend);
-  assert.equal(c.notice, null);
-  assert.ok(c.blas);
-  assert.equal((c.backend as CpuBackend).gemm, c.blas);
-  assert.match(c.reason, /blas/);
+const blas = optionalBlas();
+
+Deno.test({
+  name: "chooseBackend(cpu) with the system BLAS: no notice, the BLAS GEMM in the backend",
+  ignore: noBlas(blas),
+  async fn() {
+    const c = await chooseBackend("cpu");
+    assert.ok(c.backend instanceof CpuBackend);
+    assert.equal(c.notice, null);
+    assert.ok(c.blas);
+    assert.equal((c.backend as CpuBackend).gemm, c.blas);
+    assert.match(c.reason, /blas/);
+  },
 });

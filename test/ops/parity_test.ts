@@ -1,7 +1,8 @@
 /**
  * Parity of every op's forward and backward (relative error ≤ 1e-4 in f32) between the CPU backend
- * with the TypeScript GEMM (reference), the real WebGPU backend (Mesa's software adapter here) and
- * the CPU backend with the native BLAS, over the same op table as the gradient checks.
+ * with the TypeScript GEMM (reference), the real WebGPU backend (Mesa's software adapter here), the
+ * CPU backend with the WebAssembly GEMM and, where OpenBLAS is installed, with the native BLAS, over
+ * the same op table as the gradient checks.
  */
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import type { Backend } from "../../src/backend/backend.ts";
@@ -11,12 +12,14 @@ import type { Tensor } from "../../src/core/tensor.ts";
 import { mul, sum, tensor } from "../../src/ops/mod.ts";
 import { opCases } from "./op_cases.ts";
 import { gpu } from "../helpers/webgpu.ts";
-import { requireBlas } from "../helpers/blas.ts";
+import { noBlas, optionalBlas } from "../helpers/blas.ts";
 import { relErr } from "../helpers/rel_err.ts";
+import { createWasmGemm } from "../../src/backend/cpu/wasm_gemm.ts";
 
 const cpu = new CpuBackend();
-const blas = requireBlas();
+const blas = optionalBlas();
 const cpuBlas = blas ? new CpuBackend({ gemm: blas }) : null;
+const cpuWasm = new CpuBackend({ gemm: createWasmGemm() ?? undefined });
 
 function build(backend: Backend, ci: number): Tensor[] {
   return opCases[ci].inputs.map((s, i) => {
@@ -75,16 +78,26 @@ function expectParity(name: string, a: CaseResult, b: CaseResult): void {
 
 for (const [ci, c] of opCases.entries()) {
   Deno.test({
-    name: `parity cpu vs webgpu and cpu-blas: ${c.name}`,
+    name: `parity cpu vs webgpu and cpu-wasm: ${c.name}`,
     sanitizeResources: false,
     sanitizeOps: false,
     fn: async () => {
       const reference = await runCase(cpu, ci);
       expectParity(`${c.name} (webgpu)`, reference, await runCase(await gpu(), ci));
-      if (cpuBlas) expectParity(`${c.name} (cpu-blas)`, reference, await runCase(cpuBlas, ci));
+      expectParity(`${c.name} (cpu-wasm)`, reference, await runCase(cpuWasm, ci));
     },
   });
 }
+
+Deno.test({
+  name: "parity cpu vs cpu-blas: every op",
+  ignore: noBlas(blas),
+  fn: async () => {
+    for (const [ci, c] of opCases.entries()) {
+      expectParity(`${c.name} (cpu-blas)`, await runCase(cpu, ci), await runCase(cpuBlas!, ci));
+    }
+  },
+});
 
 Deno.test({
   name: "WebGPU splits element-wise work whose tensors exceed one storage binding",
