@@ -107,13 +107,14 @@ export const CORPUS_FLAGS: Record<string, FlagSpec> = {
   encoding: {
     type: "string",
     value: "name",
-    help: "auto, utf-8, windows-1252 / cp1252 / latin1",
+    help: "auto (BOM, UTF-16, UTF-8, else windows-1252), utf-8, utf-16le, utf-16be, " +
+      "windows-1252 / cp1252 / latin1",
     default: "auto",
   },
   columns: {
     type: "string",
     value: "a,b,…",
-    help: "CoNLL column names in file order",
-    default: "word,pos,chunk,ner",
+    help: "CoNLL column names in file order, _ to skip one (default: from the field count: " +
+      "word,ner / word,pos,ner / word,pos,chunk,ner / UniversalNER id,word,ner,…)",
   },
 };

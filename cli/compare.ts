@@ -29,7 +29,8 @@ import {
 } from "../src/tagging/tagger_folder.ts";
 import { trainTagger } from "../src/tagging/trainer.ts";
 import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
-import { fs } from "./common.ts";
+import { fs, writtenLine } from "./common.ts";
+import { validateRunFlags } from "./validate.ts";
 import { selectDevice } from "./device.ts";
 import {
   type BaseModel,
@@ -229,6 +230,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
     reportCommand = `${c.command} (report: ${commandLine})`;
   }
   if (!f.merge) {
+    await validateRunFlags(f, "runs/compare");
     const d = await selectDevice(f);
     device = d.line.split("\n")[0].replace(/^device: /, "");
     say(d.line);
@@ -309,4 +311,5 @@ export async function compareCommand(argv: string[]): Promise<void> {
   say("");
   for (const c of summary.comparisons) say(`fraction ${c.fraction}: ${c.verdict}`);
   say(`report: ${joinPath(out, "report.md")}`);
+  say(await writtenLine(out));
 }

@@ -1,15 +1,23 @@
 /**
- * Reading corpora for the CLI: format from `--format` or the file extension, task columns from
- * `--tasks name=column,…`, IOB1/BIOES entity columns converted to IOB2, optional `--train-limit`.
+ * Reading corpora for the CLI: format from `--format` or the file extension, the encoding
+ * detected (or `--encoding`) and reported, the CoNLL column layout detected from the field count
+ * (or `--columns`), task columns from `--tasks name=column,…`, label files joined by sentence id
+ * (`--join-columns`), entity columns converted to IOB2 by majority scheme. Every error names the
+ * flag, file, line and field, and says which flag fixes it.
  * @module
  */
-import { CONLL2003_COLUMNS, readConll } from "../src/tagging/conll_reader.ts";
+import { readConll } from "../src/tagging/conll_reader.ts";
 import { CONLLU_FIELDS, type ConlluField, readConllu } from "../src/tagging/conllu_reader.ts";
 import { readCsvCorpus } from "../src/tagging/csv_reader.ts";
-import type { Sentence, TextEncodingName } from "../src/tagging/sentence.ts";
-import { convertScheme, detectScheme } from "../src/tagging/tag_scheme.ts";
+import { CorpusError, CorpusFormatError, RaggedRowError } from "../src/tagging/errors.ts";
+import { forEachLine, isBlankLine, splitFields } from "../src/tagging/lines.ts";
+import { type Sentence, type TextEncodingName, tokenLine } from "../src/tagging/sentence.ts";
+import { convertScheme, detectSchemeByMajority } from "../src/tagging/tag_scheme.ts";
+import { decodeCorpus, type DecodedText, ENCODING_NAMES } from "../src/tagging/text_decode.ts";
 import { joinColumn } from "../src/tagging/column_join.ts";
+import { shortList } from "../src/core/short_list.ts";
 import { ArgumentError } from "./args.ts";
+import { readInput } from "./common.ts";
 
 /** Corpus formats. */
 export type CorpusFormat = "csv" | "conll" | "conllu";
@@ -25,12 +33,12 @@ export function defaultTasks(format: CorpusFormat): TaskColumns {
 }
 
 /** Parses `ner=Tag,pos=POS`. @throws ArgumentError */
-export function parseTasks(spec: string): TaskColumns {
+export function parseTasks(spec: string, flag = "--tasks"): TaskColumns {
   const out: TaskColumns = [];
   for (const part of spec.split(",")) {
     const m = /^\s*([A-Za-z0-9_-]+)\s*(?:=\s*(\S+)\s*)?$/.exec(part);
-    if (!m) throw new ArgumentError(`--tasks: "${part}" is not name=column`);
-    if (out.some(([n]) => n === m[1])) throw new ArgumentError(`--tasks: task ${m[1]} given twice`);
+    if (!m) throw new ArgumentError(`${flag}: "${part}" is not name=column`);
+    if (out.some(([n]) => n === m[1])) throw new ArgumentError(`${flag}: ${m[1]} given twice`);
     out.push([m[1], m[2] ?? m[1]]);
   }
   return out;
@@ -49,31 +57,172 @@ export function formatOf(file: string, given?: string): CorpusFormat {
   return "conll";
 }
 
-/** Options of {@link readCorpusFile}. */
+/** `--encoding` checked and lower-cased. @throws ArgumentError */
+export function parseEncoding(given: string | undefined): TextEncodingName {
+  const e = (given ?? "auto").toLowerCase().replace(/^utf8$/, "utf-8");
+  if (!(ENCODING_NAMES as readonly string[]).includes(e)) {
+    throw new ArgumentError(
+      `--encoding must be one of ${ENCODING_NAMES.join(", ")}, got "${given}"`,
+    );
+  }
+  return e as TextEncodingName;
+}
+
+/** `--columns word,pos,ner` checked: non-empty names, one of them `word`. @throws ArgumentError */
+export function parseColumns(spec: string): string[] {
+  const names = spec.split(",").map((c) => c.trim());
+  if (names.some((c) => c === "" || /\s/.test(c))) {
+    throw new ArgumentError(`--columns: "${spec}" is not a list of column names like word,pos,ner`);
+  }
+  if (!names.includes("word")) {
+    throw new ArgumentError(`--columns ${spec}: one column must be "word"`);
+  }
+  return names;
+}
+
+/** Which fields (1-based) of a label file hold the word and the label. */
+export interface JoinColumns {
+  word: number;
+  label: number;
+}
+
+/** `--join-columns word=2,ner=3` (the label key may be the task name or `label`). */
+export function parseJoinColumns(spec: string, task: string): JoinColumns {
+  const out: Partial<JoinColumns> = {};
+  for (const [k, v] of parseTasks(spec, "--join-columns")) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ArgumentError(`--join-columns: ${k}=${v} needs a field number from 1`);
+    }
+    if (k === "word") out.word = n;
+    else if (k === task || k === "label") out.label = n;
+    else throw new ArgumentError(`--join-columns: "${k}" is neither word nor ${task} (or label)`);
+  }
+  if (out.word === undefined || out.label === undefined || out.word === out.label) {
+    throw new ArgumentError(`--join-columns must give two fields, e.g. word=2,${task}=3`);
+  }
+  return out as JoinColumns;
+}
+
+/** A CoNLL column layout: names in file order, and whether `#` lines are comments. */
+export interface ConllLayout {
+  columns: string[];
+  comments: boolean;
+  /** How the layout was found, for the data line. */
+  how: string;
+}
+
+/** The first token line: not blank, not `-DOCSTART-`, not a `#` comment. */
+function firstTokenLine(text: string): { line: string; number: number } | null {
+  let found: { line: string; number: number } | null = null;
+  forEachLine(text, (line, number) => {
+    if (found || isBlankLine(line) || line.startsWith("#")) return;
+    if (splitFields(line)[0] === "-DOCSTART-") return;
+    found = { line, number };
+  });
+  return found;
+}
+
+/** Fields of a token line: tab-separated when it has tabs (words may hold spaces), else blanks. */
+function fieldsOf(line: string): string[] {
+  return line.includes("\t") ? line.split("\t") : splitFields(line);
+}
+
+const LAYOUT_HELP =
+  "name the columns with --columns (e.g. --columns word,pos,ner; _ for a column " +
+  "to skip; an evaluate predictions file is --columns word,pos,_,ner,_)";
+
+/**
+ * The column layout of a CoNLL file from the field count of its first token line: 2 word,ner;
+ * 3 word,pos,ner (CoNLL-2002); 4 word,pos,chunk,ner (CoNLL-2003); an integer first field then word
+ * and tag (UniversalNER `.iob2`: id, word, tag, and any further columns skipped).
+ * @throws CorpusFormatError naming the line and `--columns` for any other count.
+ */
+export function detectConllLayout(text: string, file: string): ConllLayout {
+  const first = firstTokenLine(text);
+  if (first === null) return { columns: ["word", "pos", "chunk", "ner"], comments: false, how: "" };
+  const tabbed = fieldsOf(first.line);
+  const n = tabbed.length;
+  const how = `${n} fields at line ${first.number}`;
+  if (n >= 3 && /^[1-9][0-9]*$/.test(tabbed[0])) {
+    const rest = Array.from({ length: n - 3 }, () => "_");
+    return { columns: ["id", "word", "ner", ...rest], comments: true, how: `${how}, UniversalNER` };
+  }
+  const known: Record<number, string[]> = {
+    2: ["word", "ner"],
+    3: ["word", "pos", "ner"],
+    4: ["word", "pos", "chunk", "ner"],
+  };
+  if (known[n]) return { columns: known[n], comments: false, how };
+  throw new CorpusFormatError(
+    file,
+    first.number,
+    undefined,
+    `${n} fields, and no known layout has ${n} (2 word,ner; 3 word,pos,ner; 4 word,pos,chunk,ner; ` +
+      `UniversalNER id,word,ner,…): ${LAYOUT_HELP}`,
+  );
+}
+
+/** Options of {@link parseCorpus}. */
 export interface ReadCorpusOptions {
   format?: string;
   tasks: TaskColumns;
   encoding?: string;
-  /** CoNLL column names in file order (default word,pos,chunk,ner). */
+  /** CoNLL column names in file order (default: detected from the field count). */
   columns?: readonly string[];
   limit?: number;
+  /** Drop tasks whose column the (detected) CoNLL layout lacks instead of failing (default tasks). */
+  optionalTasks?: boolean;
+  /** Receives one line about the file: encoding, layout, sentences. */
+  onNote?: (line: string) => void;
 }
 
-const ENCODINGS = ["auto", "utf-8", "windows-1252", "cp1252", "latin1", "iso-8859-1"];
+function encodingNote(d: DecodedText): string {
+  const name = { "utf-8": "UTF-8", "windows-1252": "windows-1252", "utf-16le": "UTF-16 LE" }[
+    d.encoding as string
+  ] ?? "UTF-16 BE";
+  return d.bom ? `${name} (BOM)` : name;
+}
+
+/** The file has no sentence: an error naming it (and why, for an empty or header-only file). */
+function noSentences(file: string, text: string, format: CorpusFormat): CorpusFormatError {
+  const lines = text.split("\n").filter((l) => l.trim() !== "").length;
+  const what = lines === 0
+    ? "the file is empty"
+    : format === "csv" && lines === 1
+    ? "the file has only a header line, no rows"
+    : "no sentences (only blank, -DOCSTART- or comment lines)";
+  return new CorpusFormatError(file, Math.max(1, lines), undefined, what);
+}
+
+/**
+ * A ragged row, naming the first missing field (or the first extra one by number) and the
+ * layout it was held against; for CoNLL also the flag that changes the layout.
+ */
+function raggedRow(e: RaggedRowError, names: readonly string[], hint: string): CorpusError {
+  const field = e.actual < e.expected ? names[e.actual] : `${e.expected + 1}`;
+  return new CorpusFormatError(
+    e.file,
+    e.line,
+    field,
+    `expected ${e.expected} fields (${names.join(",")}), found ${e.actual}${hint}`,
+  );
+}
 
 /** Parses one corpus from bytes; sentences get one column per task, named after the task. */
 export function parseCorpus(bytes: Uint8Array, file: string, o: ReadCorpusOptions): Sentence[] {
   const format = formatOf(file, o.format);
-  const encoding = (o.encoding ?? "auto").toLowerCase();
-  if (!ENCODINGS.includes(encoding)) {
-    throw new ArgumentError(
-      `--encoding must be one of ${ENCODINGS.join(", ")}, got "${o.encoding}"`,
-    );
-  }
-  const enc = encoding as TextEncodingName;
+  const decoded = decodeCorpus(bytes, file, parseEncoding(o.encoding));
+  const { text } = decoded;
   let sentences: Sentence[];
+  let layout = "";
   if (format === "csv") {
-    sentences = readCsvCorpus(bytes, { file, encoding: enc, columns: Object.fromEntries(o.tasks) });
+    try {
+      sentences = readCsvCorpus(text, { file, columns: Object.fromEntries(o.tasks) });
+    } catch (e) {
+      if (!(e instanceof RaggedRowError)) throw e;
+      throw raggedRow(e, text.slice(0, text.indexOf("\n")).trim().split(","), "");
+    }
   } else if (format === "conllu") {
     for (const [, f] of o.tasks) {
       if (!(CONLLU_FIELDS as readonly string[]).includes(f)) {
@@ -82,50 +231,138 @@ export function parseCorpus(bytes: Uint8Array, file: string, o: ReadCorpusOption
         );
       }
     }
-    sentences = readConllu(bytes, {
-      file,
-      encoding: enc,
-      fields: Object.fromEntries(o.tasks) as Record<string, ConlluField>,
-    });
+    try {
+      sentences = readConllu(text, {
+        file,
+        fields: Object.fromEntries(o.tasks) as Record<string, ConlluField>,
+      });
+    } catch (e) {
+      throw e instanceof RaggedRowError ? raggedRow(e, CONLLU_FIELDS, " (tab-separated)") : e;
+    }
   } else {
-    const names = o.columns ?? CONLL2003_COLUMNS;
-    for (const [, c] of o.tasks) {
-      if (!names.includes(c)) {
+    const found = o.columns ? undefined : detectConllLayout(text, file);
+    const names = o.columns ?? found!.columns;
+    if (found?.how) layout = `, columns ${names.join(",")} (${found.how}; --columns to change)`;
+    const tasks = o.optionalTasks ? o.tasks.filter(([, c]) => names.includes(c)) : o.tasks;
+    if (tasks.length === 0 && o.tasks.length > 0) {
+      throw new ArgumentError(
+        `--tasks: none of the columns ${o.tasks.map(([, c]) => c).join(",")} is among ` +
+          `the columns ${names.join(",")} of ${file} (set them with --columns or --tasks)`,
+      );
+    }
+    for (const [, c] of tasks) {
+      if (!names.includes(c) || c === "_") {
         throw new ArgumentError(
-          `--tasks: column "${c}" is not among the CoNLL columns ${
-            names.join(",")
-          } (set them with --columns)`,
+          `--tasks: column "${c}" is not among the CoNLL columns ${names.join(",")} of ${file} ` +
+            `(set them with --columns, or the tasks with --tasks)`,
         );
       }
     }
-    sentences = readConll(bytes, { file, encoding: enc, columns: names }).map((s) => ({
+    try {
+      sentences = readConll(text, { file, columns: names, comments: found?.comments });
+    } catch (e) {
+      if (!(e instanceof RaggedRowError)) throw e;
+      const from = o.columns !== undefined ? " from --columns" : "";
+      throw raggedRow(e, names, `${from}: ${LAYOUT_HELP}`);
+    }
+    sentences = sentences.map((s) => ({
       ...s,
-      columns: Object.fromEntries(o.tasks.map(([t, c]) => [t, s.columns[c]])),
+      columns: Object.fromEntries(tasks.map(([t, c]) => [t, s.columns[c]])),
     }));
   }
+  if (sentences.length === 0) throw noSentences(file, text, format);
   if (o.limit !== undefined) sentences = sentences.slice(0, o.limit);
+  o.onNote?.(`${file}: ${encodingNote(decoded)}${layout}, ${sentences.length} sentences`);
   return sentences;
 }
 
+/** Reads the corpus of `flag` (e.g. --train); errors name the flag, file, line and field. */
+export async function loadCorpusFile(
+  flag: string,
+  path: string,
+  o: ReadCorpusOptions,
+): Promise<Sentence[]> {
+  const bytes = await readInput(path, flag);
+  try {
+    return parseCorpus(bytes, path, o);
+  } catch (e) {
+    if (e instanceof CorpusError) e.message = `${flag} ${e.message}`;
+    throw e;
+  }
+}
+
+/** Options of {@link loadJoinFile}. */
+export interface JoinFileOptions {
+  encoding?: string;
+  joinColumns?: JoinColumns;
+}
+
+/** Joins the label file of `flag` onto `base`; errors name the flag, file, line and field. */
+export async function loadJoinFile(
+  flag: string,
+  path: string,
+  base: readonly Sentence[],
+  task: string,
+  o: JoinFileOptions = {},
+): Promise<Sentence[]> {
+  const bytes = await readInput(path, flag);
+  try {
+    return joinLabelFile(base, bytes, path, task, o.encoding, o.joinColumns);
+  } catch (e) {
+    if (e instanceof CorpusError) e.message = `${flag} ${e.message}`;
+    throw e;
+  }
+}
+
 /**
- * Converts entity columns in IOB1 or BIOES to IOB2 in place; returns a note per converted task.
+ * Converts entity columns to IOB2 in place. The scheme is the one most entities follow; labels
+ * that do not fit it are counted and named (file:line label) and read as conlleval does.
+ * Returns a note per task that was converted or had such labels.
  */
 export function normalizeSchemes(sets: Sentence[][], tasks: readonly string[]): string[] {
   const notes: string[] = [];
   for (const t of tasks) {
     const all = sets.flat();
-    const scheme = detectScheme(all.map((s) => s.columns[t]));
-    if (scheme === "IOB1" || scheme === "BIOES") {
-      for (const s of all) s.columns[t] = convertScheme(s.columns[t], "IOB2");
-      notes.push(`${t}: ${scheme} labels converted to IOB2`);
-    }
+    const vote = detectSchemeByMajority(all.map((s) => s.columns[t]));
+    if (vote === null || (vote.scheme === "IOB2" && vote.strays.length === 0)) continue;
+    const strays = vote.strays.map(([s, i]) =>
+      `${all[s].source.file}:${tokenLine(all[s], i)} ${all[s].columns[t][i]}`
+    );
+    for (const s of all) s.columns[t] = convertScheme(s.columns[t], "IOB2");
+    const converted = vote.scheme === "IOB2" ? "" : `: ${vote.scheme} labels converted to IOB2`;
+    notes.push(
+      `${t}${converted}${converted ? "" : ": IOB2"}${
+        strays.length
+          ? ` (the scheme of most of its ${vote.entities} entities); ${strays.length} label(s) ` +
+            `do not fit it, read as entity starts the way conlleval does: ${shortList(strays, 3)}`
+          : ""
+      }`,
+    );
   }
   return notes;
 }
 
+/** The word and label fields of a label file: `--join-columns`, else from its first token line. */
+function joinLayout(text: string, file: string, task: string, given?: JoinColumns): JoinColumns {
+  if (given) return given;
+  const first = firstTokenLine(text);
+  if (first === null) return { word: 1, label: 2 };
+  const fields = fieldsOf(first.line);
+  if (fields.length === 2) return { word: 1, label: 2 };
+  if (fields.length >= 3 && /^[1-9][0-9]*$/.test(fields[0])) return { word: 2, label: 3 };
+  throw new CorpusFormatError(
+    file,
+    first.number,
+    undefined,
+    `${fields.length} fields; a label file is word ${task} (2 fields) or UniversalNER ` +
+      `(id word ${task} …): name the fields with --join-columns word=N,${task}=M`,
+  );
+}
+
 /**
- * Adds task `task` to `base` from a second file of `word label` lines (IOB2, CoNLL style) whose
- * sentences carry the same `# sent_id` comments (e.g. NER for a CoNLL-U treebank).
+ * Adds task `task` to `base` from a second file of token lines (IOB2, CoNLL style: `word label`,
+ * or UniversalNER `.iob2` with an index and extra columns; `joinColumns` picks other fields)
+ * whose sentences carry the same `# sent_id` comments (e.g. NER for a CoNLL-U treebank).
  * @throws CorpusFormatError naming the file and line for a missing partner or differing words.
  */
 export function joinLabelFile(
@@ -134,12 +371,33 @@ export function joinLabelFile(
   file: string,
   task: string,
   encoding?: string,
+  joinColumns?: JoinColumns,
 ): Sentence[] {
-  const extra = readConll(bytes, {
-    file,
-    comments: true,
-    columns: ["word", task],
-    encoding: (encoding ?? "auto").toLowerCase() as TextEncodingName,
-  });
+  const { text } = decodeCorpus(bytes, file, parseEncoding(encoding));
+  const at = joinLayout(text, file, task, joinColumns);
+  const first = firstTokenLine(text);
+  const count = first ? fieldsOf(first.line).length : Math.max(at.word, at.label);
+  const names = Array.from({ length: count }, (_, i) => `${i + 1}`);
+  if (Math.max(at.word, at.label) > count) {
+    throw new ArgumentError(
+      `--join-columns: ${file} has ${count} fields, not ${Math.max(at.word, at.label)}`,
+    );
+  }
+  names[at.word - 1] = "word";
+  names[at.label - 1] = task;
+  let extra: Sentence[];
+  try {
+    extra = readConll(text, { file, comments: true, columns: names });
+  } catch (e) {
+    if (!(e instanceof RaggedRowError)) throw e;
+    throw new CorpusFormatError(
+      e.file,
+      e.line,
+      e.actual < e.expected ? names[e.actual] : `${e.expected + 1}`,
+      `expected ${e.expected} fields like the first token line, found ${e.actual} ` +
+        `(--join-columns word=N,${task}=M picks the fields)`,
+    );
+  }
+  if (extra.length === 0) throw noSentences(file, text, "conll");
   return joinColumn(base, extra, { from: task, to: task });
 }

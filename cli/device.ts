@@ -38,7 +38,43 @@ export async function selectDevice(
   if (precision === "f16" && kind === "cpu") {
     throw new ArgumentError("--precision f16 is a WebGPU option; the CPU backend computes in f32");
   }
-  const { backend, reason, notice } = await chooseBackend(kind, {}, precision);
+  const { backend, reason, notice } = await quietProbe(
+    kind === "auto",
+    () => chooseBackend(kind, {}, precision),
+  );
   setBackend(backend);
   return { backend, line: `device: ${reason}${notice ? `\n${notice}` : ""}` };
+}
+
+/**
+ * Runs the device probe of `--device auto` without the GPU driver's start-up noise: with no valid
+ * XDG_RUNTIME_DIR, Mesa's Vulkan loader prints "error: XDG_RUNTIME_DIR is invalid or not set" (its
+ * Wayland probe) to the terminal even when the CPU is then chosen. An empty private folder for the
+ * probe's duration silences it; `--device webgpu` keeps the driver's own messages.
+ */
+async function quietProbe<T>(quiet: boolean, probe: () => Promise<T>): Promise<T> {
+  if (!quiet || Deno.build.os !== "linux" || (await validRuntimeDir())) return await probe();
+  let dir: string;
+  try {
+    dir = await Deno.makeTempDir({ prefix: "jointag-xdg-" });
+    await Deno.chmod(dir, 0o700);
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  } catch {
+    return await probe(); // no permission: the noise is harmless
+  }
+  try {
+    return await probe();
+  } finally {
+    Deno.env.delete("XDG_RUNTIME_DIR");
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+async function validRuntimeDir(): Promise<boolean> {
+  try {
+    const dir = Deno.env.get("XDG_RUNTIME_DIR");
+    return dir !== undefined && dir !== "" && (await Deno.stat(dir)).isDirectory;
+  } catch {
+    return false;
+  }
 }

@@ -12,7 +12,9 @@ import {
   tagWords,
 } from "../src/tagging/predict.ts";
 import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
-import { loadTrained, readInput } from "./common.ts";
+import { checkInputFile, loadTrained, readInput } from "./common.ts";
+import { checkDeviceFlags } from "./validate.ts";
+import { decodeCorpus } from "../src/tagging/text_decode.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
 
 /** Flags of `predict`. */
@@ -48,14 +50,23 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (!["table", "json", "conll"].includes(format)) {
     throw new ArgumentError(`--format must be table, json or conll, got "${format}"`);
   }
+  checkDeviceFlags(flags);
+  if (flags.input !== undefined) await checkInputFile("--input", flags.input as string);
   let text: string;
   if (flags.text !== undefined) text = flags.text as string;
   else if (positionals.length) text = positionals.join(" ");
   else if (flags.input !== undefined) {
-    text = new TextDecoder().decode(await readInput(flags.input as string, "--input"));
+    const input = flags.input as string;
+    text = decodeCorpus(await readInput(input, "--input"), input).text;
   } else text = await new Response(Deno.stdin.readable).text();
   const sentences = flags.words ? splitWords(text) : splitText(text);
-  if (sentences.length === 0) throw new ArgumentError("predict: no input text");
+  if (sentences.length === 0) {
+    throw new ArgumentError(
+      flags.input !== undefined
+        ? `--input ${flags.input}: the file is empty (no text to tag)`
+        : "predict: no input text",
+    );
+  }
   await selectDevice(flags);
   const tagger = await loadTrained((flags.model as string | undefined) ?? "runs/tagger");
   const tagged = await tagWords(tagger, sentences, {

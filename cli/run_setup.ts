@@ -17,14 +17,17 @@ import type { Sentence } from "../src/tagging/sentence.ts";
 import { trainDevSplit } from "../src/tagging/split.ts";
 import type { TrainOptions } from "../src/tagging/trainer.ts";
 import { ArgumentError } from "./args.ts";
-import { fs, readInput } from "./common.ts";
+import { fs } from "./common.ts";
 import {
   defaultTasks,
   formatOf,
-  joinLabelFile,
+  loadCorpusFile,
+  loadJoinFile,
   normalizeSchemes,
-  parseCorpus,
+  parseColumns,
+  parseJoinColumns,
   parseTasks,
+  type ReadCorpusOptions,
   type TaskColumns,
 } from "./data.ts";
 
@@ -51,7 +54,8 @@ function splitByFlags(corpus: Sentence[], f: Flags): { train: Sentence[]; dev: S
 
 /**
  * Reads --train/--dev/--test (or generates the demo corpus), applies --train-limit, the seeded
- * split when no --dev is given, and the sentence-id joins; normalises tag schemes to IOB2.
+ * split when no --dev is given, and the sentence-id joins; normalises tag schemes to IOB2. Says
+ * per file its encoding, column layout and sentence count.
  */
 export async function loadRunData(f: Flags, say: (line: string) => void): Promise<RunData> {
   let train: Sentence[];
@@ -59,74 +63,82 @@ export async function loadRunData(f: Flags, say: (line: string) => void): Promis
   let test: Sentence[] | undefined;
   let taskCols: TaskColumns;
   if (f.train !== undefined) {
-    const file = f.train as string;
-    const format = formatOf(file, f.format as string | undefined);
-    taskCols = f.tasks !== undefined ? parseTasks(f.tasks as string) : defaultTasks(format);
-    const ro = {
-      format: f.format as string | undefined,
-      tasks: taskCols,
-      encoding: f.encoding as string | undefined,
-      columns: f.columns !== undefined ? (f.columns as string).split(",") : undefined,
-    };
-    const joinTask = (f["join-task"] as string | undefined) ?? "ner";
-    const join = async (sents: Sentence[], flag: string): Promise<Sentence[]> => {
-      const path = f[flag] as string | undefined;
-      if (path === undefined) return sents;
-      return joinLabelFile(
-        sents,
-        await readInput(path, `--${flag}`),
-        path,
-        joinTask,
-        f.encoding as string | undefined,
-      );
-    };
-    if (f["train-join"] !== undefined && !taskCols.some(([t]) => t === joinTask)) {
-      taskCols = [[joinTask, joinTask], ...taskCols];
-    }
-    const own = {
-      ...ro,
-      tasks: taskCols.filter(([t]) => f["train-join"] === undefined || t !== joinTask),
-    };
-    train = await join(parseCorpus(await readInput(file, "--train"), file, own), "train-join");
-    if (f.dev !== undefined) {
-      dev = await join(
-        parseCorpus(await readInput(f.dev as string, "--dev"), f.dev as string, own),
-        "dev-join",
-      );
-    } else ({ train, dev } = splitByFlags(train, f));
-    if (f.test !== undefined) {
-      test = await join(
-        parseCorpus(await readInput(f.test as string, "--test"), f.test as string, own),
-        "test-join",
-      );
-    }
+    ({ train, dev, test, taskCols } = await readRunFiles(f, say));
   } else {
-    if (f.dev !== undefined || f.test !== undefined) {
-      throw new ArgumentError("--dev/--test need --train");
-    }
-    taskCols = parseTasks("ner,pos");
-    const corpus = generateDemoCorpus({ sentences: (f["demo-sentences"] as number) ?? 3000 });
+    taskCols = f.tasks !== undefined ? parseTasks(f.tasks as string) : parseTasks("ner,pos");
+    const corpus = generateDemoCorpus({ sentences: (f["demo-sentences"] as number) ?? 3000 })
+      .map((s) => ({
+        ...s,
+        columns: Object.fromEntries(taskCols.map(([t, c]) => [t, s.columns[c]])),
+      }));
     ({ train, dev } = splitByFlags(corpus, f));
     say(`data: generated demo corpus (${corpus.length} sentences: NER PER/ORG/LOC/MISC + POS)`);
   }
   // After the split, so a limited run keeps the same (full) dev part as an unlimited one.
   if (f["train-limit"] !== undefined) train = train.slice(0, f["train-limit"] as number);
-  if (train.length === 0) throw new ArgumentError("no training sentences");
-  if (dev.length === 0) {
-    throw new ArgumentError("no dev sentences (give --dev or a --split above 0)");
+  const from = f.train === undefined ? "the demo corpus" : `--train ${f.train}`;
+  if (train.length === 0) {
+    throw new ArgumentError(`${from}: no training sentences left after the dev split`);
   }
-  if (train.length === 0) throw new ArgumentError("no training sentences");
   if (dev.length === 0) {
-    throw new ArgumentError("no dev sentences (give --dev or a --split above 0)");
+    throw new ArgumentError(`${from}: no dev sentences (give --dev or a --split above 0)`);
   }
   const taskNames = taskCols.map(([t]) => t);
-  for (const note of normalizeSchemes([train, dev, ...(test ? [test] : [])], taskNames)) say(note);
+  for (const note of normalizeSchemes([train, dev, ...(test ? [test] : [])], taskNames)) {
+    say(`data: ${note}`);
+  }
   say(
     `data: ${train.length} train, ${dev.length} dev${
       test ? `, ${test.length} test` : ""
     } sentences; tasks ${taskCols.map(([t, c]) => `${t}=${c}`).join(", ")}`,
   );
   return { train, dev, test, taskCols, demo: f.train === undefined };
+}
+
+/** --train, --dev, --test and their --*-join label files. */
+async function readRunFiles(
+  f: Flags,
+  say: (line: string) => void,
+): Promise<{ train: Sentence[]; dev: Sentence[]; test?: Sentence[]; taskCols: TaskColumns }> {
+  const file = f.train as string;
+  const format = formatOf(file, f.format as string | undefined);
+  const joinTask = (f["join-task"] as string | undefined) ?? "ner";
+  const joining = f["train-join"] !== undefined;
+  // Without --tasks, the default tasks of the format that the file's columns have.
+  let own = f.tasks !== undefined ? parseTasks(f.tasks as string) : defaultTasks(format);
+  if (joining) own = own.filter(([t]) => t !== joinTask);
+  const ro: ReadCorpusOptions = {
+    format: f.format as string | undefined,
+    tasks: own,
+    optionalTasks: f.tasks === undefined,
+    encoding: f.encoding as string | undefined,
+    columns: f.columns !== undefined ? parseColumns(f.columns as string) : undefined,
+    onNote: (line) => say(`data: ${line}`),
+  };
+  const joinCols = f["join-columns"] !== undefined
+    ? parseJoinColumns(f["join-columns"] as string, joinTask)
+    : undefined;
+  const read = async (flag: string): Promise<Sentence[]> => {
+    const sents = await loadCorpusFile(`--${flag}`, f[flag] as string, ro);
+    const path = f[`${flag}-join`] as string | undefined;
+    if (path === undefined) return sents;
+    const joined = await loadJoinFile(`--${flag}-join`, path, sents, joinTask, {
+      encoding: f.encoding as string | undefined,
+      joinColumns: joinCols,
+    });
+    say(`data: ${path}: ${joinTask} joined onto ${joined.length} sentences by # sent_id`);
+    return joined;
+  };
+  let train = await read("train");
+  // The tasks the training file has: dev and test must have the same.
+  own = own.filter(([t]) => train[0].columns[t] !== undefined);
+  Object.assign(ro, { tasks: own, optionalTasks: false });
+  const taskCols: TaskColumns = joining ? [[joinTask, joinTask], ...own] : own;
+  let dev: Sentence[];
+  if (f.dev !== undefined) dev = await read("dev");
+  else ({ train, dev } = splitByFlags(train, f));
+  const test = f.test !== undefined ? await read("test") : undefined;
+  return { train, dev, test, taskCols };
 }
 
 /**

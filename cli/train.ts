@@ -30,7 +30,8 @@ import { evaluationProgress, fmtTime } from "../src/tagging/progress.ts";
 import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { parseTasks } from "./data.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
-import { fs } from "./common.ts";
+import { fs, withPath, writtenLine } from "./common.ts";
+import { validateRunFlags } from "./validate.ts";
 import { buildLabelMaps, loadBaseModel, loadRunData, trainOptionsFromFlags } from "./run_setup.ts";
 import type { WeightMap } from "../src/bert/weights.ts";
 
@@ -106,7 +107,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     type: "string",
     value: "name",
     help:
-      "task read from --train-join/--dev-join/--test-join (IOB2 word-label files joined on # sent_id)",
+      "task read from --train-join/--dev-join/--test-join (IOB2 label files joined on # sent_id)",
     default: "ner",
   },
   "train-join": {
@@ -116,6 +117,12 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   },
   "dev-join": { type: "string", value: "file", help: "labels of --dev to join by sentence id" },
   "test-join": { type: "string", value: "file", help: "labels of --test to join by sentence id" },
+  "join-columns": {
+    type: "string",
+    value: "word=N,ner=M",
+    help: "fields of the word and the label in the join files (default: word label, or " +
+      "UniversalNER id word label …)",
+  },
   "train-limit": {
     type: "integer",
     value: "N",
@@ -169,6 +176,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const f = flags as Record<string, string | number | boolean | undefined>;
   const t0 = performance.now();
   const out = (f.out as string) ?? "runs/tagger";
+  await validateRunFlags(f, "runs/tagger");
   const device = await selectDevice(f);
   say(device.line);
 
@@ -250,23 +258,25 @@ export async function trainCommand(argv: string[]): Promise<void> {
     } parameters, main task ${meta.mainTask}, output ${out}`,
   );
 
-  const result = await trainTagger(
-    { model, tokenizer, meta, train: encTrain, dev: encDev, fs, outDir: out },
-    trainOptionsFromFlags(f, seed),
-    {
-      resume,
-      checkpointEvery: f["checkpoint-every"] as number | undefined,
-      progress: { write: writeStdout, tty: stdoutIsTerminal() },
-      log: say,
-      stopAfterStep: f["stop-after"] as number | undefined,
-      dumpInit: f["dump-init"] as string | undefined,
-      dumpBatches: f["dump-batches"] as string | undefined,
-    },
-  );
+  const result = await withPath("--out", out, () =>
+    trainTagger(
+      { model, tokenizer, meta, train: encTrain, dev: encDev, fs, outDir: out },
+      trainOptionsFromFlags(f, seed),
+      {
+        resume,
+        checkpointEvery: f["checkpoint-every"] as number | undefined,
+        progress: { write: writeStdout, tty: stdoutIsTerminal() },
+        log: say,
+        stopAfterStep: f["stop-after"] as number | undefined,
+        dumpInit: f["dump-init"] as string | undefined,
+        dumpBatches: f["dump-batches"] as string | undefined,
+      },
+    ));
   model.dispose();
   say("");
   if (!result.completed) {
     say(`stopped after update ${result.steps}: checkpoint in ${ckptPath} (--resume continues)`);
+    say(await writtenLine(out, dumped(f)));
     return;
   }
   if (result.bestDev) {
@@ -309,4 +319,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
       result.stoppedEarly ? ", stopped early" : ""
     }; model and metrics in ${out}`,
   );
+  say(await writtenLine(out, dumped(f)));
+}
+
+/** The --dump-init / --dump-batches paths that were written. */
+function dumped(f: Record<string, unknown>): string[] {
+  return ["dump-init", "dump-batches"].filter((k) => f[k] !== undefined).map((k) => `${f[k]}`);
 }

@@ -8,7 +8,10 @@
  * rejects VBZ B-VP O
  * ```
  *
- * One token per line, a blank line ends a sentence, `-DOCSTART-` lines are skipped. With
+ * One token per line, a blank line ends a sentence, `-DOCSTART-` lines are skipped. Fields are
+ * separated by runs of spaces and tabs; a line with tabs whose tab-separated fields are exactly the
+ * column count is split on tabs only, so a word may contain spaces (`Smith, Jr.` in a
+ * tab-separated file, as `evaluate` writes its predictions). With
  * `comments: true` lines starting with `#` before a sentence's first token are comments and
  * `# sent_id = X` sets the sentence id (the layout of IOB files joined onto CoNLL-U).
  * @module
@@ -39,6 +42,18 @@ export const CONLL2003_COLUMNS: readonly string[] = Object.freeze([
 ]);
 
 const SENT_ID = /^#\s*sent_id\s*[=:]?\s*(.*?)\s*$/;
+
+/**
+ * The fields of a token line: split on tabs when that gives exactly `count` fields (words with
+ * spaces in a tab-separated file), else on runs of spaces/tabs.
+ */
+export function splitTokenLine(line: string, count: number): string[] {
+  if (line.includes("\t")) {
+    const tabbed = line.split("\t");
+    if (tabbed.length === count && tabbed[0] !== "") return tabbed;
+  }
+  return splitFields(line);
+}
 
 /**
  * Parses a CoNLL column file from text or bytes.
@@ -92,7 +107,7 @@ export function readConll(
       }
       return;
     }
-    const fields = splitFields(line);
+    const fields = splitTokenLine(line, names.length);
     if (fields[0] === docstart) {
       close();
       return;

@@ -34,8 +34,10 @@ export { type Entity, extractEntities, type LabelParts, splitLabel } from "./ent
 export {
   convertScheme,
   detectScheme,
+  detectSchemeByMajority,
   entitiesToLabels,
   isChunkLabel,
+  type SchemeVote,
   type TagScheme,
   toBioes,
   toIob2,

@@ -97,7 +97,10 @@ export async function evaluateTagger(
 
 /**
  * Predictions as CoNLL columns: `word gold₁ pred₁ gold₂ pred₂ …`, one sentence per block, tasks in
- * the given order (put the entity task last: conlleval reads the last two columns).
+ * the given order (put the entity task last: conlleval reads the last two columns). Fields are
+ * tab-separated so a word may contain spaces (`Smith, Jr.`) and the file reads back through
+ * `evaluate` (`--columns word,pos,_,ner,_`); tabs and line breaks inside a word, which no line
+ * format can hold, are written as spaces.
  */
 export function formatConllEvaluation(
   sentences: readonly Sentence[],
@@ -107,9 +110,9 @@ export function formatConllEvaluation(
   const lines: string[] = [];
   sentences.forEach((s, i) => {
     s.words.forEach((w, j) => {
-      const cols = [w];
+      const cols = [w.replace(/[\t\r\n]/g, " ")];
       for (const t of tasks) cols.push(s.columns[t][j], predictions[t][i][j]);
-      lines.push(cols.join(" "));
+      lines.push(cols.join("\t"));
     });
     lines.push("");
   });

@@ -43,6 +43,61 @@ export function detectScheme(sequences: Iterable<readonly string[]>): TagScheme 
   return bioes ? "BIOES" : iob1 ? "IOB1" : "IOB2";
 }
 
+/** Result of {@link detectSchemeByMajority}. */
+export interface SchemeVote {
+  /** The scheme most entities follow (IOB2 for all-`O` input). */
+  scheme: TagScheme;
+  /** Number of entities (conlleval starts). */
+  entities: number;
+  /** Labels that do not fit `scheme`, as [sequence index, token index]. */
+  strays: [number, number][];
+}
+
+/**
+ * Detects the scheme by majority, so one stray `I-` token does not make a whole IOB2 corpus IOB1:
+ * BIOES when most entities carry an `S-` or `E-`, else IOB1 when more entities start with `I-`
+ * than with `B-`, else IOB2. The labels that do not fit the winner are returned as strays (an
+ * entity starting with `I-` in IOB2/BIOES; `B-` after `O` or another type, `E-`, `S-` in IOB1;
+ * `E-`, `S-` in IOB2). Returns `null` when some label is not a chunk label (e.g. POS tags).
+ */
+export function detectSchemeByMajority(
+  sequences: readonly (readonly string[])[],
+): SchemeVote | null {
+  if (!sequences.every((seq) => seq.every(isChunkLabel))) return null;
+  let bStarts = 0;
+  let iStarts = 0;
+  let endings = 0;
+  let entities = 0;
+  const kinds: [number, number, "B" | "I" | "ES"][] = [];
+  sequences.forEach((seq, s) => {
+    let prev = "O";
+    seq.forEach((label, i) => {
+      const p = label[0];
+      const continues = (prev[0] === "B" || prev[0] === "I") && prev.slice(2) === label.slice(2);
+      if (p === "E" || p === "S") {
+        endings++;
+        kinds.push([s, i, "ES"]);
+        if (p === "S" || !continues) entities++;
+      } else if (p === "I" && !continues) {
+        iStarts++;
+        entities++;
+        kinds.push([s, i, "I"]);
+      } else if (p === "B") {
+        entities++;
+        if (!continues) bStarts++, kinds.push([s, i, "B"]);
+      }
+      prev = label;
+    });
+  });
+  const scheme: TagScheme = 2 * endings > entities ? "BIOES" : iStarts > bStarts ? "IOB1" : "IOB2";
+  const misfit = scheme === "IOB1" ? ["B", "ES"] : scheme === "IOB2" ? ["I", "ES"] : ["I"];
+  const strays = kinds.filter(([, , k]) => misfit.includes(k)).map(([s, i]): [number, number] => [
+    s,
+    i,
+  ]);
+  return { scheme, entities, strays };
+}
+
 /** Renders entities over `length` tokens in `scheme`; tokens outside every entity are `O`. */
 export function entitiesToLabels(
   entities: readonly Entity[],

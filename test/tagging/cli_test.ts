@@ -63,6 +63,7 @@ Deno.test("cli: train, predict, evaluate on a tiny demo", async () => {
   );
   assert.equal(t.code, 0, t.stderr);
   assert.match(t.stdout, /^device: CPU/);
+  assert.match(t.stdout.trim().split("\n").at(-1)!, /^wrote .*run\/: .*model\.safetensors/);
   assert.match(t.stdout, /best dev \(epoch 1\): ner P [\d.]+ R [\d.]+ F1 [\d.]+ \| pos acc/);
   for (
     const f of [
@@ -100,7 +101,40 @@ Deno.test("cli: train, predict, evaluate on a tiny demo", async () => {
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, /20 sentences/);
   assert.match(e.stdout, /micro\s+[\d.]+/);
-  const preds = (await Deno.readTextFile(`${out}/predictions.conll`)).split("\n")[0].split(" ");
+  const preds = (await Deno.readTextFile(`${out}/predictions.conll`)).split("\n")[0].split("\t");
   assert.equal(preds.length, 5); // word, gold/pred pos, gold/pred ner
+  assert.match(e.stdout.trim().split("\n").at(-1)!, /^wrote .*predictions\.conll/);
+
+  // A word with a space round-trips: the predictions file is read back by `evaluate`.
+  await Deno.writeTextFile(
+    `${dir}/jr.csv`,
+    'Sentence #,Word,POS,Tag\nSentence: 1,"Smith, Jr.",NNP,B-PER\n,visited,VBD,O\n',
+  );
+  const jr = await cli("evaluate", "--device", "cpu", "--model", out, "--data", `${dir}/jr.csv`);
+  assert.equal(jr.code, 0, jr.stderr);
+  const again = await cli(
+    "evaluate",
+    "--device",
+    "cpu",
+    "--model",
+    out,
+    "--data",
+    `${out}/predictions.conll`,
+    "--columns",
+    "word,pos,_,ner,_",
+    "--predictions",
+    `${dir}/again.conll`,
+  );
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /1 sentences, 2 words/);
+  assert.equal(
+    (await Deno.readTextFile(`${dir}/again.conll`)).split("\t")[0],
+    "Smith, Jr.",
+  );
+  // A header-only file is an error naming it, not F1 0.00.
+  await Deno.writeTextFile(`${dir}/header.csv`, "Sentence #,Word,POS,Tag\n");
+  const h = await cli("evaluate", "--device", "cpu", "--model", out, "--data", `${dir}/header.csv`);
+  assert.equal(h.code, 1);
+  assert.match(h.stderr, /error: --data .*header\.csv:1: the file has only a header line/);
   await Deno.remove(dir, { recursive: true });
 });
