@@ -27,15 +27,17 @@ import {
 import { validateEvaluateFlags } from "./validate.ts";
 import type { Sentence } from "../src/tagging/sentence.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
+import { resolveModelFlag, REVISION_FLAG } from "./model_source.ts";
 
 /** Flags of `evaluate`. */
 export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
   model: {
     type: "string",
     value: "dir",
-    help: "trained tagger folder (train --out)",
+    help: "trained tagger folder (train --out), token-classification folder or hub id",
     default: "runs/tagger",
   },
+  ...REVISION_FLAG,
   data: { type: "string", value: "file", help: "gold corpus to score (required)" },
   ...CORPUS_FLAGS,
   tasks: {
@@ -81,7 +83,10 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const data = (flags.data as string | undefined) ?? positionals[0];
   if (data === undefined) throw new ArgumentError("evaluate: --data <file> is required");
   await validateEvaluateFlags(flags, data);
-  const modelDir = (flags.model as string | undefined) ?? "runs/tagger";
+  const { dir: modelDir } = await resolveModelFlag(
+    (flags.model as string | undefined) ?? "runs/tagger",
+    flags.revision as string | undefined,
+  );
   const dev = await selectDevice(flags);
   writeStdout(dev.line + "\n");
   const tagger = await loadTrained(modelDir);

@@ -16,15 +16,17 @@ import { checkInputFile, loadTrained, readInput } from "./common.ts";
 import { checkDeviceFlags } from "./validate.ts";
 import { decodeCorpus } from "../src/tagging/text_decode.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
+import { resolveModelFlag, REVISION_FLAG } from "./model_source.ts";
 
 /** Flags of `predict`. */
 export const PREDICT_FLAGS: Record<string, FlagSpec> = {
   model: {
     type: "string",
     value: "dir",
-    help: "trained tagger folder (train --out)",
+    help: "trained tagger folder (train --out), token-classification folder or hub id",
     default: "runs/tagger",
   },
+  ...REVISION_FLAG,
   text: {
     type: "string",
     value: "text",
@@ -68,7 +70,11 @@ export async function predictCommand(argv: string[]): Promise<void> {
     );
   }
   await selectDevice(flags);
-  const tagger = await loadTrained((flags.model as string | undefined) ?? "runs/tagger");
+  const { dir } = await resolveModelFlag(
+    (flags.model as string | undefined) ?? "runs/tagger",
+    flags.revision as string | undefined,
+  );
+  const tagger = await loadTrained(dir);
   const tagged = await tagWords(tagger, sentences, {
     onBatch: evaluationProgress("tagging", { write: writeStderr, tty: stderrIsTerminal() }),
   });

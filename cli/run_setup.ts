@@ -6,18 +6,22 @@
  */
 import type { BertConfig } from "../src/bert/config.ts";
 import { loadCheckpointFolder } from "../src/bert/checkpoint.ts";
-import { resolveModel } from "../src/bert/hub.ts";
 import type { BertTokenizer } from "../src/bert/tokenizer.ts";
 import type { WeightMap } from "../src/bert/weights.ts";
-import { hubOptionsFromEnv } from "../src/io/deno/hub_env.ts";
 import { generateDemoCorpus } from "../src/tagging/demo_corpus.ts";
 import { DEMO_BERT_SIZE, demoBert } from "../src/tagging/demo_model.ts";
 import { LabelMap } from "../src/tagging/label_map.ts";
 import type { Sentence } from "../src/tagging/sentence.ts";
 import { trainDevSplit } from "../src/tagging/split.ts";
+import {
+  type BaseModelRef,
+  type PretrainedHeads,
+  readPretrainedHeads,
+} from "../src/tagging/tagger_folder.ts";
 import type { TrainOptions } from "../src/tagging/trainer.ts";
 import { ArgumentError } from "./args.ts";
 import { fs } from "./common.ts";
+import { resolveModelFlag } from "./model_source.ts";
 import {
   defaultTasks,
   formatOf,
@@ -172,6 +176,10 @@ export interface BaseModel {
   encoder: WeightMap | null;
   /** What it is, for reports. */
   label: string;
+  /** `--model` and its resolved revision (absent for the demo BERT). */
+  source?: BaseModelRef;
+  /** Heads of a fine-tuned checkpoint (a tagger or token classifier) to continue from. */
+  heads?: PretrainedHeads | null;
 }
 
 /** --model (a Hugging Face id or folder), or without it a small BERT made for `train`. */
@@ -190,11 +198,14 @@ export async function loadBaseModel(
     say(`model: ${label}`);
     return { tokenizer, config, encoder: null, label };
   }
-  const dir = await resolveModel(f.model as string, hubOptionsFromEnv({ fs }));
+  const src = await resolveModelFlag(f.model as string, f.revision as string | undefined);
+  const dir = src.dir;
   const ck = await loadCheckpointFolder(fs, dir, { onNotice: (m) => say(`note: ${m}`) });
   const label = `${f.model} (${dir}; L${ck.config.numHiddenLayers} H${ck.config.hiddenSize})`;
   say(`model: ${label}`);
-  return { tokenizer: ck.tokenizer, config: ck.config, encoder: ck.weights, label };
+  const source = { id: f.model as string, ...(src.revision ? { revision: src.revision } : {}) };
+  const heads = await readPretrainedHeads(fs, dir, ck);
+  return { tokenizer: ck.tokenizer, config: ck.config, encoder: ck.weights, label, source, heads };
 }
 
 /** The training hyper-parameters of --epochs, --batch-size, --lr, … (the demo has its own defaults). */

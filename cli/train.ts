@@ -12,6 +12,7 @@ import { stdoutIsTerminal, writeStdout } from "../src/io/deno/terminal.ts";
 import { loadTrainingCheckpoint } from "../src/tagging/checkpoint_state.ts";
 import { encodeSentences } from "../src/tagging/encode_corpus.ts";
 import {
+  type Evaluation,
   evaluateTagger,
   formatConllEvaluation,
   formatEntityTable,
@@ -30,6 +31,9 @@ import { evaluationProgress, fmtTime } from "../src/tagging/progress.ts";
 import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { parseTasks } from "./data.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
+import { REVISION_FLAG } from "./model_source.ts";
+import { writeTrainCard } from "./train_card.ts";
+import { reuseHeads } from "../src/tagging/head_reuse.ts";
 import { fs, withPath, writtenLine } from "./common.ts";
 import { validateRunFlags } from "./validate.ts";
 import { buildLabelMaps, loadBaseModel, loadRunData, trainOptionsFromFlags } from "./run_setup.ts";
@@ -40,8 +44,10 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   model: {
     type: "string",
     value: "id|dir",
-    help: "Hugging Face model id or folder (default: a small BERT made from the training data)",
+    help:
+      "Hugging Face model id or folder, a token classifier's too (default: a small BERT made from the training data)",
   },
+  ...REVISION_FLAG,
   train: {
     type: "string",
     value: "file",
@@ -159,8 +165,9 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
 const DESCRIPTION =
   `Fine-tunes a BERT with one token-classification head per task (NER + POS by default).
 With no arguments it trains on a generated demo corpus with a small BERT made by the project.
-Writes to --out: the best model (config.json, model.safetensors, vocab.txt, heads.safetensors,
-tagger.json), metrics.json, train_log.jsonl and checkpoint/ (for --resume).`;
+Writes to --out: the best model (a transformers BertForTokenClassification of the main task, the
+other heads in heads.safetensors, tagger.json), README.md (model card), metrics.json,
+train_log.jsonl and checkpoint/ (for --resume).`;
 
 /** `train --help` text. */
 export const TRAIN_HELP = formatHelp("jointag train [options]", DESCRIPTION, TRAIN_FLAGS);
@@ -191,6 +198,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   let config: BertConfig;
   let meta: TaggerMeta;
   let encoder = null;
+  let reusedHeads: WeightMap | undefined;
   const saved = resume ? await loadTrainingCheckpoint(fs, ckptPath) : undefined;
   if (resume && !saved) say(`resume: no checkpoint at ${ckptPath}, starting fresh`);
   if (saved) {
@@ -223,7 +231,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
       }
     }
     let encoderWeights: WeightMap | null;
-    ({ tokenizer, config, encoder: encoderWeights } = await loadBaseModel(f, train, say));
+    const base = await loadBaseModel(f, train, say);
+    ({ tokenizer, config, encoder: encoderWeights } = base);
     encoder = encoderWeights;
     if (f["encoder-dropout"] !== undefined) {
       const p = f["encoder-dropout"] as number;
@@ -238,11 +247,18 @@ export async function trainCommand(argv: string[]): Promise<void> {
       headDropout: (f["head-dropout"] as number) ?? 0.3,
       maxLength: Math.min((f["max-length"] as number) ?? 128, config.maxPositionEmbeddings),
       labelAllSubwords: f["label-all-subwords"] === true,
+      ...(base.source ? { baseModel: base.source } : {}),
     };
+    if (base.heads) {
+      const r = reuseHeads(meta, base.heads, f.model as string);
+      r.notes.forEach((n) => say(`note: ${n}`));
+      ({ meta, heads: reusedHeads } = r);
+    }
   }
   setSeed(seed);
   const model = createTagger(config, meta);
   if (encoder) model.loadEncoder(encoder);
+  if (reusedHeads) model.loadHeads(reusedHeads);
   const labelMaps = labelMapsOf(meta);
   const enc = (s: Sentence[]) =>
     encodeSentences(s, tokenizer, labelMaps, {
@@ -312,6 +328,14 @@ export async function trainCommand(argv: string[]): Promise<void> {
     joinPath(out, OUTPUT_FILES.metrics),
     JSON.stringify(metrics, null, 2) + "\n",
   );
+  await writeTrainCard(out, {
+    argv,
+    flags: f,
+    meta,
+    sizes: { train: train.length, dev: dev.length, test: test?.length },
+    dev: result.bestDev ?? undefined,
+    test: metrics.test as Evaluation | undefined,
+  });
   say(
     `done in ${fmtTime(wall)} (training ${result.trainSeconds.toFixed(1)} s, ${
       result.sentencesPerSecond.toFixed(0)

@@ -31,6 +31,8 @@ export interface LoadedCheckpoint {
   ignored: string[];
   /** Other tensors (e.g. a saved task head), only with `allowExtra`. */
   extra: WeightMap;
+  /** `classifier.*` tensors of a task model (e.g. BertForTokenClassification). */
+  taskTensors: WeightMap;
   /** Which files were used. */
   files: { weights: string; tokenizer: string };
 }
@@ -212,37 +214,42 @@ export interface SaveCheckpointInput {
   tokenizerConfig?: Record<string, unknown>;
   /** config.json "architectures" (default ["BertModel"]). */
   architectures?: string[];
+  /** The whole config.json object instead of `config.toJSON({ architectures })`. */
+  configJson?: Record<string, unknown>;
   /** Extra safetensors `__metadata__` entries. */
   metadata?: Record<string, string>;
 }
 
 /**
  * The files of a model folder as bytes (model.safetensors, config.json, vocab.txt,
- * tokenizer_config.json), e.g. to offer as downloads in a browser.
+ * tokenizer_config.json; with a tokenizer also tokenizer.json and special_tokens_map.json), e.g.
+ * to offer as downloads in a browser.
  */
 export function checkpointFiles(input: SaveCheckpointInput): Record<string, Uint8Array> {
-  const enc = new TextEncoder();
+  const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + "\n");
   const out: Record<string, Uint8Array> = {
     "model.safetensors": writeSafetensors(input.weights, input.metadata),
-    "config.json": enc.encode(
-      JSON.stringify(input.config.toJSON({ architectures: input.architectures }), null, 2) + "\n",
+    "config.json": json(
+      input.configJson ?? input.config.toJSON({ architectures: input.architectures }),
     ),
   };
   const vocab = input.tokenizer?.saveVocab() ?? input.tokenizerVocab;
-  if (vocab !== undefined) out["vocab.txt"] = enc.encode(vocab);
+  if (vocab !== undefined) out["vocab.txt"] = new TextEncoder().encode(vocab);
   const tc = input.tokenizerConfig ?? input.tokenizer?.toTokenizerConfig();
-  if (tc !== undefined) {
-    out["tokenizer_config.json"] = enc.encode(JSON.stringify(tc, null, 2) + "\n");
+  if (tc !== undefined) out["tokenizer_config.json"] = json(tc);
+  if (input.tokenizer) {
+    out["tokenizer.json"] = json(input.tokenizer.toTokenizerJson());
+    out["special_tokens_map.json"] = json(input.tokenizer.specialTokensMap());
   }
   return out;
 }
 
 /**
- * Write a model folder that transformers' `BertModel.from_pretrained` / `BertTokenizer`
- * load: model.safetensors, config.json, vocab.txt and tokenizer_config.json, each written
- * atomically (temp file + rename). Weights go first and config.json last, so a folder
- * with a config.json is always complete. Use a fresh folder: a stale tokenizer.json or
- * pytorch_model.bin left there would not be overwritten (loaders prefer tokenizer.json).
+ * Write a model folder that transformers' `from_pretrained` and its tokenizers load:
+ * model.safetensors, config.json, vocab.txt, tokenizer_config.json (and tokenizer.json +
+ * special_tokens_map.json when a tokenizer is given), each written atomically (temp file +
+ * rename). Weights go first and config.json last, so a folder with a config.json is always
+ * complete. Use a fresh folder: a stale pytorch_model.bin left there would not be overwritten.
  */
 export async function saveCheckpointFolder(
   fs: FileSystem,
@@ -251,7 +258,14 @@ export async function saveCheckpointFolder(
 ): Promise<void> {
   const files = checkpointFiles(input);
   await fs.mkdirp(dir);
-  const order = ["model.safetensors", "vocab.txt", "tokenizer_config.json", "config.json"];
+  const order = [
+    "model.safetensors",
+    "vocab.txt",
+    "tokenizer.json",
+    "special_tokens_map.json",
+    "tokenizer_config.json",
+    "config.json",
+  ];
   for (const name of order) {
     if (files[name]) await fs.writeFileAtomic(joinPath(dir, name), files[name]);
   }

@@ -87,8 +87,11 @@ export {
   type HubOptions,
   isLocalPath,
   MODEL_FILE_GROUPS,
-  modelCacheDir,
+  repoCacheDir,
+  type ResolvedModel,
   resolveModel,
+  resolveModelSource,
+  snapshotRevision,
 } from "./hub.ts";
 export {
   checkpointFiles,

@@ -62,13 +62,14 @@ export function normalizeBertParamName(name: string): string {
 
 /**
  * True for tensors a BertModel loader drops knowingly: the pooler, pre-training heads
- * (MLM `cls.predictions.*`, NSP `cls.seq_relationship.*`) and index buffers
- * (`embeddings.position_ids`, `embeddings.token_type_ids`).
+ * (MLM `cls.predictions.*`, NSP `cls.seq_relationship.*`), a fine-tuned model's `classifier.*`
+ * head and index buffers (`embeddings.position_ids`, `embeddings.token_type_ids`).
  * @param normalized a name already passed through {@link normalizeBertParamName}
  */
 export function isIgnoredBertTensor(normalized: string): boolean {
   return normalized.startsWith("pooler.") || normalized.startsWith("cls.") ||
-    normalized === "embeddings.position_ids" || normalized === "embeddings.token_type_ids";
+    normalized.startsWith("classifier.") || normalized === "embeddings.position_ids" ||
+    normalized === "embeddings.token_type_ids";
 }
 
 /** Options for {@link matchBertWeights}. */
@@ -92,6 +93,11 @@ export interface BertWeightMatch {
   ignored: string[];
   /** Unrecognised tensors (normalized names), only when allowExtra is set. */
   extra: WeightMap;
+  /**
+   * The dropped `classifier.*` tensors: a task model saved by transformers (e.g.
+   * `BertForTokenClassification`) keeps its head there.
+   */
+  taskTensors: WeightMap;
 }
 
 /**
@@ -109,6 +115,7 @@ export function matchBertWeights(
   const ignored: string[] = [];
   const unknown: string[] = [];
   const extra: WeightMap = new Map();
+  const taskTensors: WeightMap = new Map();
   let renamed = 0;
   for (const [original, w] of raw) {
     const name = normalizeBertParamName(original);
@@ -121,6 +128,7 @@ export function matchBertWeights(
       found.set(name, { original, w });
     } else if (isIgnoredBertTensor(name)) {
       ignored.push(original);
+      if (name.startsWith("classifier.")) taskTensors.set(name, w);
     } else if (options.allowExtra) {
       extra.set(name, w);
     } else {
@@ -160,5 +168,5 @@ export function matchBertWeights(
       `${source}: keeping ${extra.size} extra tensor(s): ${[...extra.keys()].join(", ")}`,
     );
   }
-  return { weights, ignored, extra };
+  return { weights, ignored, extra, taskTensors };
 }

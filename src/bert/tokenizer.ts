@@ -284,6 +284,81 @@ export class BertTokenizer {
     };
   }
 
+  /** special_tokens_map.json content (transformers' names for the special tokens). */
+  specialTokensMap(): Record<string, string> {
+    return {
+      unk_token: this.unkToken,
+      sep_token: this.sepToken,
+      pad_token: this.padToken,
+      cls_token: this.clsToken,
+      mask_token: this.maskToken,
+    };
+  }
+
+  /**
+   * tokenizer.json content (the Rust `tokenizers` format) describing exactly this tokenizer:
+   * BertNormalizer, BertPreTokenizer, WordPiece, the [CLS]/[SEP] template and the added tokens,
+   * so transformers' fast tokenizer and transformers.js give the same ids.
+   */
+  toTokenizerJson(): Record<string, unknown> {
+    const n = this.normalizer;
+    const vocab: Record<string, number> = {};
+    this.#idToToken.forEach((t, id) => (vocab[t] = id));
+    const special = (ids: readonly number[]) =>
+      ids.map((id) => ({ SpecialToken: { id: this.#idToToken[id], type_id: 0 } }));
+    const seq = (id: string, typeId: number) => ({ Sequence: { id, type_id: typeId } });
+    const { prefix, suffix } = this.template;
+    const specialTokens: Record<string, unknown> = {};
+    for (const id of [...prefix, ...suffix]) {
+      const t = this.#idToToken[id];
+      specialTokens[t] = { id: t, ids: [id], tokens: [t] };
+    }
+    return {
+      version: "1.0",
+      truncation: null,
+      padding: null,
+      added_tokens: [...this.addedTokens.values()].map((t) => ({
+        id: t.id,
+        content: t.content,
+        single_word: t.singleWord,
+        lstrip: t.lstrip,
+        rstrip: t.rstrip,
+        normalized: t.normalized,
+        special: t.special,
+      })),
+      normalizer: {
+        type: "BertNormalizer",
+        clean_text: n.cleanText,
+        handle_chinese_chars: n.handleChineseChars,
+        strip_accents: n.stripAccents,
+        lowercase: n.lowercase,
+      },
+      pre_tokenizer: { type: "BertPreTokenizer" },
+      post_processor: {
+        type: "TemplateProcessing",
+        single: [...special(prefix), seq("A", 0), ...special(suffix)],
+        pair: [
+          ...special(prefix),
+          seq("A", 0),
+          ...special(suffix),
+          seq("B", 1),
+          ...special(suffix).map((s) => ({ SpecialToken: { ...s.SpecialToken, type_id: 1 } })),
+        ],
+        special_tokens: specialTokens,
+      },
+      decoder: this.decoder
+        ? { type: "WordPiece", prefix: this.decoder.prefix, cleanup: this.decoder.cleanup }
+        : null,
+      model: {
+        type: "WordPiece",
+        unk_token: this.wordPiece.unkToken,
+        continuing_subword_prefix: this.wordPiece.continuingSubwordPrefix,
+        max_input_chars_per_word: this.wordPiece.maxInputCharsPerWord,
+        vocab,
+      },
+    };
+  }
+
   /** Ids of one piece of text: added tokens, normalisation, pre-tokenisation, WordPiece. */
   #encodeText(text: string): number[] {
     const ids: number[] = [];

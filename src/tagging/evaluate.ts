@@ -30,8 +30,12 @@ export function fillLabelIds(
 export interface TaskScores {
   /** Token accuracy. */
   accuracy: number;
-  /** Entity scores (entity tasks only). */
+  /** Entity scores pooled over types (entity tasks only). */
   micro?: Prf;
+  /** Unweighted mean of the per-type scores, seqeval's `macro avg` (entity tasks only). */
+  macro?: Prf;
+  /** Support-weighted mean of the per-type scores, seqeval's `weighted avg` (entity tasks only). */
+  weighted?: Prf;
   /** Entity scores per type (entity tasks only). */
   perType?: Record<string, Prf>;
 }
@@ -63,7 +67,13 @@ export function scorePredictions(
     const accuracy = tokenAccuracy(gold, pred);
     if (isEntityTask(map)) {
       const r: EntityReport = evaluateEntities(gold, pred);
-      tasks[task] = { accuracy, micro: r.micro, perType: r.perType };
+      tasks[task] = {
+        accuracy,
+        micro: r.micro,
+        macro: r.macro,
+        weighted: r.weighted,
+        perType: r.perType,
+      };
     } else tasks[task] = { accuracy };
   }
   const main = tasks[mainTask];
@@ -130,15 +140,22 @@ export function summarizeEvaluation(e: Omit<Evaluation, "predictions">, mainTask
   }).join(" | ");
 }
 
-/** Per-type entity table of one task. */
+/** Per-type entity table of one task, then micro, macro and weighted averages as seqeval reports. */
 export function formatEntityTable(s: TaskScores): string {
   if (!s.perType) return `accuracy ${pct(s.accuracy)}`;
   const rows = [["type", "precision", "recall", "f1", "support"]];
   for (const [type, p] of Object.entries(s.perType).sort(([a], [b]) => (a < b ? -1 : 1))) {
     rows.push([type, pct(p.precision), pct(p.recall), pct(p.f1), String(p.support)]);
   }
-  const m = s.micro!;
-  rows.push(["micro", pct(m.precision), pct(m.recall), pct(m.f1), String(m.support)]);
+  // seqeval's classification_report rows; older metrics.json files have only the micro scores.
+  const avg: [string, Prf | undefined][] = [
+    ["micro avg", s.micro],
+    ["macro avg", s.macro],
+    ["weighted avg", s.weighted],
+  ];
+  for (const [name, m] of avg) {
+    if (m) rows.push([name, pct(m.precision), pct(m.recall), pct(m.f1), String(m.support)]);
+  }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) =>
     r.map((v, c) => c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c])).join("  ")

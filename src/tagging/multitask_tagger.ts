@@ -4,8 +4,8 @@
  * `Σ wₜ·CEₜ / Σ wₜ` (equal weights give the seed project's `(loss_tag + loss_pos) / 2`).
  *
  * Parameter names: the encoder's are `bert.<HF BertModel name>`, the heads' `heads.<task>.weight`
- * and `heads.<task>.bias`. On disk the encoder is saved without the `bert.` prefix (so
- * transformers' `BertModel.from_pretrained` loads the folder) and the heads go to their own file.
+ * and `heads.<task>.bias`. On disk (src/tagging/tagger_folder.ts) the encoder and the main task's
+ * head form a transformers `BertForTokenClassification`; the other heads go to their own file.
  * @module
  */
 import type { Backend } from "../backend/backend.ts";
@@ -177,7 +177,7 @@ export class MultiTaskTagger extends Module {
     this.bert.loadStateDict(fromWeightMap(weights));
   }
 
-  /** Loads head weights saved by {@link headWeights}. */
+  /** Loads head weights saved by {@link headWeights}; tasks absent from `weights` keep theirs. */
   loadHeads(weights: WeightMap): void {
     for (const t of this.tasks) {
       const part = new Map<string, HostTensor>();
@@ -185,6 +185,7 @@ export class MultiTaskTagger extends Module {
         const w = weights.get(`${t.name}.${n}`);
         if (w) part.set(n, { shape: w.shape, data: w.data });
       }
+      if (part.size === 0) continue;
       this.heads[t.name].loadStateDict(part);
     }
   }

@@ -1,25 +1,53 @@
 /**
- * The trained tagger on disk, in a Hugging Face model folder: config.json, model.safetensors (the
- * encoder under BertModel names, so `transformers.BertModel.from_pretrained(dir)` loads it),
- * vocab.txt and tokenizer_config.json, plus `heads.safetensors` (`<task>.weight`, `<task>.bias`)
- * and `tagger.json` (tasks, label maps, main task, settings). Every file is written atomically,
- * config.json last, so a folder with a config.json is complete.
+ * The trained tagger on disk, in a Hugging Face model folder that transformers loads as a token
+ * classifier for the main task: config.json (`BertForTokenClassification`, `id2label`, …),
+ * model.safetensors (`bert.*`, `classifier.*`), vocab.txt, tokenizer.json,
+ * tokenizer_config.json and special_tokens_map.json; plus `heads.safetensors` with the other
+ * tasks' heads (`<task>.weight`, `<task>.bias`) and `tagger.json` (tasks, label maps, main task,
+ * settings, base model). Every file is written atomically, config.json last, so a folder with a
+ * config.json is complete.
+ *
+ * Reading also accepts the earlier layout (encoder under BertModel names, every head in
+ * heads.safetensors) and a plain `BertForTokenClassification` folder without tagger.json (one
+ * task, labels from `id2label`).
  * @module
  */
 import type { Backend } from "../backend/backend.ts";
 import type { Random } from "../core/random.ts";
-import { loadCheckpointFolder } from "../bert/checkpoint.ts";
+import { loadCheckpointFolder, type LoadedCheckpoint } from "../bert/checkpoint.ts";
 import { saveCheckpointFolder } from "../bert/checkpoint.ts";
 import type { BertConfig } from "../bert/config.ts";
+import { CheckpointFormatError } from "../bert/errors.ts";
 import { type FileSystem, joinPath } from "../bert/file_system.ts";
 import { readSafetensors, writeSafetensors } from "../bert/safetensors.ts";
 import type { BertTokenizer } from "../bert/tokenizer.ts";
+import type { WeightEntry, WeightMap } from "../bert/weights.ts";
 import { LabelMapFormatError } from "./errors.ts";
 import { LabelMap, type LabelMapJson } from "./label_map.ts";
 import { MultiTaskTagger } from "./multitask_tagger.ts";
+import {
+  classifierOf,
+  labelsOfConfig,
+  taskNameForLabels,
+  TOKEN_CLASSIFIER_ARCHITECTURE,
+  tokenClassifierConfig,
+  tokenClassifierWeights,
+} from "./token_classifier.ts";
 
 /** File names inside a tagger folder. */
-export const TAGGER_FILES = { heads: "heads.safetensors", meta: "tagger.json" } as const;
+export const TAGGER_FILES = {
+  heads: "heads.safetensors",
+  meta: "tagger.json",
+  card: "README.md",
+} as const;
+
+/** The pretrained model a tagger was fine-tuned from. */
+export interface BaseModelRef {
+  /** Hub id or folder as given to `--model`. */
+  id: string;
+  /** Resolved commit of a hub model, when known. */
+  revision?: string;
+}
 
 /** Settings that travel with a trained tagger. */
 export interface TaggerMeta {
@@ -33,6 +61,8 @@ export interface TaggerMeta {
   maxLength: number;
   /** Whether training labelled every sub-word. */
   labelAllSubwords: boolean;
+  /** The pretrained model training started from (absent for the random-init demo BERT). */
+  baseModel?: BaseModelRef;
 }
 
 /** A tagger with everything needed to run it. */
@@ -69,25 +99,39 @@ export async function saveTaggerFolder(
   dir: string,
   input: { model: MultiTaskTagger; tokenizer: BertTokenizer; meta: TaggerMeta },
 ): Promise<void> {
+  const { model, meta } = input;
   await fs.mkdirp(dir);
-  await fs.writeFileAtomic(
-    joinPath(dir, TAGGER_FILES.heads),
-    writeSafetensors(await input.model.headWeights(), {
-      tasks: input.meta.tasks.map((t) => t.name).join(","),
-    }),
-  );
+  const heads = await model.headWeights();
+  const others: WeightMap = new Map();
+  for (const [n, w] of heads) if (!n.startsWith(`${meta.mainTask}.`)) others.set(n, w);
+  if (others.size) {
+    await fs.writeFileAtomic(
+      joinPath(dir, TAGGER_FILES.heads),
+      writeSafetensors(others, { tasks: [...new Set([...others.keys()].map(taskOf))].join(",") }),
+    );
+  }
   await fs.writeFileAtomic(
     joinPath(dir, TAGGER_FILES.meta),
-    JSON.stringify({ format: "jointag-tagger", version: 1, ...input.meta }, null, 2) + "\n",
+    JSON.stringify({ format: "jointag-tagger", version: 2, ...meta }, null, 2) + "\n",
   );
-  const labelsOfMain = input.meta.tasks.find((t) => t.name === input.meta.mainTask)?.labels.labels;
+  const labels = meta.tasks.find((t) => t.name === meta.mainTask)!.labels.labels;
+  const head = {
+    weight: heads.get(`${meta.mainTask}.weight`)!,
+    bias: heads.get(`${meta.mainTask}.bias`)!,
+  };
   await saveCheckpointFolder(fs, dir, {
-    config: input.model.config,
-    weights: await input.model.encoderWeights(),
+    config: model.config,
+    configJson: tokenClassifierConfig(model.config, labels, {
+      classifierDropout: meta.headDropout,
+    }),
+    weights: tokenClassifierWeights(await model.encoderWeights(), head),
     tokenizer: input.tokenizer,
-    // Informational for transformers users: the main task's labels.
-    metadata: labelsOfMain ? { jointag_main_task: input.meta.mainTask } : {},
+    metadata: { format: "pt", jointag_main_task: meta.mainTask },
   });
+}
+
+function taskOf(headName: string): string {
+  return headName.slice(0, headName.lastIndexOf("."));
 }
 
 /** Parses tagger.json. @throws LabelMapFormatError naming the file and field. */
@@ -118,16 +162,51 @@ export function parseTaggerMeta(text: string, source: string): TaggerMeta {
   if (!tasks.some((t) => t.name === j.mainTask)) {
     throw new LabelMapFormatError(source, `mainTask "${j.mainTask}" is not among the tasks`);
   }
+  const base = j.baseModel as BaseModelRef | undefined;
   return {
     tasks,
     mainTask: j.mainTask as string,
     headDropout: typeof j.headDropout === "number" ? j.headDropout : 0.3,
     maxLength: typeof j.maxLength === "number" ? j.maxLength : 512,
     labelAllSubwords: j.labelAllSubwords === true,
+    ...(typeof base?.id === "string" ? { baseModel: base } : {}),
   };
 }
 
-/** Loads a folder written by {@link saveTaggerFolder}. */
+/**
+ * The settings of a plain token-classification folder (no tagger.json): one task named after
+ * its labels (`ner` or `tag`), labels from config.json's `id2label`.
+ * @throws LabelMapFormatError when the folder is not a token classifier
+ */
+export function metaOfTokenClassifier(ckpt: LoadedCheckpoint, dir: string): TaggerMeta {
+  const source = joinPath(dir, "config.json");
+  const labels = labelsOfConfig(ckpt.config, source);
+  if (!labels || !classifierOf(ckpt.taskTensors)) {
+    throw new LabelMapFormatError(
+      dir,
+      `neither a trained tagger (${TAGGER_FILES.meta}) nor a ${TOKEN_CLASSIFIER_ARCHITECTURE} ` +
+        `(config.json id2label and classifier.* weights)`,
+    );
+  }
+  const name = taskNameForLabels(labels);
+  const dropout = ckpt.config.extra.classifier_dropout;
+  return {
+    tasks: [{ name, weight: 1, labels: { column: name, labels } }],
+    mainTask: name,
+    headDropout: typeof dropout === "number" ? dropout : ckpt.config.hiddenDropoutProb,
+    maxLength: Math.min(
+      512,
+      ckpt.config.maxPositionEmbeddings,
+      ckpt.tokenizer.modelMaxLength ?? 512,
+    ),
+    labelAllSubwords: false,
+  };
+}
+
+/**
+ * Loads a folder written by {@link saveTaggerFolder} (either layout), or a plain
+ * `BertForTokenClassification` folder as a one-task tagger.
+ */
 export async function loadTaggerFolder(
   fs: FileSystem,
   dir: string,
@@ -135,14 +214,89 @@ export async function loadTaggerFolder(
 ): Promise<LoadedTagger> {
   const ckpt = await loadCheckpointFolder(fs, dir);
   const metaPath = joinPath(dir, TAGGER_FILES.meta);
-  if (!(await fs.exists(metaPath))) {
-    throw new LabelMapFormatError(metaPath, "file not found: this folder holds no trained tagger");
-  }
-  const meta = parseTaggerMeta(await fs.readTextFile(metaPath), metaPath);
+  const meta = (await fs.exists(metaPath))
+    ? parseTaggerMeta(await fs.readTextFile(metaPath), metaPath)
+    : metaOfTokenClassifier(ckpt, dir);
   const model = createTagger(ckpt.config, meta, o);
   model.loadEncoder(ckpt.weights);
-  const headsPath = joinPath(dir, TAGGER_FILES.heads);
-  model.loadHeads(readSafetensors(await fs.readFile(headsPath), headsPath));
+  model.loadHeads(await headsOf(fs, dir, meta, ckpt.taskTensors));
   model.eval();
   return { model, tokenizer: ckpt.tokenizer, labelMaps: labelMapsOf(meta), meta };
+}
+
+/** A task head found in a pretrained folder, with the labels of its outputs. */
+export interface PretrainedHead {
+  labels: string[];
+  weight: WeightEntry;
+  bias: WeightEntry;
+}
+
+/** The heads of a folder to continue from, by task; `mainTask` is the folder's main task. */
+export interface PretrainedHeads {
+  mainTask: string;
+  heads: Record<string, PretrainedHead>;
+}
+
+/**
+ * The task heads of a folder to continue training from: every task of a jointag tagger, or the
+ * `classifier.*` of a token-classification checkpoint (labels from `id2label`); null when the
+ * folder has none. `mainTask` names the head that a new run's main task may take over.
+ */
+export async function readPretrainedHeads(
+  fs: FileSystem,
+  dir: string,
+  ckpt: LoadedCheckpoint,
+): Promise<PretrainedHeads | null> {
+  const metaPath = joinPath(dir, TAGGER_FILES.meta);
+  let meta: TaggerMeta;
+  if (await fs.exists(metaPath)) {
+    meta = parseTaggerMeta(await fs.readTextFile(metaPath), metaPath);
+  } else if (
+    labelsOfConfig(ckpt.config, joinPath(dir, "config.json")) && classifierOf(ckpt.taskTensors)
+  ) {
+    meta = metaOfTokenClassifier(ckpt, dir);
+  } else return null;
+  const weights = await headsOf(fs, dir, meta, ckpt.taskTensors);
+  const heads: Record<string, PretrainedHead> = {};
+  for (const t of meta.tasks) {
+    heads[t.name] = {
+      labels: t.labels.labels,
+      weight: weights.get(`${t.name}.weight`)!,
+      bias: weights.get(`${t.name}.bias`)!,
+    };
+  }
+  return { mainTask: meta.mainTask, heads };
+}
+
+/**
+ * Every task's head as `<task>.weight` / `<task>.bias`: the main task's from `classifier.*` when
+ * the checkpoint has it, the rest (or all, in the earlier layout) from heads.safetensors.
+ */
+async function headsOf(
+  fs: FileSystem,
+  dir: string,
+  meta: TaggerMeta,
+  taskTensors: WeightMap,
+): Promise<WeightMap> {
+  const path = joinPath(dir, TAGGER_FILES.heads);
+  const saved = (await fs.exists(path))
+    ? readSafetensors(await fs.readFile(path), path)
+    : new Map();
+  const classifier = classifierOf(taskTensors);
+  const out: WeightMap = new Map();
+  for (const { name } of meta.tasks) {
+    const head = name === meta.mainTask && classifier
+      ? classifier
+      : { weight: saved.get(`${name}.weight`), bias: saved.get(`${name}.bias`) };
+    if (!head.weight || !head.bias) {
+      throw new CheckpointFormatError(
+        path,
+        `no head for task "${name}" (${name}.weight, ${name}.bias)` +
+          (name === meta.mainTask ? " and no classifier.* in model.safetensors" : ""),
+      );
+    }
+    out.set(`${name}.weight`, head.weight);
+    out.set(`${name}.bias`, head.bias);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import {
   saveCheckpointFolder,
 } from "../../src/bert/checkpoint.ts";
 import { MemoryFileSystem } from "../../src/bert/file_system.ts";
-import { BertConfigError, CheckpointFormatError, WeightNameError } from "../../src/bert/errors.ts";
+import { BertConfigError, CheckpointFormatError } from "../../src/bert/errors.ts";
 import { expectedBertParamNames } from "../../src/bert/param_names.ts";
 import { readSafetensors } from "../../src/bert/safetensors.ts";
 import { DenoFileSystem } from "../../src/io/deno/fs.ts";
@@ -51,7 +51,7 @@ Deno.test("checkpoint: in-memory files (browser path) with vocab.txt and pytorch
   assert.match(notices.join("\n"), /no model\.safetensors, using pytorch_model\.bin/);
 });
 
-Deno.test("checkpoint: save then load round trip (Deno fs), task head kept with allowExtra", async () => {
+Deno.test("checkpoint: save then load round trip (Deno fs), classifier head set aside", async () => {
   const ck = await loadCheckpointFolder(new DenoFileSystem(), TINY);
   const dir = await Deno.makeTempDir({ prefix: "jointag_ck_" });
   try {
@@ -69,6 +69,8 @@ Deno.test("checkpoint: save then load round trip (Deno fs), task head kept with 
     assert.deepEqual(names, [
       "config.json",
       "model.safetensors",
+      "special_tokens_map.json",
+      "tokenizer.json",
       "tokenizer_config.json",
       "vocab.txt",
     ]);
@@ -79,10 +81,9 @@ Deno.test("checkpoint: save then load round trip (Deno fs), task head kept with 
     const cfg = JSON.parse(Deno.readTextFileSync(`${out}/config.json`));
     assert.deepEqual(cfg.architectures, ["BertForTokenClassification"]);
     assert.equal(cfg.model_type, "bert");
-    await assert.rejects(loadCheckpointFolder(new DenoFileSystem(), out), WeightNameError);
-    const back = await loadCheckpointFolder(new DenoFileSystem(), out, { allowExtra: true });
+    const back = await loadCheckpointFolder(new DenoFileSystem(), out);
     assertBertWeights(back.weights);
-    assert.deepEqual(back.extra.get("classifier.weight")!.data, head);
+    assert.deepEqual(back.taskTensors.get("classifier.weight")!.data, head);
     assert.deepEqual(back.config, ck.config);
     assert.deepEqual(
       [...back.tokenizer.encode("Hello, the CAT runs!")],
@@ -120,6 +121,8 @@ Deno.test("checkpoint: MemoryFileSystem and checkpointFiles (no Deno needed)", a
   assert.deepEqual(Object.keys(files).sort(), [
     "config.json",
     "model.safetensors",
+    "special_tokens_map.json",
+    "tokenizer.json",
     "tokenizer_config.json",
     "vocab.txt",
   ]);

@@ -68,7 +68,7 @@ Deno.test("param names: unknown, missing and mis-shaped tensors are listed", () 
   const w: WeightMap = new Map(base);
   w.delete("encoder.layer.1.output.dense.bias");
   w.delete("embeddings.LayerNorm.weight");
-  w.set("classifier.weight", { dtype: "f32", shape: [9, 32], data: new Float32Array(288) });
+  w.set("my_head.weight", { dtype: "f32", shape: [9, 32], data: new Float32Array(288) });
   w.set("encoder.layer.0.intermediate.dense.bias", {
     dtype: "f32",
     shape: [36],
@@ -79,15 +79,20 @@ Deno.test("param names: unknown, missing and mis-shaped tensors are listed", () 
     (e: unknown) =>
       e instanceof WeightNameError &&
       e.missing.join() === "embeddings.LayerNorm.weight,encoder.layer.1.output.dense.bias" &&
-      e.unknown.join() === "classifier.weight" &&
+      e.unknown.join() === "my_head.weight" &&
       /encoder\.layer\.0\.intermediate\.dense\.bias: got \[36\], expected \[37\]/.test(e.message) &&
       e.message.startsWith("ck.bin: missing 2 tensor(s)"),
   );
-  // allowExtra keeps a task head instead of failing.
+  // allowExtra keeps an unknown head instead of failing.
   const ok: WeightMap = new Map(base);
-  ok.set("classifier.weight", { dtype: "f32", shape: [9, 32], data: new Float32Array(288) });
+  ok.set("my_head.weight", { dtype: "f32", shape: [9, 32], data: new Float32Array(288) });
   const m = matchBertWeights(ok, config, { allowExtra: true });
-  assert.deepEqual([...m.extra.keys()], ["classifier.weight"]);
+  assert.deepEqual([...m.extra.keys()], ["my_head.weight"]);
+  // A token classifier's head (bert.* + classifier.*) is set aside, not unknown.
+  const tc: WeightMap = new Map([...base].map(([k, v]) => [`bert.${k}`, v]));
+  tc.set("classifier.weight", { dtype: "f32", shape: [9, 32], data: new Float32Array(288) });
+  const t = matchBertWeights(tc, config);
+  assert.deepEqual([...t.taskTensors.keys()], ["classifier.weight"]);
 });
 
 Deno.test("param names: a checkpoint of other names lists a few of them and the count", () => {

@@ -100,7 +100,7 @@ Deno.test("cli: train, predict, evaluate on a tiny demo", async () => {
   const e = await cli("evaluate", "--device", "cpu", "--model", out, "--data", `${dir}/gold.conll`);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, /20 sentences/);
-  assert.match(e.stdout, /micro\s+[\d.]+/);
+  assert.match(e.stdout, /micro avg\s+[\d.]+.*\nmacro avg\s+[\d.]+.*\nweighted avg\s+[\d.]+/);
   const preds = (await Deno.readTextFile(`${out}/predictions.conll`)).split("\n")[0].split("\t");
   assert.equal(preds.length, 5); // word, gold/pred pos, gold/pred ner
   assert.match(e.stdout.trim().split("\n").at(-1)!, /^wrote .*predictions\.conll/);
