@@ -7,6 +7,8 @@
  * @module
  */
 import { writeStderr, writeStdout } from "../src/io/deno/terminal.ts";
+import denoJson from "../deno.json" with { type: "json" };
+import { ArgumentError } from "./args.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { EVALUATE_HELP, evaluateCommand } from "./evaluate.ts";
 import { PREDICT_HELP, predictCommand } from "./predict.ts";
@@ -27,12 +29,17 @@ commands:
   predict    tag raw text or pre-split words
   compare    does training POS too improve NER? arms × seeds, significance test, report
 
-Run "jointag <command> --help" for the options of a command.
+Run "jointag <command> --help" for the options of a command; "jointag --version" prints the version.
+Exit status: 0 done, 1 failed while running, 2 wrong usage (unknown command or option, bad value).
 `;
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V") {
+    writeStdout(`jointag ${denoJson.version}\n`);
+    return 0;
+  }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     writeStdout(USAGE);
     return name === undefined ? 2 : 0;
@@ -50,11 +57,13 @@ export async function main(argv: string[]): Promise<number> {
     await cmd.run(rest);
     return 0;
   } catch (e) {
+    // Like argparse and clap: wrong usage exits 2, a failure while running 1.
+    const code = e instanceof ArgumentError ? 2 : 1;
     const debug = Deno.env.get("JOINTAG_DEBUG") === "1";
     if (e instanceof Error && !debug && !(e instanceof TypeError || e instanceof ReferenceError)) {
       writeStderr(`\nerror: ${e.message}\n`);
     } else writeStderr(`\nerror: ${e instanceof Error ? e.stack : String(e)}\n`);
-    return 1;
+    return code;
   }
 }
 

@@ -24,6 +24,9 @@ Deno.test("cli: --help of every command", async () => {
     assert.match(r.stdout, new RegExp(`^usage: jointag ${cmd}`));
     assert.match(r.stdout, /--device <auto\|webgpu\|cpu>/);
   }
+  const v = await cli("--version");
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^jointag \d+\.\d+\.\d+\n$/);
   const top = await cli("--help");
   assert.match(top.stdout, /train .*\n.*evaluate .*\n.*predict /);
 });
@@ -40,7 +43,7 @@ Deno.test("cli: bad input names file, line and field without a stack trace", asy
   assert.match(r.stderr, /error: .*bad\.csv:3/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
   const opt = await cli("train", "--epochs", "two");
-  assert.equal(opt.code, 1);
+  assert.equal(opt.code, 2); // a usage error, as argparse and clap exit
   assert.match(opt.stderr, /error: --epochs needs an integer, got "two"/);
   const missing = await cli("train", "--device", "cpu", "--train", `${dir}/nope.conll`);
   assert.match(missing.stderr, /error: --train .*nope\.conll: no such file/);
