@@ -6,8 +6,8 @@
  *   C = alpha * op(A) @ op(B) + beta * C   (op = transpose or not; beta = 0 never reads C)
  *
  * with byte addresses and element row pitches into this module's memory (the caller copies the
- * operands in and C out). op(A) is packed into 4-row panels and op(B) into 8-column panels (zero
- * padded at the edges), then a 4 x 8 register tile (8 accumulators of 4 lanes) runs over all of k
+ * operands in and C out). op(A) is packed into 6-row panels and op(B) into 8-column panels (zero
+ * padded at the edges), then a 6 x 8 register tile (12 accumulators of 4 lanes) runs over all of k
  * for every panel pair, columns in blocks whose B panels stay in the L2 cache.
  *
  * Every C element is the same chain of multiply-adds over k = 0, 1, ... whatever tile or edge
@@ -17,7 +17,7 @@
  */
 
 /** Rows of a register tile (rows of op(A) per packed panel). */
-const MR: i32 = 4;
+const MR: i32 = 6;
 /** Columns of a register tile (columns of op(B) per packed panel: two vectors). */
 const NR: i32 = 8;
 /** Bytes of packed B panels per column block: these stay in L2 while all row panels pass. */
@@ -32,32 +32,28 @@ export function heapBase(): usize {
 export function workBytes(m: i32, n: i32, k: i32): usize {
   const rows = <usize>((m + MR - 1) / MR) * MR;
   const cols = <usize>((n + NR - 1) / NR) * NR;
-  return (rows + cols) * <usize>k * 4 + 64;
+  return (rows + cols) * <usize>k * 4 + 256;
 }
 
 /**
- * Packs op(A) into 4-row panels: panel i holds, for p = 0 .. k-1, rows 4i .. 4i+3 at column p
+ * Packs op(A) into 6-row panels: panel i holds, for p = 0 .. k-1, rows 6i .. 6i+5 at column p
  * (zeros past m). `rs` / `cs`: element strides of op(A)'s rows and columns.
  */
 function packA(a: usize, rs: i32, cs: i32, m: i32, k: i32, out: usize): void {
   for (let i0 = 0; i0 < m; i0 += MR) {
     const rows = min(MR, m - i0);
     const base = a + <usize>(i0 * rs) * 4;
-    if (rows == MR && rs == 1) {
-      // op(A) column-contiguous (A transposed): each panel step is one vector.
-      for (let p = 0; p < k; p++) {
-        v128.store(out, v128.load(base + <usize>(p * cs) * 4));
-        out += 16;
-      }
-    } else if (rows == MR) {
-      const r1 = <usize>rs * 4, r2 = r1 * 2, r3 = r1 * 3;
+    if (rows == MR) {
+      const r1 = <usize>rs * 4, r2 = r1 * 2, r3 = r1 * 3, r4 = r1 * 4, r5 = r1 * 5;
       for (let p = 0; p < k; p++) {
         const src = base + <usize>(p * cs) * 4;
         store<f32>(out, load<f32>(src));
         store<f32>(out, load<f32>(src + r1), 4);
         store<f32>(out, load<f32>(src + r2), 8);
         store<f32>(out, load<f32>(src + r3), 12);
-        out += 16;
+        store<f32>(out, load<f32>(src + r4), 16);
+        store<f32>(out, load<f32>(src + r5), 20);
+        out += MR * 4;
       }
     } else {
       for (let p = 0; p < k; p++) {
@@ -65,7 +61,7 @@ function packA(a: usize, rs: i32, cs: i32, m: i32, k: i32, out: usize): void {
           const v = r < rows ? load<f32>(base + <usize>(r * rs + p * cs) * 4) : <f32>0;
           store<f32>(out + <usize>r * 4, v);
         }
-        out += 16;
+        out += MR * 4;
       }
     }
   }
@@ -122,7 +118,7 @@ function packB(b: usize, ks: i32, js: i32, n: i32, k: i32, out: usize): void {
 }
 
 /**
- * One 4 x 8 tile: sums a 4-row A panel times an 8-column B panel over k, then writes the
+ * One 6 x 8 tile: sums a 6-row A panel times an 8-column B panel over k, then writes the
  * `rows` x `cols` part that lies inside C (`ldc` in bytes).
  */
 function tile(
@@ -141,6 +137,8 @@ function tile(
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
@@ -155,7 +153,13 @@ function tile(
     a = v128.load32_splat(pa, 12);
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
-    pa += 16;
+    a = v128.load32_splat(pa, 16);
+    c40 = madd(a, b0, c40);
+    c41 = madd(a, b1, c41);
+    a = v128.load32_splat(pa, 20);
+    c50 = madd(a, b0, c50);
+    c51 = madd(a, b1, c51);
+    pa += MR * 4;
     pb += 32;
   }
   const readC = beta != 0;
@@ -172,6 +176,12 @@ function tile(
     c += ldc;
     storeVec(c, c30, va, vb, readC);
     storeVec(c + 16, c31, va, vb, readC);
+    c += ldc;
+    storeVec(c, c40, va, vb, readC);
+    storeVec(c + 16, c41, va, vb, readC);
+    c += ldc;
+    storeVec(c, c50, va, vb, readC);
+    storeVec(c + 16, c51, va, vb, readC);
     return;
   }
   v128.store(edge, c00);
@@ -182,6 +192,10 @@ function tile(
   v128.store(edge, c21, 80);
   v128.store(edge, c30, 96);
   v128.store(edge, c31, 112);
+  v128.store(edge, c40, 128);
+  v128.store(edge, c41, 144);
+  v128.store(edge, c50, 160);
+  v128.store(edge, c51, 176);
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < cols; j++) {
       const acc = load<f32>(edge + <usize>(r * NR + j) * 4);
@@ -212,7 +226,7 @@ export function sgemm(
   work: usize,
 ): void {
   const edge = work;
-  const pa = work + 128;
+  const pa = work + 256;
   const panelA = <usize>k * MR * 4;
   const panelB = <usize>k * NR * 4;
   const pb = pa + <usize>((m + MR - 1) / MR) * panelA;
