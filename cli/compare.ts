@@ -12,7 +12,12 @@ import { setSeed } from "../src/core/random.ts";
 import { stdoutIsTerminal, writeStdout } from "../src/io/deno/terminal.ts";
 import { evaluationProgress } from "../src/tagging/progress.ts";
 import { summarize } from "../src/tagging/compare/aggregate.ts";
-import { buildGrid, type CompareJob, selectJobs } from "../src/tagging/compare/grid.ts";
+import {
+  buildGrid,
+  type CompareJob,
+  selectJobs,
+  shareFromEnv,
+} from "../src/tagging/compare/grid.ts";
 import type { JobResult } from "../src/tagging/compare/job_result.ts";
 import { buildReport } from "../src/tagging/compare/report.ts";
 import { encodeSentences } from "../src/tagging/encode_corpus.ts";
@@ -67,7 +72,17 @@ const OWN_FLAGS: Record<string, FlagSpec> = {
     help: "fractions of the training sentences (same seeded subset for every arm and seed)",
     default: "1",
   },
-  job: { type: "string", value: "K/N", help: "run only every N-th job starting at the K-th" },
+  job: {
+    type: "string",
+    value: "K/N",
+    help:
+      "run only every N-th job starting at the K-th (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)",
+  },
+  jobs: {
+    type: "integer",
+    value: "N",
+    help: "number of shares for JOB_COMPLETION_INDEX (Kubernetes: the Job's completions)",
+  },
   merge: { type: "boolean", help: "only build the report from the finished jobs in --out" },
   resamples: { type: "integer", help: "resamples of the significance tests", default: 10000 },
   baseline: {
@@ -267,7 +282,10 @@ export async function compareCommand(argv: string[]): Promise<void> {
       joinPath(out, "context.json"),
       JSON.stringify({ command: commandLine, data: dataLabel, model: modelLabel, device }) + "\n",
     );
-    const mine = selectJobs(grid, f.job as string | undefined);
+    const env = shareFromEnv((k) => Deno.env.get(k), f.jobs as number | undefined);
+    const share = (f.job as string | undefined) ?? env?.part;
+    if (f.job === undefined && env) say(`compare: share ${env.part} from ${env.from}`);
+    const mine = selectJobs(grid, share);
     say(`compare: ${grid.length} jobs in the grid, ${mine.length} for this process`);
     for (const [i, job] of mine.entries()) {
       const resultPath = joinPath(out, "jobs", job.id, "result.json");
@@ -284,7 +302,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
       await fs.writeFileAtomic(resultPath, JSON.stringify(r) + "\n");
       say(`[${i + 1}/${mine.length}] ${job.id}: test F1 ${(100 * r.test.f1).toFixed(2)}`);
     }
-    if (f.job !== undefined) {
+    if (share !== undefined) {
       say(
         `compare: this share is done; run "compare --merge --out ${out}" once every share has finished`,
       );

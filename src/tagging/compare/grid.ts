@@ -89,3 +89,42 @@ export function selectJobs(jobs: CompareJob[], part: string | undefined): Compar
   }
   return jobs.filter((_, i) => i % n === k - 1);
 }
+
+/** Reads an environment variable (injectable for tests). */
+export type EnvLookup = (name: string) => string | undefined;
+
+/**
+ * The share `K/N` of an array task on a cluster, for a run without `--job`: Slurm's
+ * `SLURM_ARRAY_TASK_ID` (counted from `SLURM_ARRAY_TASK_MIN`, so `--array=0-7` and `--array=1-8`
+ * both give K = 1…8) and `SLURM_ARRAY_TASK_COUNT` (or `jobs`), else a Kubernetes Indexed Job's
+ * `JOB_COMPLETION_INDEX` (0-based) with N = `jobs` (the Job's `completions`, which the pod does
+ * not see). Undefined when neither is set.
+ * @throws TaggingArgumentError when N is unknown or K is out of range
+ */
+export function shareFromEnv(
+  env: EnvLookup,
+  jobs?: number,
+): { part: string; from: string } | undefined {
+  const slurm = env("SLURM_ARRAY_TASK_ID");
+  const k8s = env("JOB_COMPLETION_INDEX");
+  if (slurm === undefined && k8s === undefined) return undefined;
+  const from = slurm !== undefined ? "SLURM_ARRAY_TASK_ID" : "JOB_COMPLETION_INDEX";
+  const index = Number(slurm ?? k8s) -
+    (slurm !== undefined ? Number(env("SLURM_ARRAY_TASK_MIN") ?? 0) : 0);
+  const n = jobs ?? (slurm !== undefined ? Number(env("SLURM_ARRAY_TASK_COUNT")) : NaN);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new TaggingArgumentError(
+      "compare",
+      `${from} is set but the number of shares is not known: give --jobs N (the array size or the Job's completions)`,
+    );
+  }
+  if (!Number.isInteger(index) || index < 0 || index >= n) {
+    throw new TaggingArgumentError(
+      "compare",
+      `${from} gives share ${
+        index + 1
+      } of ${n}, outside 1…${n} (a contiguous array from its minimum is expected)`,
+    );
+  }
+  return { part: `${index + 1}/${n}`, from };
+}
