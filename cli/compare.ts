@@ -92,9 +92,14 @@ const OWN_FLAGS: Record<string, FlagSpec> = {
   },
 };
 
+/** Flags of `train` that control one run, not the training recipe: not offered by `compare`. */
+const TRAIN_ONLY_FLAGS = ["resume", "out", "stop-after", "dump-init", "dump-batches"];
+
 /** Flags of `compare`: its own and every training option of `train`. */
 export const COMPARE_FLAGS: Record<string, FlagSpec> = {
-  ...Object.fromEntries(Object.entries(TRAIN_FLAGS).filter(([k]) => k !== "resume" && k !== "out")),
+  ...Object.fromEntries(
+    Object.entries(TRAIN_FLAGS).filter(([k]) => !TRAIN_ONLY_FLAGS.includes(k)),
+  ),
   out: { type: "string", value: "dir", help: "output folder", default: "runs/compare" },
   ...OWN_FLAGS,
 };

@@ -4,7 +4,7 @@
  * checkpoint, or a small BERT made for the corpus).
  * @module
  */
-import type { BertConfig } from "../src/bert/config.ts";
+import { BertConfig } from "../src/bert/config.ts";
 import { loadCheckpointFolder } from "../src/bert/checkpoint.ts";
 import type { BertTokenizer } from "../src/bert/tokenizer.ts";
 import type { WeightMap } from "../src/bert/weights.ts";
@@ -189,10 +189,12 @@ export async function loadBaseModel(
   say: (line: string) => void,
 ): Promise<BaseModel> {
   if (f.model === undefined) {
-    const { tokenizer, config } = demoBert(train as Sentence[], {
+    const made = demoBert(train as Sentence[], {
       ...DEMO_BERT_SIZE,
       maxPositionEmbeddings: Math.max(128, (f["max-length"] as number) ?? 128),
     });
+    const tokenizer = made.tokenizer;
+    const config = withEncoderDropout(made.config, f);
     const label =
       `small BERT made for this corpus (L${config.numHiddenLayers} H${config.hiddenSize} A${config.numAttentionHeads} I${config.intermediateSize}, vocab ${config.vocabSize}), random init`;
     say(`model: ${label}`);
@@ -201,11 +203,22 @@ export async function loadBaseModel(
   const src = await resolveModelFlag(f.model as string, f.revision as string | undefined);
   const dir = src.dir;
   const ck = await loadCheckpointFolder(fs, dir, { onNotice: (m) => say(`note: ${m}`) });
-  const label = `${f.model} (${dir}; L${ck.config.numHiddenLayers} H${ck.config.hiddenSize})`;
+  const config = withEncoderDropout(ck.config, f);
+  const label = `${f.model} (${dir}; L${config.numHiddenLayers} H${config.hiddenSize})`;
   say(`model: ${label}`);
   const source = { id: f.model as string, ...(src.revision ? { revision: src.revision } : {}) };
   const heads = await readPretrainedHeads(fs, dir, ck);
-  return { tokenizer: ck.tokenizer, config: ck.config, encoder: ck.weights, label, source, heads };
+  return { tokenizer: ck.tokenizer, config, encoder: ck.weights, label, source, heads };
+}
+
+/** `config` with --encoder-dropout (when given) as its hidden and attention dropout. */
+function withEncoderDropout(config: BertConfig, f: Flags): BertConfig {
+  const p = f["encoder-dropout"] as number | undefined;
+  if (p === undefined) return config;
+  return BertConfig.fromJSON(
+    { ...config.toJSON(), hidden_dropout_prob: p, attention_probs_dropout_prob: p },
+    "--encoder-dropout",
+  );
 }
 
 /** The training hyper-parameters of --epochs, --batch-size, --lr, … (the demo has its own defaults). */
@@ -218,6 +231,7 @@ export function trainOptionsFromFlags(f: Flags, seed: number): TrainOptions {
     weightDecay: (f["weight-decay"] as number) ?? 0.01,
     warmupFraction: (f.warmup as number) ?? 0.1,
     patience: (f.patience as number) ?? 3,
+    lengthBuckets: f["length-buckets"] === true,
     seed,
   };
 }

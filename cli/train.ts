@@ -94,6 +94,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     default: 0.1,
   },
   patience: { type: "integer", help: "epochs without dev improvement before stopping", default: 3 },
+  "length-buckets": {
+    type: "boolean",
+    help:
+      "batch sentences of similar lengths together (less padding) instead of at random (transformers)",
+  },
   "max-length": {
     type: "integer",
     help: "longest window in sub-words (longer sentences are split)",
@@ -234,13 +239,6 @@ export async function trainCommand(argv: string[]): Promise<void> {
     const base = await loadBaseModel(f, train, say);
     ({ tokenizer, config, encoder: encoderWeights } = base);
     encoder = encoderWeights;
-    if (f["encoder-dropout"] !== undefined) {
-      const p = f["encoder-dropout"] as number;
-      config = BertConfig.fromJSON(
-        { ...config.toJSON(), hidden_dropout_prob: p, attention_probs_dropout_prob: p },
-        "--encoder-dropout",
-      );
-    }
     meta = {
       tasks: taskNames.map((t) => ({ name: t, weight: weights[t] ?? 1, labels: maps[t].toJSON() })),
       mainTask: main,

@@ -35,6 +35,8 @@ export interface ResolvedTrainOptions {
   seed: number;
   patience: number;
   evalBatchSize: number;
+  /** Length-bucketed batches (absent in checkpoints from before the option: true). */
+  lengthBuckets?: boolean;
 }
 
 /** Where training stands. */

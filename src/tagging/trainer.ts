@@ -14,7 +14,7 @@ import { linearWarmupDecay } from "../nn/optim/schedule.ts";
 import { checkpointFiles } from "../bert/checkpoint.ts";
 import { type FileSystem, joinPath } from "../bert/file_system.ts";
 import type { BertTokenizer } from "../bert/tokenizer.ts";
-import { makeBatches } from "./batching.ts";
+import { type Batch, makeBatches } from "./batching.ts";
 import {
   type EpochRecord,
   loadTrainingCheckpoint,
@@ -50,6 +50,12 @@ export interface TrainOptions {
   patience?: number;
   /** Windows per evaluation forward pass [64]. */
   evalBatchSize?: number;
+  /**
+   * Batches of similar lengths (length buckets inside pools of 50 batches: less padding, but each
+   * batch's mean loss then weighs its tokens by how short its sentences are) instead of batches
+   * drawn at random as transformers' Trainer does [false].
+   */
+  lengthBuckets?: boolean;
 }
 
 /** Run control that is not part of the run's identity. */
@@ -64,6 +70,17 @@ export interface TrainControl {
   progress?: ProgressOptions;
   /** Messages for people (device, evaluations, early stopping). */
   log?: (line: string) => void;
+  /**
+   * Before the first update of a fresh run, write the initial model here as a tagger folder
+   * (config.json, model.safetensors, heads.safetensors, …), for a reference trainer to start from
+   * (tools/reference_trainer.py).
+   */
+  dumpInit?: string;
+  /**
+   * Append one JSON line per update to this file: the update's padded batch (example indices,
+   * input ids, attention mask, labels per task), for a reference trainer to replay.
+   */
+  dumpBatches?: string;
 }
 
 /** What to train. */
@@ -117,6 +134,7 @@ export function resolveTrainOptions(o: TrainOptions = {}): ResolvedTrainOptions 
     seed: o.seed ?? 42,
     patience: o.patience ?? 3,
     evalBatchSize: o.evalBatchSize ?? 64,
+    lengthBuckets: o.lengthBuckets ?? false,
   };
   const posInt = ["epochs", "batchSize", "patience", "evalBatchSize"] as const;
   for (const k of posInt) {
@@ -135,6 +153,30 @@ export function resolveTrainOptions(o: TrainOptions = {}): ResolvedTrainOptions 
     throw new TaggingArgumentError("train", "weightDecay >= 0, clipNorm > 0 and an integer seed");
   }
   return r;
+}
+
+/**
+ * One line of the `dumpBatches` file: the update's number (from 1), epoch, the schedule's total
+ * and warmup updates, and the batch as nested arrays, row by row.
+ */
+function batchJson(state: TrainingState, batch: Batch): string {
+  const rows = (a: Int32Array) =>
+    Array.from(
+      { length: batch.batchSize },
+      (_, r) => Array.from(a.subarray(r * batch.seqLen, (r + 1) * batch.seqLen)),
+    );
+  const labels: Record<string, number[][]> = {};
+  for (const [t, l] of Object.entries(batch.labels)) labels[t] = rows(l);
+  return JSON.stringify({
+    step: state.step + 1,
+    epoch: state.epoch,
+    totalSteps: state.totalSteps,
+    warmupSteps: state.warmupSteps,
+    indices: Array.from(batch.indices),
+    inputIds: rows(batch.inputIds),
+    attentionMask: rows(batch.attentionMask),
+    labels,
+  }) + "\n";
 }
 
 /** Appends to a file: the file system's own append when it has one, else read + atomic rewrite. */
@@ -211,6 +253,10 @@ export async function trainTagger(
       await fs.writeFileAtomic(path(`${OUTPUT_FILES.checkpointDir}/${name}`), files[name]);
     }
     await fs.writeFileAtomic(path(OUTPUT_FILES.log), "");
+    if (control.dumpInit) {
+      await saveTaggerFolder(fs, control.dumpInit, { model, tokenizer: input.tokenizer, meta });
+    }
+    if (control.dumpBatches) await fs.writeFileAtomic(control.dumpBatches, "");
   }
   const o = state.options;
   const opt = new AdamW(model.namedParameters(), {
@@ -250,13 +296,18 @@ export async function trainTagger(
         batchSize: o.batchSize,
         shuffle: true,
         seed: o.seed * 1000 + state.epoch,
+        // Checkpoints from before the option had length buckets.
+        bucketByLength: o.lengthBuckets ?? true,
       });
       for (let b = state.batchInEpoch; b < batches.length; b++) {
         const batch = batches[b];
         const ts = performance.now();
         opt.lr = linearWarmupDecay(state.step, o.lr, state.warmupSteps, state.totalSteps);
         const shape = [batch.batchSize, batch.seqLen];
-        const { loss, perTask } = tidy(() => {
+        if (control.dumpBatches) {
+          await append(fs, control.dumpBatches, batchJson(state, batch));
+        }
+        const { loss, perTask, norm } = tidy(() => {
           const labels: Record<string, ReturnType<typeof tensor>> = {};
           for (const [t, l] of Object.entries(batch.labels)) labels[t] = tensor(l, shape);
           const r = model.loss({
@@ -264,12 +315,14 @@ export async function trainTagger(
             attentionMask: tensor(batch.attentionMask, shape),
           }, labels);
           r.loss.backward();
-          const { scale } = clipGradNorm(params, o.clipNorm);
+          const { norm, scale } = clipGradNorm(params, o.clipNorm);
           opt.step(scale);
           model.zeroGrad();
-          return r;
+          return { ...r, norm };
         });
         const value = await loss.item();
+        const gradNorm = await norm.item();
+        norm.dispose();
         const taskLoss: Record<string, number> = {};
         for (const [t, l] of Object.entries(perTask)) taskLoss[t] = await l.item(), l.dispose();
         loss.dispose();
@@ -289,6 +342,7 @@ export async function trainTagger(
             lr: opt.lr,
             loss: value,
             tasks: taskLoss,
+            gradNorm,
           }) + "\n",
         );
         if (!Number.isFinite(value)) {
