@@ -3,9 +3,10 @@
  * The browser page: wires the DOM of index.html to a {@link TaggerSession} (the same code Deno
  * runs). Built by `deno task build:web` into dist/web/app.js.
  *
- * For automated tests the page exposes `window.jointag` (the session, the per-step losses and the
- * device line) and keeps `document.body.dataset.state` at loading | ready | training | trained |
- * error.
+ * For automated tests the page exposes `window.jointag` (the session, the per-step losses, the
+ * per-epoch dev scores and the device line) and keeps `document.body.dataset.state` at loading |
+ * ready | training | tagging | trained | error. Errors are shown in plain words in the card they
+ * concern (`.card-error[data-for=model|corpus|train|tag|download]`), dismissible.
  * @module
  */
 import { type Backend, createBackend, type DeviceKind, setBackend } from "../../mod.ts";
@@ -23,30 +24,95 @@ import { zipStore } from "./zip.ts";
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const session = new TaggerSession();
 const steps: StepRecord[] = [];
+const epochs: EpochRecord[] = [];
 const state = { device: "", backend: null as Backend | null, webgpu: false };
-(globalThis as unknown as { jointag: unknown }).jointag = { session, steps, state };
+(globalThis as unknown as { jointag: unknown }).jointag = { session, steps, epochs, state };
 
-function setState(s: "loading" | "ready" | "training" | "trained" | "error"): void {
+type PageState = "loading" | "ready" | "training" | "tagging" | "trained" | "error";
+type Card = "model" | "corpus" | "train" | "tag" | "download";
+
+function setState(s: PageState): void {
   document.body.dataset.state = s;
-  const busy = s === "loading" || s === "training";
+  const busy = s === "loading" || s === "training" || s === "tagging";
   $<HTMLButtonElement>("train").disabled = busy || session.corpus.length === 0;
   $<HTMLButtonElement>("tag").disabled = busy || !session.tagger;
   $<HTMLButtonElement>("download").disabled = busy || !session.tagger;
+  for (const id of ["use-demo-model", "use-demo-corpus"]) $<HTMLButtonElement>(id).disabled = busy;
+  // Highlighted while the untrained demo BERT is what the page uses (not once a tagger is trained
+  // or loaded: that one is the active model then).
+  $("use-demo-model").classList.toggle("active", session.source.kind === "demo" && !session.tagger);
+  $("train-why").textContent = trainWhy(s);
 }
 
-function showError(e: unknown): void {
-  const el = $("error");
-  el.textContent = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  el.hidden = false;
-  console.error(e);
-  setState("error");
+/** Why Train is disabled (or what it will do), in words. */
+function trainWhy(s: PageState): string {
+  if (s === "training") return "Training… the loss plot and the metrics update as it goes.";
+  if (s === "loading") return "Wait: a model is loading.";
+  if (s === "tagging") return "Wait: tagging the sentence.";
+  if (session.corpus.length === 0) {
+    return "Train needs a corpus: drop a file or use the demo corpus in step 2.";
+  }
+  return `Ready to train on ${session.corpusName} with the active model (step 1).`;
 }
 
-function guard<A extends unknown[]>(fn: (...a: A) => Promise<void>): (...a: A) => void {
-  return (...a) => {
-    $("error").hidden = true;
-    fn(...a).catch(showError);
+/** An error in words a first-time user can act on: no class names, what failed first. */
+function plainMessage(card: Card, e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const lead: Record<Card, string> = {
+    model: "These files could not be loaded as a model",
+    corpus: "This corpus could not be read",
+    train: "Training stopped",
+    tag: "The sentence could not be tagged",
+    download: "The download could not be made",
   };
+  return `${lead[card]}: ${msg}`;
+}
+
+function showError(card: Card, e: unknown): void {
+  const box = document.querySelector<HTMLElement>(`.card-error[data-for=${card}]`)!;
+  const text = document.createElement("p");
+  text.textContent = plainMessage(card, e);
+  const close = document.createElement("button");
+  close.type = "button";
+  close.textContent = "Dismiss";
+  close.addEventListener("click", () => (box.hidden = true));
+  box.replaceChildren(text, close);
+  box.hidden = false;
+  console.warn(e);
+}
+
+/** Runs `fn` for `card`: clears the card's old error; on failure shows it and calls `rollback`. */
+function guard<A extends unknown[]>(
+  card: Card,
+  fn: (...a: A) => Promise<void>,
+  rollback?: () => void,
+): (...a: A) => void {
+  return (...a) => {
+    document.querySelector<HTMLElement>(`.card-error[data-for=${card}]`)!.hidden = true;
+    fn(...a).catch((e) => {
+      rollback?.();
+      showError(card, e);
+      setState("error");
+    });
+  };
+}
+
+/** The device in plain words; the technical reason goes in the tooltip. */
+function plainDevice(reason: string, webgpu: boolean, hasGpuApi: boolean): string {
+  if (!hasGpuApi) {
+    return "This browser has no WebGPU, so the page computes on the processor (CPU): " +
+      "everything works, training is just slower. Chrome or Edge on a machine with a graphics " +
+      "card is faster.";
+  }
+  if (webgpu && !/software/i.test(reason)) {
+    return "Computing on your graphics card (WebGPU).";
+  }
+  if (webgpu) {
+    return "Computing with WebGPU on a software renderer (no graphics card found): it works, " +
+      "but slower than a real graphics card.";
+  }
+  return "Computing on the processor (CPU): WebGPU is not available here. Everything works, " +
+    "training is just slower.";
 }
 
 /** WebGPU when the browser has it (`?device=cpu|webgpu|auto` overrides), else the CPU backend. */
@@ -54,44 +120,47 @@ async function initDevice(): Promise<void> {
   const asked = (new URLSearchParams(location.search).get("device") ?? "auto") as DeviceKind;
   const gpu = (navigator as Navigator & { gpu?: unknown }).gpu;
   const el = $("device");
-  if (!gpu && asked !== "cpu") {
-    const { backend } = await createBackend("cpu");
-    setBackend(backend);
-    state.backend = backend;
-    state.device = "CPU backend: this browser has no WebGPU (navigator.gpu is missing)";
-    el.textContent = `WebGPU is not available in this browser; falling back to the CPU backend ` +
-      `(slower). Chromium: enable WebGPU or run on a machine with a supported GPU.`;
-    el.classList.add("warn");
-    return;
-  }
-  const { backend, reason } = await createBackend(asked);
+  const { backend, reason } = await createBackend(!gpu && asked !== "cpu" ? "cpu" : asked);
   setBackend(backend);
   state.backend = backend;
-  state.webgpu = backend.constructor.name.includes("WebGPU") || /WebGPU/.test(reason);
-  state.device = reason;
-  el.textContent = state.webgpu ? `Device: ${reason}` : `WebGPU unavailable here; ${reason}`;
-  if (!state.webgpu) el.classList.add("warn");
+  state.webgpu = backend.name !== "cpu";
+  state.device = gpu
+    ? reason
+    : `CPU backend: this browser has no WebGPU (navigator.gpu is missing)`;
+  el.textContent = plainDevice(reason, state.webgpu, Boolean(gpu) || asked === "cpu");
+  el.title = `Technical detail: ${reason}`;
+  el.classList.toggle("warn", !state.webgpu);
 }
 
 // ---- 1. model --------------------------------------------------------------------------------
 
-async function readFiles(list: FileList): Promise<Record<string, Uint8Array>> {
+async function readFiles(list: readonly File[]): Promise<Record<string, Uint8Array>> {
   const out: Record<string, Uint8Array> = {};
-  for (const f of Array.from(list)) {
+  for (const f of list) {
     out[f.webkitRelativePath || f.name] = new Uint8Array(await f.arrayBuffer());
   }
   return out;
 }
 
+const DEMO_MODEL_TEXT =
+  "Active model: built-in demo BERT (2 layers, hidden 64), vocabulary from the corpus.";
+
 async function loadModel(input: HTMLInputElement): Promise<void> {
   if (!input.files?.length) return;
-  setState("loading");
-  const first = input.files[0];
-  const label = first.webkitRelativePath.split("/")[0] || "model";
-  $("model-status").textContent = `Loading ${input.files.length} files…`;
-  $("tags").replaceChildren();
-  $("model-status").textContent = await session.loadModelFiles(await readFiles(input.files), label);
+  const before = $("model-status").textContent;
+  const files = Array.from(input.files); // a copy: clearing the input empties its FileList
   input.value = "";
+  setState("loading");
+  const label = files[0].webkitRelativePath.split("/")[0] || "model";
+  $("model-status").textContent = `Loading ${files.length} files…`;
+  clearTags();
+  try {
+    const text = await session.loadModelFiles(await readFiles(files), label);
+    $("model-status").textContent = `Active model: ${text}`;
+  } catch (e) {
+    $("model-status").textContent = before; // the previous model stays active
+    throw e;
+  }
   setState(session.tagger ? "trained" : "ready");
 }
 
@@ -101,6 +170,7 @@ function setCorpus(bytes: Uint8Array, name: string): void {
   const n = session.setCorpusFile(bytes, name);
   const words = session.corpus.reduce((s, x) => s + x.words.length, 0);
   $("corpus-status").textContent = `${name}: ${n} sentences, ${words} words.`;
+  $("corpus-section").querySelector<HTMLElement>(".card-error")!.hidden = true;
   $<HTMLInputElement>("limit").value = String(
     Math.min(n, Number($<HTMLInputElement>("limit").value) || n),
   );
@@ -113,47 +183,126 @@ async function corpusFromFile(file: File): Promise<void> {
 
 // ---- 3. training -----------------------------------------------------------------------------
 
-function drawLoss(): void {
-  const canvas = $<HTMLCanvasElement>("loss-chart");
+/** A line chart with axis titles, tick labels, grid lines and a legend. */
+interface Chart {
+  canvas: HTMLCanvasElement;
+  xTitle: string;
+  yTitle: string;
+  xs: number[];
+  series: { name: string; color: string; ys: number[]; width?: number }[];
+  yRange?: [number, number];
+  empty: string;
+  /** Draw points as dots (few x values, e.g. epochs). */
+  dots?: boolean;
+}
+
+function niceTicks(lo: number, hi: number, n: number): number[] {
+  const raw = (hi - lo) / n || 1;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) out.push(+v.toFixed(10));
+  return out;
+}
+
+function drawChart(c: Chart): void {
   const dpr = globalThis.devicePixelRatio || 1;
-  const w = canvas.clientWidth, h = canvas.clientHeight;
-  canvas.width = w * dpr;
-  canvas.height = h * dpr;
-  const g = canvas.getContext("2d")!;
+  const w = c.canvas.clientWidth, h = c.canvas.clientHeight;
+  c.canvas.width = w * dpr;
+  c.canvas.height = h * dpr;
+  const g = c.canvas.getContext("2d")!;
   g.scale(dpr, dpr);
   g.clearRect(0, 0, w, h);
-  const pad = { l: 46, r: 12, t: 12, b: 24 };
-  g.strokeStyle = "#d8dde5";
-  g.strokeRect(pad.l, pad.t, w - pad.l - pad.r, h - pad.t - pad.b);
-  g.fillStyle = "#5b6575";
+  const pad = { l: 52, r: 12, t: 22, b: 38 };
+  const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
   g.font = "11px system-ui, sans-serif";
-  if (steps.length === 0) {
-    g.fillText("loss per step appears here while training", pad.l + 10, h / 2);
+  g.fillStyle = "#5b6575";
+  g.strokeStyle = "#d8dde5";
+  g.strokeRect(pad.l, pad.t, pw, ph);
+  // Axis titles.
+  g.textAlign = "center";
+  g.fillText(c.xTitle, pad.l + pw / 2, h - 4);
+  g.save();
+  g.translate(12, pad.t + ph / 2);
+  g.rotate(-Math.PI / 2);
+  g.fillText(c.yTitle, 0, 0);
+  g.restore();
+  if (c.xs.length === 0) {
+    g.fillText(c.empty, pad.l + pw / 2, pad.t + ph / 2);
+    g.textAlign = "left";
     return;
   }
-  const series: [string, (s: StepRecord) => number][] = [
-    ["#1d2430", (s) => s.loss],
-    ["#2f6fde", (s) => s.tasks.ner],
-    ["#1f9d55", (s) => s.tasks.pos],
-  ];
-  const all = steps.flatMap((s) => series.map(([, f]) => f(s))).filter(Number.isFinite);
-  const max = Math.max(...all), min = Math.min(0, ...all);
-  const n = Math.max(2, steps.length);
-  const x = (i: number) => pad.l + (i / (n - 1)) * (w - pad.l - pad.r);
-  const y = (v: number) => pad.t + (1 - (v - min) / (max - min || 1)) * (h - pad.t - pad.b);
-  g.fillText(max.toFixed(2), 6, pad.t + 8);
-  g.fillText(min.toFixed(2), 6, h - pad.b);
-  g.fillText(`step ${steps.length}`, w - pad.r - 50, h - 6);
-  series.forEach(([color, f], k) => {
-    g.strokeStyle = color;
-    g.lineWidth = k === 0 ? 2 : 1;
+  const all = c.series.flatMap((s) => s.ys).filter(Number.isFinite);
+  const [lo, hi] = c.yRange ?? [Math.min(0, ...all), Math.max(...all) || 1];
+  const x0 = c.xs[0], x1 = Math.max(c.xs.at(-1)!, x0 + 1);
+  const x = (v: number) => pad.l + ((v - x0) / (x1 - x0)) * pw;
+  const y = (v: number) => pad.t + (1 - (v - lo) / (hi - lo || 1)) * ph;
+  g.textAlign = "right";
+  for (const t of niceTicks(lo, hi, 4)) {
+    g.strokeStyle = "#eef0f3";
     g.beginPath();
-    steps.forEach((s, i) => (i ? g.lineTo(x(i), y(f(s))) : g.moveTo(x(i), y(f(s)))));
+    g.moveTo(pad.l, y(t));
+    g.lineTo(pad.l + pw, y(t));
     g.stroke();
+    g.fillText(String(t), pad.l - 4, y(t) + 4);
+  }
+  g.textAlign = "center";
+  for (const t of niceTicks(x0, x1, Math.max(2, Math.min(6, Math.floor(pw / 70))))) {
+    if (Number.isInteger(t)) g.fillText(String(t), x(t), pad.t + ph + 14);
+  }
+  c.series.forEach((s) => {
+    g.strokeStyle = s.color;
+    g.fillStyle = s.color;
+    g.lineWidth = s.width ?? 1.5;
+    g.beginPath();
+    s.ys.forEach((v, i) => (i ? g.lineTo(x(c.xs[i]), y(v)) : g.moveTo(x(c.xs[i]), y(v))));
+    g.stroke();
+    if (c.dots) s.ys.forEach((v, i) => g.fillRect(x(c.xs[i]) - 2.5, y(v) - 2.5, 5, 5));
   });
-  ["loss", "ner", "pos"].forEach((name, k) => {
-    g.fillStyle = series[k][0];
-    g.fillText(name, pad.l + 10 + k * 44, pad.t + 14);
+  g.lineWidth = 1;
+  g.textAlign = "left";
+  let lx = pad.l + 8;
+  for (const s of c.series) {
+    g.fillStyle = s.color;
+    g.fillRect(lx, 7, 12, 3);
+    g.fillText(s.name, lx + 16, 13);
+    lx += g.measureText(s.name).width + 30;
+  }
+}
+
+function drawLoss(): void {
+  drawChart({
+    canvas: $<HTMLCanvasElement>("loss-chart"),
+    xTitle: "update step",
+    yTitle: "training loss",
+    xs: steps.map((s) => s.step),
+    series: [
+      { name: "total", color: "#1d2430", ys: steps.map((s) => s.loss), width: 2 },
+      { name: "NER", color: "#2f6fde", ys: steps.map((s) => s.tasks.ner) },
+      { name: "POS", color: "#1f9d55", ys: steps.map((s) => s.tasks.pos) },
+    ],
+    empty: "the loss of every update appears here while training",
+  });
+}
+
+function drawF1(): void {
+  const dev = (e: EpochRecord) => (e.dev as { tasks: Record<string, TaskScores> }).tasks;
+  drawChart({
+    canvas: $<HTMLCanvasElement>("f1-chart"),
+    xTitle: "epoch",
+    yTitle: "dev score (%)",
+    xs: epochs.map((e) => e.epoch),
+    series: [
+      {
+        name: "NER F1",
+        color: "#2f6fde",
+        ys: epochs.map((e) => 100 * (dev(e).ner.micro?.f1 ?? 0)),
+      },
+      { name: "POS accuracy", color: "#1f9d55", ys: epochs.map((e) => 100 * dev(e).pos.accuracy) },
+    ],
+    yRange: [0, 100],
+    dots: true,
+    empty: "dev NER F1 and POS accuracy after every epoch",
   });
 }
 
@@ -162,17 +311,21 @@ function pct(x: number | undefined): string {
 }
 
 function showMetrics(e: EpochRecord): void {
+  epochs.push(e);
+  drawF1();
   const dev = e.dev as { tasks: Record<string, TaskScores> };
-  const rows = [
-    `<tr><th>epoch ${e.epoch}</th><th>precision</th><th>recall</th><th>F1</th>` +
-    `<th>support</th></tr>`,
-  ];
+  const row = (cells: string[], head = false) =>
+    `<tr>${cells.map((c) => head ? `<th>${c}</th>` : `<td>${c}</td>`).join("")}</tr>`;
+  const rows = [row([`epoch ${e.epoch}`, "precision", "recall", "F1", "support"], true)];
   const ner = dev.tasks.ner;
   for (const [type, p] of Object.entries(ner.perType ?? {})) {
-    rows.push(
-      `<tr><td><span class="ent ${type}">${type}</span></td><td>${pct(p.precision)}</td>` +
-        `<td>${pct(p.recall)}</td><td>${pct(p.f1)}</td><td>${p.support}</td></tr>`,
-    );
+    rows.push(row([
+      `<span class="ent ${type}">${type}</span>`,
+      pct(p.precision),
+      pct(p.recall),
+      pct(p.f1),
+      String(p.support),
+    ]));
   }
   const m = ner.micro;
   if (m) {
@@ -182,10 +335,11 @@ function showMetrics(e: EpochRecord): void {
     );
   }
   rows.push(
-    `<tr><td>NER token accuracy</td><td colspan="4">${pct(ner.accuracy)}</td></tr>`,
-    `<tr><td>POS accuracy</td><td colspan="4" id="pos-acc">${
+    row(["", "", "", "accuracy", ""], true),
+    `<tr><td>NER tokens</td><td></td><td></td><td>${pct(ner.accuracy)}</td><td></td></tr>`,
+    `<tr><td>POS tags</td><td></td><td></td><td id="pos-acc">${
       pct(dev.tasks.pos.accuracy)
-    }</td></tr>`,
+    }</td><td></td></tr>`,
   );
   $("metrics").innerHTML = `<tbody>${rows.join("")}</tbody>`;
 }
@@ -193,7 +347,9 @@ function showMetrics(e: EpochRecord): void {
 async function train(): Promise<void> {
   setState("training");
   steps.length = 0;
+  epochs.length = 0;
   drawLoss();
+  drawF1();
   const num = (id: string) => Number($<HTMLInputElement>(id).value);
   const t0 = performance.now();
   const progress = $<HTMLProgressElement>("progress");
@@ -219,7 +375,9 @@ async function train(): Promise<void> {
   $("progress-text").textContent =
     `done: ${result.steps} steps in ${result.seconds.toFixed(1)} s ` +
     `(${result.sentencesPerSecond.toFixed(1)} sentences/s), best epoch ${result.bestEpoch}`;
-  $("model-status").textContent += " Trained: ready to tag and download.";
+  $("model-status").textContent =
+    `Active model: the tagger trained here on ${session.corpusName} (best epoch ` +
+    `${result.bestEpoch}): ready to tag and download.`;
   setState("trained");
   await tag();
 }
@@ -241,9 +399,34 @@ function wordChip(t: TaggedWord): HTMLElement {
   return el;
 }
 
+function clearTags(): void {
+  $("tags").replaceChildren();
+  $("tag-status").textContent = "";
+}
+
 async function tag(): Promise<void> {
-  const tags = await session.tag($<HTMLInputElement>("sentence").value);
-  $("tags").replaceChildren(...tags.map(wordChip));
+  clearTags();
+  const text = $<HTMLInputElement>("sentence").value;
+  if (text.trim() === "") {
+    $("tag-status").textContent = "Type a sentence to tag.";
+    return;
+  }
+  const after = document.body.dataset.state === "error" ? "trained" : document.body.dataset.state;
+  setState("tagging");
+  $("tag-status").textContent = "Tagging…";
+  const t0 = performance.now();
+  try {
+    const tags = await session.tag(text);
+    $("tags").replaceChildren(...tags.map(wordChip));
+    $("tag-status").textContent = `${tags.length} words tagged in ${
+      ((performance.now() - t0) / 1000).toFixed(1)
+    } s.`;
+  } catch (e) {
+    $("tag-status").textContent = "";
+    throw e;
+  } finally {
+    setState((after as PageState) ?? "trained");
+  }
 }
 
 // ---- 6. download -----------------------------------------------------------------------------
@@ -265,22 +448,28 @@ function download(): void {
 function wire(): void {
   $("use-demo-model").addEventListener("click", () => {
     session.useDemoModel();
-    $("model-status").textContent = "Demo BERT (2 layers, hidden 64), vocabulary from the corpus.";
+    $("model-status").textContent = session.tagger
+      ? "The next training starts from the built-in demo BERT; tagging uses the last tagger."
+      : DEMO_MODEL_TEXT;
+    $("model-section").querySelector<HTMLElement>(".card-error")!.hidden = true;
+    setState(session.tagger ? "trained" : "ready");
   });
   for (const id of ["model-dir", "model-files"]) {
     const input = $<HTMLInputElement>(id);
-    input.addEventListener("change", guard(() => loadModel(input)));
+    input.addEventListener("change", guard("model", () => loadModel(input)));
   }
   const file = $<HTMLInputElement>("corpus-file");
   file.addEventListener(
     "change",
-    guard(async () => {
-      if (file.files?.[0]) await corpusFromFile(file.files[0]);
+    guard("corpus", async () => {
+      const f = file.files?.[0];
+      file.value = "";
+      if (f) await corpusFromFile(f);
     }),
   );
   $("use-demo-corpus").addEventListener(
     "click",
-    guard(() => {
+    guard("corpus", () => {
       const text = formatConllCorpus(generateDemoCorpus({ sentences: 600 }));
       setCorpus(new TextEncoder().encode(text), "demo.conll");
       return Promise.resolve();
@@ -294,7 +483,7 @@ function wire(): void {
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener(
     "drop",
-    guard(async (e: DragEvent) => {
+    guard("corpus", async (e: DragEvent) => {
       e.preventDefault();
       drop.classList.remove("over");
       const f = e.dataTransfer?.files[0];
@@ -303,22 +492,17 @@ function wire(): void {
   );
   $("train-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    guard(train)();
+    guard("train", train)();
   });
   $("tag-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    guard(tag)();
+    guard("tag", tag)();
   });
-  $("download").addEventListener("click", () => {
-    try {
-      download();
-    } catch (e) {
-      showError(e);
-    }
-  });
-  new ResizeObserver(() => drawLoss()).observe($("loss-chart"));
+  $("download").addEventListener("click", guard("download", () => Promise.resolve(download())));
+  new ResizeObserver(() => (drawLoss(), drawF1())).observe($("loss-chart"));
 }
 
 wire();
 drawLoss();
-initDevice().then(() => setState("ready"), showError);
+drawF1();
+initDevice().then(() => setState("ready"), (e) => showError("model", e));

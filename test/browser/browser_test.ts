@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The browser page in real headless Chromium (Debian's /usr/bin/chromium driven by npm
  * playwright-core; no browser is downloaded): build the page, serve it on 127.0.0.1, drop the demo
@@ -7,7 +8,11 @@
  * downloaded weights tag the sentence identically in Deno, and the same seeded run trained in
  * Deno on the CPU backend gives the same losses (to float tolerance) and the same tags. A second
  * page without `navigator.gpu` must say so and fall back to the CPU backend. The screenshot's path
- * is printed.
+ * is printed. A second test checks the page as a first-time user meets it, at desktop and phone
+ * width: plain words for the device and for why Train is disabled, the active model, the loss and
+ * dev-score plots, the metrics columns, the busy state while tagging, errors in the card they
+ * concern (dismissible, the old model kept after a failed load), no horizontal overflow and no
+ * control covered by another; it saves a screenshot per width and prints the paths.
  *
  * Permissions: besides the test task's read/write/env/run/net=127.0.0.1, playwright-core needs
  * `--allow-sys` (it asks for os.homedir() and the like when it loads).
@@ -231,7 +236,7 @@ Deno.test({
       const noGpu = await ctx.newPage();
       await noGpu.goto(server.url);
       await noGpu.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
-      assert.match((await noGpu.textContent("#device"))!, /WebGPU is not available.*CPU backend/);
+      assert.match((await noGpu.textContent("#device"))!, /has no WebGPU.*processor \(CPU\)/);
       await ctx.close();
 
       console.log(
@@ -249,6 +254,158 @@ Deno.test({
       for (const d of ["web", "model"]) {
         await Deno.remove(`${tmp}/${d}`, { recursive: true }).catch(() => {});
       }
+    }
+  },
+});
+
+/** Layout problems on the page: horizontal overflow, and controls another element covers. */
+function layoutProblems(): string[] {
+  const out: string[] = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth) {
+    out.push(`page is ${root.scrollWidth}px wide in a ${root.clientWidth}px viewport`);
+  }
+  for (
+    const el of document.querySelectorAll<HTMLElement>("section, .table-wrap, table, progress")
+  ) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > root.clientWidth + 0.5 || r.left < -0.5)) {
+      out.push(`${el.id || el.className || el.tagName} spans ${r.left}..${r.right}`);
+    }
+    if (el.classList.contains("table-wrap") && el.scrollWidth > el.clientWidth) {
+      out.push("the metrics table is wider than its card");
+    }
+  }
+  const controls = "button, input:not([type=file]), label.file, progress, canvas, select";
+  for (const el of document.querySelectorAll<HTMLElement>(controls)) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || el.closest("[hidden]")) continue;
+    if (r.width < 8) out.push(`${el.id || el.tagName} is ${r.width}px wide`);
+    el.scrollIntoView({ block: "center" });
+    const c = el.getBoundingClientRect();
+    const top = document.elementFromPoint(c.left + c.width / 2, c.top + c.height / 2);
+    if (top && top !== el && !el.contains(top) && !top.contains(el)) {
+      out.push(`${el.id || el.textContent?.trim() || el.tagName} is covered by ${top.tagName}`);
+    }
+  }
+  globalThis.scrollTo(0, 0);
+  return out;
+}
+
+Deno.test({
+  name: "browser page: layout at desktop and phone width, states in plain words",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const tmp = await Deno.makeTempDir({ prefix: "jointag-layout-" });
+    await buildWeb(`${tmp}/web`);
+    await Deno.writeTextFile(
+      `${tmp}/bad.csv`,
+      "Sentence #,Word,POS,Tag\nSentence: 1,Anna,NNP,B-per\n,visited,VBD\n",
+    );
+    await Deno.writeTextFile(`${tmp}/config.json`, "{ not json");
+    await Deno.writeTextFile(`${tmp}/tagger.json`, "{}");
+    const server = await serveStatic({ root: `${tmp}/web` });
+    const chromium = await loadPlaywright();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    const shots: string[] = [];
+    try {
+      for (const [label, width, height] of [["desktop", 1100, 900], ["phone", 390, 844]] as const) {
+        const page = await browser.newPage({ viewport: { width, height } });
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(String(e)));
+        await page.goto(`${server.url}?device=cpu`);
+        await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
+        const check = async (when: string) =>
+          assert.deepEqual(await page.evaluate(layoutProblems), [], `${label}, ${when}`);
+        const text = async (sel: string) => (await page.textContent(sel))!.trim();
+
+        // Plain words: the device, why Train is disabled, the active model.
+        const device = await text("#device");
+        assert.match(device, /processor \(CPU\)/);
+        assert.doesNotMatch(device, /BLAS|provided|gemm|backend/i);
+        assert.ok(await page.isDisabled("#train"));
+        assert.match(await text("#train-why"), /needs a corpus/);
+        assert.match(await text("#model-status"), /^Active model: built-in demo/);
+        assert.ok(await page.$eval("#use-demo-model", (e) => e.classList.contains("active")));
+        await check("at start");
+
+        // A bad corpus: the error sits in the corpus card, in words, and can be dismissed.
+        await page.setInputFiles("#corpus-file", `${tmp}/bad.csv`);
+        const corpusError = ".card-error[data-for=corpus]";
+        await page.waitForSelector(`${corpusError}:not([hidden])`);
+        const msg = await text(`${corpusError} p`);
+        assert.match(msg, /^This corpus could not be read: bad\.csv:3: expected 4 fields/);
+        assert.doesNotMatch(msg, /Error/);
+        await check("with an error shown");
+        await page.click(`${corpusError} button`);
+        assert.ok(await page.isHidden(corpusError));
+
+        // The demo corpus, a short training run: both plots and the metrics table.
+        await page.click("#use-demo-corpus");
+        assert.match(await text("#train-why"), /^Ready to train on demo\.conll/);
+        for (const [id, v] of [["epochs", 2], ["batch", 16], ["limit", 60]] as const) {
+          await page.fill(`#${id}`, String(v));
+        }
+        await page.click("#train");
+        await page.waitForSelector("body[data-state=trained]", { timeout: 120_000 });
+        const hook = await page.evaluate(() =>
+          (globalThis as unknown as { jointag: { steps: unknown[]; epochs: unknown[] } }).jointag
+        );
+        assert.ok(hook.steps.length > 0);
+        assert.equal(hook.epochs.length, 2);
+        assert.match(await text("#model-status"), /^Active model: the tagger trained here/);
+        assert.ok(!(await page.$eval("#use-demo-model", (e) => e.classList.contains("active"))));
+        // Accuracy values stand in the F1 column, not under support.
+        const cols = await page.$$eval(
+          ["#ner-f1", "#pos-acc"].join(","),
+          (els) => els.map((e) => (e as HTMLTableCellElement).cellIndex),
+        );
+        assert.deepEqual(cols, [3, 3]);
+        const bar = await page.$eval("#progress", (e) => e.getBoundingClientRect().width);
+        assert.ok(bar > 100, `progress bar ${bar}px wide`);
+        await check("after training");
+
+        // Tagging: an empty sentence says so; a sentence shows the busy state, then the tags.
+        await page.fill("#sentence", "  ");
+        await page.click("#tag");
+        assert.match(await text("#tag-status"), /Type a sentence/);
+        await page.evaluate(() => {
+          const seen: string[] = [];
+          (globalThis as unknown as { seen: string[] }).seen = seen;
+          new MutationObserver(() => seen.push(document.body.dataset.state!))
+            .observe(document.body, { attributes: true });
+        });
+        await page.fill("#sentence", SENTENCE);
+        await page.click("#tag");
+        await page.waitForFunction("document.querySelectorAll('#tags .word').length === 9");
+        const seen = await page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
+        assert.ok(seen.includes("tagging"), `states while tagging: ${seen}`);
+        assert.match(await text("#tag-status"), /9 words tagged/);
+
+        // A failed model load: error in the model card, the trained model stays active.
+        const before = await text("#model-status");
+        await page.setInputFiles("#model-files", [`${tmp}/config.json`, `${tmp}/tagger.json`]);
+        await page.waitForSelector(".card-error[data-for=model]:not([hidden])");
+        assert.match(
+          await text(".card-error[data-for=model] p"),
+          /^These files could not be loaded/,
+        );
+        assert.equal(await text("#model-status"), before);
+        assert.ok(await page.isEnabled("#tag"));
+        assert.ok(await page.isEnabled("#download"));
+        await check("after a failed load");
+        const shot = `${tmp}/page_${label}.png`;
+        await page.screenshot({ path: shot, fullPage: true });
+        shots.push(shot);
+        assert.deepEqual(errors, []);
+        await page.close();
+      }
+      console.log(`screenshots: ${shots.join(" ")}`);
+    } finally {
+      await browser.close();
+      await server.close();
+      await Deno.remove(`${tmp}/web`, { recursive: true }).catch(() => {});
     }
   },
 });
