@@ -7,8 +7,9 @@
  *
  * with byte addresses and element row pitches into this module's memory (the caller copies the
  * operands in and C out). op(A) is packed into 6-row panels and op(B) into 8-column panels (zero
- * padded at the edges), then a 6 x 8 register tile (12 accumulators of 4 lanes) runs over all of k
- * for every panel pair, columns in blocks whose B panels stay in the L2 cache.
+ * padded at the edges), then a 6 x 8 register tile (12 accumulators of 4 lanes) runs over blocks of
+ * 256 k steps for every panel pair, columns in blocks whose B slices stay in the L2 cache; the
+ * sums are kept between k blocks.
  *
  * Every C element is the same chain of multiply-adds over k = 0, 1, ... whatever tile or edge
  * computes it, so any split of the rows across threads gives bit-identical results. The relaxed
@@ -20,8 +21,15 @@
 const MR: i32 = 6;
 /** Columns of a register tile (columns of op(B) per packed panel: two vectors). */
 const NR: i32 = 8;
-/** Bytes of packed B panels per column block: these stay in L2 while all row panels pass. */
-const BLOCK_BYTES: i32 = 192 * 1024;
+/** Depth of a k block: a 6 x KC slice of A (6 KiB) and 8 x KC of B (8 KiB) stay in L1. */
+const KC: i32 = 256;
+/** B panel slices per column block (KC deep: 192 KiB): they stay in L2 while all rows pass. */
+const BLOCK_PANELS: i32 = 24;
+/**
+ * Bytes between packed panels beyond their data: with a power-of-two k, panels one power of two
+ * apart would share cache sets, and a block's slices would evict each other.
+ */
+const PAD: usize = 64;
 
 /** First free byte, 64-aligned: the caller places operands and the workspace from here. */
 export function heapBase(): usize {
@@ -30,9 +38,10 @@ export function heapBase(): usize {
 
 /** Bytes of workspace {@link sgemm} needs for an m x n x k product. */
 export function workBytes(m: i32, n: i32, k: i32): usize {
-  const rows = <usize>((m + MR - 1) / MR) * MR;
-  const cols = <usize>((n + NR - 1) / NR) * NR;
-  return (rows + cols) * <usize>k * 4 + 256;
+  const rowPanels = <usize>((m + MR - 1) / MR), colPanels = <usize>((n + NR - 1) / NR);
+  const packed = rowPanels * (<usize>k * MR * 4 + PAD) + colPanels * (<usize>k * NR * 4 + PAD);
+  const partial = k > KC ? rowPanels * colPanels * MR * NR * 4 : 0;
+  return 512 + packed + partial;
 }
 
 /**
@@ -64,6 +73,7 @@ function packA(a: usize, rs: i32, cs: i32, m: i32, k: i32, out: usize): void {
         out += MR * 4;
       }
     }
+    out += PAD;
   }
 }
 
@@ -91,6 +101,7 @@ function packB(b: usize, ks: i32, js: i32, n: i32, k: i32, out: usize): void {
         out += 32;
       }
     }
+    out += PAD;
   }
 }
 
@@ -118,13 +129,18 @@ function packB(b: usize, ks: i32, js: i32, n: i32, k: i32, out: usize): void {
 }
 
 /**
- * One 6 x 8 tile: sums a 6-row A panel times an 8-column B panel over k, then writes the
- * `rows` x `cols` part that lies inside C (`ldc` in bytes).
+ * One 6 x 8 tile over a k block: sums a 6-row A panel slice times an 8-column B panel slice over
+ * `k` steps, starting from zero (`first`) or from the sums of the earlier blocks kept at `part`.
+ * Unless `last`, the sums go back to `part`; after the last block the `rows` x `cols` part that
+ * lies inside C (`ldc` in bytes) is written. Kept sums are exact, so blocking changes no bit.
  */
 function tile(
   pa: usize,
   pb: usize,
   k: i32,
+  part: usize,
+  first: bool,
+  last: bool,
   c: usize,
   ldc: usize,
   rows: i32,
@@ -133,12 +149,13 @@ function tile(
   beta: f32,
   edge: usize,
 ): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  const src = first ? edge + 256 : part; // 192 zero bytes at edge + 256
+  let c00 = v128.load(src), c01 = v128.load(src, 16);
+  let c10 = v128.load(src, 32), c11 = v128.load(src, 48);
+  let c20 = v128.load(src, 64), c21 = v128.load(src, 80);
+  let c30 = v128.load(src, 96), c31 = v128.load(src, 112);
+  let c40 = v128.load(src, 128), c41 = v128.load(src, 144);
+  let c50 = v128.load(src, 160), c51 = v128.load(src, 176);
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
@@ -161,6 +178,21 @@ function tile(
     c51 = madd(a, b1, c51);
     pa += MR * 4;
     pb += 32;
+  }
+  if (!last) {
+    v128.store(part, c00);
+    v128.store(part, c01, 16);
+    v128.store(part, c10, 32);
+    v128.store(part, c11, 48);
+    v128.store(part, c20, 64);
+    v128.store(part, c21, 80);
+    v128.store(part, c30, 96);
+    v128.store(part, c31, 112);
+    v128.store(part, c40, 128);
+    v128.store(part, c41, 144);
+    v128.store(part, c50, 160);
+    v128.store(part, c51, 176);
+    return;
   }
   const readC = beta != 0;
   if (rows == MR && cols == NR) {
@@ -225,26 +257,33 @@ export function sgemm(
   ldc: i32,
   work: usize,
 ): void {
-  const edge = work;
-  const pa = work + 256;
-  const panelA = <usize>k * MR * 4;
-  const panelB = <usize>k * NR * 4;
-  const pb = pa + <usize>((m + MR - 1) / MR) * panelA;
+  const edge = work; // 192 bytes of edge tile; 192 zero bytes at work + 256 (first block)
+  memory.fill(edge, 0, 512);
+  const panelA = <usize>k * MR * 4 + PAD;
+  const panelB = <usize>k * NR * 4 + PAD;
+  const rowPanels = (m + MR - 1) / MR, colPanels = (n + NR - 1) / NR;
+  const pa = work + 512;
+  const pb = pa + <usize>rowPanels * panelA;
+  const parts = pb + <usize>colPanels * panelB;
   packA(a, transA ? 1 : lda, transA ? lda : 1, m, k, pa);
   packB(b, transB ? 1 : ldb, transB ? ldb : 1, n, k, pb);
-  const panels = (n + NR - 1) / NR;
-  const block = max(1, BLOCK_BYTES / <i32>panelB);
   const rowBytes = <usize>ldc * 4;
-  for (let j0 = 0; j0 < panels; j0 += block) {
-    const j1 = min(panels, j0 + block);
-    for (let i0 = 0; i0 < m; i0 += MR) {
-      const rows = min(MR, m - i0);
-      const aPanel = pa + <usize>(i0 / MR) * panelA;
-      const cRow = c + <usize>i0 * rowBytes;
-      for (let j = j0; j < j1; j++) {
-        const cols = min(NR, n - j * NR);
-        const cTile = cRow + <usize>(j * NR) * 4;
-        tile(aPanel, pb + <usize>j * panelB, k, cTile, rowBytes, rows, cols, alpha, beta, edge);
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    const first = p0 == 0, last = p0 + kc == k;
+    for (let j0 = 0; j0 < colPanels; j0 += BLOCK_PANELS) {
+      const j1 = min(colPanels, j0 + BLOCK_PANELS);
+      for (let i = 0; i < rowPanels; i++) {
+        const rows = min(MR, m - i * MR);
+        const aSlice = pa + <usize>i * panelA + <usize>(p0 * MR) * 4;
+        const cRow = c + <usize>(i * MR) * rowBytes;
+        for (let j = j0; j < j1; j++) {
+          const cols = min(NR, n - j * NR);
+          const bSlice = pb + <usize>j * panelB + <usize>(p0 * NR) * 4;
+          const part = parts + <usize>(i * colPanels + j) * (MR * NR * 4);
+          const cTile = cRow + <usize>(j * NR) * 4;
+          tile(aSlice, bSlice, kc, part, first, last, cTile, rowBytes, rows, cols, alpha, beta, edge);
+        }
       }
     }
   }
