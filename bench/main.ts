@@ -1,16 +1,18 @@
 /**
  * `deno task bench`: one JSON report on stdout (progress on stderr) with
  * (a) matmul GFLOP/s on jointag-WebGPU, TF.js 4.22 WebGPU (same adapter), jointag-CPU with the
- *     TypeScript GEMM and with the native BLAS, with ratios;
+ *     TypeScript GEMM, the WebAssembly SIMD GEMM and the native BLAS, with ratios;
  * (b) the BERT training step (forward + backward + AdamW, two heads, batch 8 × seq 128) for the
- *     Tiny, Mini and all-MiniLM-L6 shapes on jointag-WebGPU, jointag-CPU-BLAS, jointag-CPU-JS,
+ *     Tiny, Mini and all-MiniLM-L6 shapes on jointag-WebGPU, jointag-CPU-BLAS, jointag-CPU-WASM,
+ *     jointag-CPU-JS,
  *     TF.js WebGPU (bench/tfjs/) and PyTorch CPU (tools/bench_torch.py, when its Python exists),
  *     all in the same run: ms/step (median of warm steps), tokens/s, ratios, WebGPU dispatches and
  *     submits per step, peak bytes, and for the CPU the split matmul vs the rest.
  *
  * Options:
  *   --quick               Tiny only, a few steps, a few matmul shapes
- *   --only=a,b            sections: matmul, webgpu, cpu-blas, cpu-js, cpu (= both), tfjs, torch,
+ *   --only=a,b            sections: matmul, webgpu, cpu-blas, cpu-wasm, cpu-js, cpu (= all three),
+ *                         tfjs, torch,
  *                         webgpu-f16 (f16 mixed-precision matmuls; only when named)
  *   --models=tiny,mini,minilm
  *   --cpu-js-all          run the TypeScript-GEMM CPU step on every model (default: Tiny only)
@@ -26,7 +28,8 @@ import { jsGemm } from "../src/backend/cpu/gemm_js.ts";
 import { WebGPUBackend } from "../src/backend/webgpu/webgpu_backend.ts";
 import { type BlasGemm, blasStatus, loadBlas } from "../src/io/deno/blas.ts";
 import { createCpuWorkers } from "../src/io/deno/cpu_workers.ts";
-import { parallelBlas } from "../src/io/deno/parallel_blas.ts";
+import { parallelBlas, parallelWasm } from "../src/io/deno/parallel_blas.ts";
+import { createWasmGemm } from "../src/backend/cpu/wasm_gemm.ts";
 import { blasHint } from "../src/io/deno/device.ts";
 import { type BenchInputs, makeInputs, MODEL_SHAPES, type ModelShape } from "./bench_inputs.ts";
 import { buildJointagStep } from "./bert_step.ts";
@@ -39,7 +42,16 @@ import { loadTfjs } from "./tfjs/load_tfjs.ts";
 
 // Order of the run: CPU-BLAS and PyTorch back to back (they are compared, and the machine may be
 // shared), then the rest.
-const SECTIONS = ["matmul", "cpu-blas", "torch", "cpu-js", "webgpu", "tfjs", "webgpu-f16"] as const;
+const SECTIONS = [
+  "matmul",
+  "cpu-blas",
+  "torch",
+  "cpu-wasm",
+  "cpu-js",
+  "webgpu",
+  "tfjs",
+  "webgpu-f16",
+] as const;
 type Section = (typeof SECTIONS)[number];
 /** Sections run without --only (webgpu-f16, the mixed-precision option, is asked for by name). */
 const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== "webgpu-f16");
@@ -73,6 +85,7 @@ function planFor(implName: string, model: string, quick: boolean): StepPlan {
   const big = model === "minilm" ? 2 : model === "mini" ? 1 : 0;
   switch (impl) {
     case "cpu-blas":
+    case "cpu-wasm":
       return {
         minWarm: 3,
         maxWarm: [10, 7, 5][big],
@@ -107,6 +120,11 @@ async function webgpuMatmuls(quick: boolean, names: string[]): Promise<Record<st
 }
 
 async function matmulSection(quick: boolean, blas: BlasGemm | null, sections: Set<Section>) {
+  // The WASM GEMM as chooseBackend sets it up: split by rows over a pool on all cores.
+  const workers = sections.has("cpu-wasm") ? createCpuWorkers() : null;
+  if (workers) await waitReady(workers);
+  const one = createWasmGemm();
+  const wasm = one && workers ? parallelWasm(one, workers) : one;
   const shapes = quick
     ? MATMUL_SHAPES.filter((s) => ["square_256", "square_512", "tok1024_128x512"].includes(s.name))
     : MATMUL_SHAPES;
@@ -120,6 +138,7 @@ async function matmulSection(quick: boolean, blas: BlasGemm | null, sections: Se
     const g = gpuRows.get(s.name);
     const cpuJs = sections.has("cpu-js") ? timeCpuMatmul(jsGemm, s, quick ? 500 : 1500) : null;
     const cpuBlas = blas && sections.has("cpu-blas") ? timeCpuMatmul(blas, s) : null;
+    const cpuWasm = wasm && sections.has("cpu-wasm") ? timeCpuMatmul(wasm, s) : null;
     const webgpu = g?.ours?.[0]
       ? {
         gflops: g.ours[0].gflops,
@@ -145,22 +164,27 @@ async function matmulSection(quick: boolean, blas: BlasGemm | null, sections: Se
       webgpu,
       tfjsWebgpu: tfjs,
       cpuJs,
+      cpuWasm,
       cpuBlas,
       ratios: {
         webgpuVsTfjs: ratio(webgpu?.gflops, tfjs?.gflops),
         webgpuVsTfjsStreamed: ratio(tfjs?.streamedMs, webgpu?.streamedMs),
         cpuBlasVsWebgpu: ratio(cpuBlas?.gflops, webgpu?.gflops),
         cpuBlasVsCpuJs: ratio(cpuBlas?.gflops, cpuJs?.gflops),
+        cpuWasmVsCpuJs: ratio(cpuWasm?.gflops, cpuJs?.gflops),
+        cpuBlasVsCpuWasm: ratio(cpuBlas?.gflops, cpuWasm?.gflops),
       },
     });
     log(
       `matmul ${s.name}: webgpu ${webgpu?.gflops ?? "-"} tfjs ${tfjs?.gflops ?? "-"} js ${
         cpuJs?.gflops ?? "-"
-      } blas ${cpuBlas?.gflops ?? "-"} GFLOP/s`,
+      } wasm ${cpuWasm?.gflops ?? "-"} blas ${cpuBlas?.gflops ?? "-"} GFLOP/s`,
     );
   }
+  workers?.close();
   return {
     adapter: gpu?.adapter ?? null,
+    cpuWasm: wasm?.name ?? null,
     webgpuBench: gpu && "error" in gpu
       ? gpu.error
       : gpu
@@ -293,6 +317,32 @@ async function cpuBlasRun(
   };
 }
 
+/** jointag on the CPU with the WebAssembly GEMM, set up as chooseBackend does without a BLAS. */
+async function cpuWasmRun(
+  shape: ModelShape,
+  inputs: BenchInputs,
+  quick: boolean,
+): Promise<StepRow> {
+  const one = createWasmGemm();
+  if (!one) return { impl: "jointag-cpu-wasm", model: shape.name, skipped: "no WebAssembly SIMD" };
+  const workers = createCpuWorkers();
+  const gemm = workers ? parallelWasm(one, workers) : one;
+  const timer = timedGemm(gemm);
+  const backend = new CpuBackend({ gemm: timer, workers });
+  const row = await jointagRun("jointag-cpu-wasm", backend, shape, inputs, quick, timer);
+  backend.dispose();
+  row.gemm = gemm.name;
+  return row;
+}
+
+/** Waits (up to 20 s) until the pool's workers have started. */
+async function waitReady(workers: { threads: number; ready(): number }): Promise<void> {
+  const t0 = performance.now();
+  while (workers.ready() < workers.threads - 1 && performance.now() - t0 < 20_000) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 async function tfjsRun(shape: ModelShape, inputs: BenchInputs, quick: boolean): Promise<StepRow> {
   const { tf, reason } = await loadTfjs();
   if (!tf) return { impl: "tfjs-webgpu", model: shape.name, skipped: reason };
@@ -384,12 +434,17 @@ function ratios(rows: StepRow[], model: string) {
   };
   const blasVsTorch = r("jointag-cpu-blas", "torch-cpu");
   const blasVsWebgpu = r("jointag-cpu-blas", "jointag-webgpu");
+  const wasmVsTorch = r("jointag-cpu-wasm", "torch-cpu");
+  const wasmVsWebgpu = r("jointag-cpu-wasm", "jointag-webgpu");
   const webgpuVsTfjs = r("jointag-webgpu", "tfjs-webgpu");
   return {
     cpuBlasVsTorch: blasVsTorch,
     cpuBlasVsTfjs: r("jointag-cpu-blas", "tfjs-webgpu"),
     cpuBlasVsWebgpu: blasVsWebgpu,
     cpuBlasVsCpuJs: r("jointag-cpu-blas", "jointag-cpu-js"),
+    cpuWasmVsTorch: wasmVsTorch,
+    cpuWasmVsWebgpu: wasmVsWebgpu,
+    cpuWasmVsCpuJs: r("jointag-cpu-wasm", "jointag-cpu-js"),
     webgpuVsTfjs,
     webgpuVsTorch: r("jointag-webgpu", "torch-cpu"),
     webgpuF16VsWebgpu: r("jointag-webgpu-f16", "jointag-webgpu"),
@@ -397,6 +452,8 @@ function ratios(rows: StepRow[], model: string) {
       "issue8 cpuBlas >= 0.5x torch": blasVsTorch === null ? null : blasVsTorch >= 0.5,
       "issue8 cpuBlas >= 10x software webgpu": blasVsWebgpu === null ? null : blasVsWebgpu >= 10,
       "issue5 webgpu >= 5x tfjs": webgpuVsTfjs === null ? null : webgpuVsTfjs >= 5,
+      "issue14 cpuWasm >= 0.25x torch": wasmVsTorch === null ? null : wasmVsTorch >= 0.25,
+      "issue14 cpuWasm >= 2x software webgpu": wasmVsWebgpu === null ? null : wasmVsWebgpu >= 2,
     },
   };
 }
@@ -409,6 +466,7 @@ async function main(): Promise<void> {
   for (const s of (onlyRaw ?? DEFAULT_SECTIONS.join(",")).split(",").filter((x) => x)) {
     if (s === "cpu") {
       sections.add("cpu-blas");
+      sections.add("cpu-wasm");
       sections.add("cpu-js");
     } else if ((SECTIONS as readonly string[]).includes(s)) sections.add(s as Section);
     else throw new BenchOptionError("--only", s, `a list of ${[...SECTIONS, "cpu"].join(", ")}`);
@@ -478,6 +536,8 @@ async function main(): Promise<void> {
       } else if (section === "cpu-blas") {
         if (!blas) row = { impl: "jointag-cpu-blas", model: name, skipped: blasLine };
         else row = await cpuBlasRun(blas, shape, inputs, quick);
+      } else if (section === "cpu-wasm") {
+        row = await cpuWasmRun(shape, inputs, quick);
       } else {
         if (name !== "tiny" && !cpuJsAll) {
           row = {
@@ -526,7 +586,8 @@ async function main(): Promise<void> {
   gpu?.dispose();
 }
 
-const USAGE = `deno task bench [--quick] [--only=matmul,webgpu,cpu-blas,cpu-js,cpu,tfjs,torch]
+const USAGE =
+  `deno task bench [--quick] [--only=matmul,webgpu,cpu-blas,cpu-wasm,cpu-js,cpu,tfjs,torch]
                 [--models=tiny,mini,minilm] [--cpu-js-all] [--out=FILE]
 Prints one JSON report (matmul GFLOP/s and BERT training steps on every backend, with TF.js and
 PyTorch references and ratios) on stdout; progress on stderr.`;

@@ -1,6 +1,6 @@
 /**
- * CPU matmul throughput for `deno task bench`: the backend's GEMM providers (TypeScript, native
- * BLAS) on the shapes bench/matmul_webgpu_bench.ts times on WebGPU, matched by name so the JSON
+ * CPU matmul throughput for `deno task bench`: the backend's GEMM providers (TypeScript,
+ * WebAssembly, native BLAS) on the shapes bench/matmul_webgpu_bench.ts times on WebGPU, matched by name so the JSON
  * can put them side by side. (bench/gemm_bench.ts is the standalone, more detailed GEMM bench.)
  * @module
  */
@@ -15,8 +15,9 @@ export const MATMUL_SHAPES: MatmulShape[] = [...MATMUL_SETS.squares, ...MATMUL_S
 export const flopsOf = (s: MatmulShape): number => 2 * s.batch * s.m * s.n * s.k;
 
 function argsFor(s: MatmulShape): GemmArgs<Float32Array> {
-  const fill = (len: number) =>
-    Float32Array.from({ length: len }, (_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5);
+  // Shared storage, as the CPU backend's with workers: GEMMs split over a pool need it.
+  const shared = (len: number) => new Float32Array(new SharedArrayBuffer(len * 4));
+  const fill = (len: number) => shared(len).map((_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5);
   return {
     transA: s.transA,
     transB: s.transB,
@@ -31,7 +32,7 @@ function argsFor(s: MatmulShape): GemmArgs<Float32Array> {
     bOffset: 0,
     ldb: s.transB ? s.k : s.n,
     strideB: s.k * s.n,
-    c: new Float32Array(s.batch * s.m * s.n),
+    c: shared(s.batch * s.m * s.n),
     cOffset: 0,
     ldc: s.n,
     strideC: s.m * s.n,
