@@ -158,7 +158,7 @@ Deno.test("malformed flags and paths fail before anything is read or written", a
   ];
   for (const [args, expected] of cases) {
     const r = await cli("train", "--device", "cpu", "--out", `${dir}/o`, ...args);
-    assert.equal(r.code, 1, args.join(" "));
+    assert.equal(r.code, 2, args.join(" ")); // a usage error
     assert.match(r.stderr, expected, args.join(" "));
     assert.equal(r.stdout, "", `${args.join(" ")}: nothing ran`);
   }
