@@ -1,7 +1,7 @@
 /**
  * `deno task build:web`: bundles the library (mod.ts → jointag.js) and the browser page
  * (examples/browser/app.ts → app.js) with `deno bundle --platform browser` — the WGSL shaders are
- * imported as text and so end up inlined — copies index.html and style.css next to them, and
+ * string modules (src/generated/shaders.ts) and so end up inlined — copies index.html and style.css next to them, and
  * fails when a bundle mentions a Deno API (library code must stay runtime-free).
  *
  *   deno run --allow-read --allow-write --allow-run --allow-env tools/build_web.ts [out-dir]

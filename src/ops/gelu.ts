@@ -6,7 +6,7 @@
  */
 import { erf } from "../core/erf.ts";
 import type { Tensor } from "../core/tensor.ts";
-import erfWgsl from "../../shaders/erf.wgsl" with { type: "text" };
+import { erfWgsl } from "../generated/shaders.ts";
 import { withGrad } from "./kernel.ts";
 import { map, type MapExpr } from "./map.ts";
 

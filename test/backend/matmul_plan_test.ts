@@ -15,7 +15,7 @@ import {
   planMatmul,
   WgslTemplateError,
 } from "../../src/backend/webgpu/kernels/matmul_plan.ts";
-import erfSrc from "../../shaders/erf.wgsl" with { type: "text" };
+import { erfWgsl as erfSrc } from "../../src/generated/shaders.ts";
 import { matmulLayout } from "../../src/ops/matmul.ts";
 import { adapterHasF16 } from "../helpers/webgpu.ts";
 import { without } from "../helpers/optional.ts";

@@ -14,8 +14,7 @@
  * the engine validates it; results are bit-identical across thread counts either way.
  * @module
  */
-import simdBytes from "../../../wasm/sgemm.wasm" with { type: "bytes" };
-import relaxedBytes from "../../../wasm/sgemm_relaxed.wasm" with { type: "bytes" };
+import { sgemmRelaxedWasm as relaxedBytes, sgemmWasm as simdBytes } from "../../generated/wasm.ts";
 import {
   checkGemmArgs,
   foldBroadcastBatch,

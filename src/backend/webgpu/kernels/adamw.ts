@@ -3,8 +3,7 @@
  * a step, a few per dispatch: shaders/adamw_group.wgsl), used by src/nn/optim/adamw.ts.
  * @module
  */
-import adamwWgsl from "../../../../shaders/adamw.wgsl" with { type: "text" };
-import adamwGroupWgsl from "../../../../shaders/adamw_group.wgsl" with { type: "text" };
+import { adamwGroupWgsl, adamwWgsl } from "../../../generated/shaders.ts";
 import type { AdamWGroupAttrs } from "../../../nn/optim/adamw.ts";
 import type { GpuHandle } from "../gpu_types.ts";
 import { elementWidth, forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";

@@ -2,7 +2,7 @@
  * WebGPU kernels of fused cross-entropy (src/ops/cross_entropy.ts, shaders/cross_entropy.wgsl).
  * @module
  */
-import crossEntropyWgsl from "../../../../shaders/cross_entropy.wgsl" with { type: "text" };
+import { crossEntropyWgsl } from "../../../generated/shaders.ts";
 import type { CrossEntropyAttrs } from "../../../ops/cross_entropy.ts";
 import { type GpuKernel, uniforms } from "../gpu_types.ts";
 

@@ -2,8 +2,7 @@
  * WebGPU kernel `dropout` (src/ops/dropout.ts, shaders/dropout.wgsl).
  * @module
  */
-import dropoutWgsl from "../../../../shaders/dropout.wgsl" with { type: "text" };
-import hashWgsl from "../../../../shaders/hash.wgsl" with { type: "text" };
+import { dropoutWgsl, hashWgsl } from "../../../generated/shaders.ts";
 import { type DropoutAttrs, dropoutThreshold } from "../../../ops/dropout.ts";
 import { elementWidth, forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
 import { expandWgslTemplate } from "../wgsl_template.ts";

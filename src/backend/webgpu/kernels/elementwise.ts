@@ -3,8 +3,7 @@
  * in; see src/ops/map.ts) and `fill` (shaders/fill.wgsl).
  * @module
  */
-import fillWgsl from "../../../../shaders/fill.wgsl" with { type: "text" };
-import mapWgsl from "../../../../shaders/map.wgsl" with { type: "text" };
+import { fillWgsl, mapWgsl } from "../../../generated/shaders.ts";
 import type { MapAttrs } from "../../../ops/map.ts";
 import { elementWidth, forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
 import { expandWgslTemplate } from "../wgsl_template.ts";

@@ -2,7 +2,7 @@
  * WebGPU kernels of embedding lookup (src/ops/gather.ts, shaders/gather.wgsl).
  * @module
  */
-import gatherWgsl from "../../../../shaders/gather.wgsl" with { type: "text" };
+import { gatherWgsl } from "../../../generated/shaders.ts";
 import type { GatherAttrs, SegmentSumAttrs } from "../../../ops/gather.ts";
 import { type GpuKernel, uniforms } from "../gpu_types.ts";
 

@@ -2,8 +2,7 @@
  * WebGPU kernels of fused layer norm (src/ops/layer_norm.ts, shaders/layer_norm.wgsl).
  * @module
  */
-import layerNormSrc from "../../../../shaders/layer_norm.wgsl" with { type: "text" };
-import hashWgsl from "../../../../shaders/hash.wgsl" with { type: "text" };
+import { hashWgsl, layerNormWgsl as layerNormSrc } from "../../../generated/shaders.ts";
 import type { LayerNormAttrs, ResidualLayerNormAttrs } from "../../../ops/layer_norm.ts";
 import { dropoutThreshold } from "../../../ops/dropout.ts";
 import { type GpuKernel, uniforms } from "../gpu_types.ts";

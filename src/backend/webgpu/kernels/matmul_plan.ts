@@ -8,9 +8,11 @@
  * @module
  */
 
-import registerSrc from "../../../../shaders/matmul_register.wgsl" with { type: "text" };
-import tiledSrc from "../../../../shaders/matmul_tiled.wgsl" with { type: "text" };
-import erfSrc from "../../../../shaders/erf.wgsl" with { type: "text" };
+import {
+  erfWgsl as erfSrc,
+  matmulRegisterWgsl as registerSrc,
+  matmulTiledWgsl as tiledSrc,
+} from "../../../generated/shaders.ts";
 import { expandWgslTemplate } from "../wgsl_template.ts";
 
 export { expandWgslTemplate, WgslTemplateError } from "../wgsl_template.ts";

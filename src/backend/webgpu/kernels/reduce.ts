@@ -3,7 +3,7 @@
  * entry for many outputs, the workgroup-per-output entry for few outputs over long rows.
  * @module
  */
-import reduceWgsl from "../../../../shaders/reduce.wgsl" with { type: "text" };
+import { reduceWgsl } from "../../../generated/shaders.ts";
 import type { ReduceAttrs } from "../../../ops/reduce.ts";
 import { type GpuKernel, uniforms } from "../gpu_types.ts";
 

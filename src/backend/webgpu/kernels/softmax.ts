@@ -2,7 +2,7 @@
  * WebGPU kernels of softmax / log-softmax (src/ops/softmax.ts, shaders/softmax.wgsl).
  * @module
  */
-import softmaxWgsl from "../../../../shaders/softmax.wgsl" with { type: "text" };
+import { softmaxWgsl } from "../../../generated/shaders.ts";
 import type { SoftmaxAttrs, SoftmaxGradAttrs } from "../../../ops/softmax.ts";
 import type { GpuKernel } from "../gpu_types.ts";
 

@@ -2,7 +2,7 @@
  * WebGPU kernels `strided_copy` and `strided_scatter` (src/ops/shape_ops.ts, shaders/strided.wgsl).
  * @module
  */
-import stridedWgsl from "../../../../shaders/strided.wgsl" with { type: "text" };
+import { stridedWgsl } from "../../../generated/shaders.ts";
 import type { StridedAttrs } from "../../../ops/shape_ops.ts";
 import type { GpuHandle, GpuKernel } from "../gpu_types.ts";
 import type { GpuContext } from "../gpu_types.ts";
