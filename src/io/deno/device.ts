@@ -69,7 +69,8 @@ export async function chooseBackend(
   const status = blasStatus();
   const { backend, reason } = await createBackend(kind, {
     gemm: blas,
-    gemmUnavailable: blas ? undefined : status.reason,
+    // The reason line stays short; the notice below carries the loader's details.
+    gemmUnavailable: blas ? undefined : status.reason.replace(/ \(tried .*$/, ""),
     wasmGemm: wasm && workers ? parallelWasm(wasm, workers) : wasm,
     precision,
   });
