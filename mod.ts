@@ -1,12 +1,14 @@
 /**
  * jointag: a tensor library with reverse-mode autograd whose kernels run as WGSL compute shaders
- * on WebGPU (with a CPU reference backend), a BERT on it that loads Hugging Face checkpoints
- * (`bert`), and a multi-task (NER + POS) tagger (`tagging`). The same modules run in Deno and in
- * the browser.
+ * on WebGPU, with a CPU backend (TypeScript, WebAssembly SIMD or a native BLAS GEMM). The same
+ * modules run in Deno, Node and browsers. The other entry points: `jointag/bert` (a BERT that
+ * loads Hugging Face checkpoints, its tokenizer and the hub cache), `jointag/tagging` (the
+ * multi-task NER + POS tagger: corpora, training, metrics, prediction, `compare`) and
+ * `jointag/deno` (file system, BLAS through FFI, worker threads and the device choice, for Deno).
  *
  * @example
  * ```ts
- * import { createBackend, setBackend, tensor, matmul, sum } from "./mod.ts";
+ * import { createBackend, matmul, setBackend, sum, tensor } from "jointag";
  * setBackend((await createBackend("auto")).backend);
  * const w = tensor([1, 2, 3, 4], [2, 2], { requiresGrad: true });
  * const loss = sum(matmul(w, w));
@@ -20,16 +22,112 @@ export { CpuBackend, type CpuBackendOptions } from "./src/backend/cpu/cpu_backen
 export type { Gemm, GemmArgs } from "./src/backend/cpu/gemm.ts";
 export { jsGemm } from "./src/backend/cpu/gemm_js.ts";
 export { WebGPUBackend, type WebGPUBackendOptions } from "./src/backend/webgpu/webgpu_backend.ts";
-export { type BackendChoice, createBackend, type DeviceKind } from "./src/backend/select.ts";
+export {
+  type BackendChoice,
+  createBackend,
+  type CreateBackendOptions,
+  type DeviceKind,
+  DeviceUnavailableError,
+} from "./src/backend/select.ts";
 export type { DType } from "./src/core/dtype.ts";
 export { getBackend, isGradEnabled, keep, noGrad, setBackend, tidy } from "./src/core/engine.ts";
-export * from "./src/core/errors.ts";
+export {
+  AutogradError,
+  BackendError,
+  DisposedError,
+  DTypeError,
+  fmtShape,
+  ShapeError,
+} from "./src/core/errors.ts";
 export { globalRandom, Random, setSeed } from "./src/core/random.ts";
 export { Tensor } from "./src/core/tensor.ts";
-export * from "./src/ops/mod.ts";
-export * from "./src/nn/mod.ts";
-/** BERT: model, config, checkpoints, tokenizer (see src/bert/mod.ts). */
-export * as bert from "./src/bert/mod.ts";
-export { BertConfig, BertModel, BertTokenizer, loadCheckpointFromFiles } from "./src/bert/mod.ts";
-/** The multi-task tagger: corpora, training, metrics, prediction (see src/tagging/mod.ts). */
-export * as tagging from "./src/tagging/mod.ts";
+export {
+  abs,
+  add,
+  addScalar,
+  arange,
+  attentionContext,
+  attentionScores,
+  backward,
+  broadcastTo,
+  cast,
+  concat,
+  type CreateOptions,
+  crossEntropy,
+  div,
+  dropout,
+  type DropoutOptions,
+  embedding,
+  exp,
+  full,
+  gelu,
+  greater,
+  layerNorm,
+  linear,
+  log,
+  logSoftmax,
+  map,
+  type MapExpr,
+  maskedFill,
+  matmul,
+  type MatmulOptions,
+  max,
+  mean,
+  mul,
+  mulScalar,
+  neg,
+  notEqualScalar,
+  ones,
+  onesLike,
+  permute,
+  pow,
+  randn,
+  relu,
+  reshape,
+  residualLayerNorm,
+  rsqrt,
+  scalar,
+  sigmoid,
+  slice,
+  softmax,
+  sqrt,
+  squeeze,
+  sub,
+  sum,
+  sumToShape,
+  tanh,
+  tensor,
+  transpose,
+  uniform,
+  unsqueeze,
+  where,
+  zeros,
+  zerosLike,
+} from "./src/ops/mod.ts";
+export {
+  AdamW,
+  type AdamWOptions,
+  type AdamWState,
+  bertNoDecay,
+  clipGradNorm,
+  Dropout,
+  Embedding,
+  type HostTensor,
+  type InitOptions,
+  LayerNorm,
+  Linear,
+  type LinearOptions,
+  linearWarmupDecay,
+  Module,
+  normalInit,
+  onesInit,
+  uniformInit,
+  zerosInit,
+} from "./src/nn/mod.ts";
+export {
+  createWasmGemm,
+  type WasmGemm,
+  type WasmGemmOptions,
+  wasmSimdSupported,
+} from "./src/backend/cpu/wasm_gemm.ts";
+export { BertConfig, BertModel, BertTokenizer, loadCheckpointFromFiles } from "./bert.ts";

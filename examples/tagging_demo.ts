@@ -6,8 +6,8 @@
  * @module
  */
 import { createBackend, setBackend, setSeed } from "../mod.ts";
-import { MemoryFileSystem } from "../src/bert/file_system.ts";
-import { loadBlas } from "../src/io/deno/blas.ts";
+import { MemoryFileSystem } from "../bert.ts";
+import { loadBlas } from "../deno.ts";
 import {
   createTagger,
   demoBert,
@@ -19,7 +19,7 @@ import {
   tagWords,
   trainDevSplit,
   trainTagger,
-} from "../src/tagging/mod.ts";
+} from "../tagging.ts";
 
 const { backend, reason } = await createBackend("cpu", { gemm: loadBlas() });
 setBackend(backend);
