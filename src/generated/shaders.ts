@@ -5,8 +5,7 @@
  */
 
 /** shaders/adamw.wgsl */
-export const adamwWgsl: string =
-  `// One fused AdamW step (PyTorch's torch.optim.AdamW arithmetic), in place on param, m and v:
+export const adamwWgsl: string = `// One fused AdamW step (PyTorch's torch.optim.AdamW arithmetic), in place on param, m and v:
 //   p ← p·(1 − lr·wd);  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
 //   p ← p − (lr / bc1) · m / (√v / √bc2 + eps)
 // The hyper-parameters come from a small storage buffer written once per step, so a changing
@@ -54,8 +53,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 `;
 
 /** shaders/adamw_group.wgsl */
-export const adamwGroupWgsl: string =
-  `// AdamW over a group of {{G}} parameters in one dispatch (the arithmetic of adamw.wgsl):
+export const adamwGroupWgsl: string = `// AdamW over a group of {{G}} parameters in one dispatch (the arithmetic of adamw.wgsl):
 //   p ← p·(1 − lr·wd);  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
 //   p ← p − (lr / bc1) · m / (√v / √bc2 + eps)
 // Parameter k has its own bindings (p, m, v, grad at 2 + 4k … 5 + 4k) and a row of the table:
@@ -117,8 +115,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 `;
 
 /** shaders/cross_entropy.wgsl */
-export const crossEntropyWgsl: string =
-  `// Fused cross-entropy with ignore_index, one invocation per row of \`cols\` logits.
+export const crossEntropyWgsl: string = `// Fused cross-entropy with ignore_index, one invocation per row of \`cols\` logits.
 // Entry \`cross_entropy\`: loss[r] = logsumexp(x[r]) − x[r, t[r]] (0 when t[r] is ignored).
 // Entry \`cross_entropy_grad\`: dx[r] = (softmax(x[r]) − onehot(t[r]))·scale (0 when ignored).
 struct Params {
@@ -194,8 +191,7 @@ fn cross_entropy_grad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgro
 `;
 
 /** shaders/dropout.wgsl */
-export const dropoutWgsl: string =
-  `// Inverted dropout with a counter-based mask (hash_u32 of hash.wgsl, appended to this text):
+export const dropoutWgsl: string = `// Inverted dropout with a counter-based mask (hash_u32 of hash.wgsl, appended to this text):
 // element i is kept when hash(seed ^ hash(i)) ≥ threshold (= p·2³²), and scaled by 1/(1−p).
 // {{T}}/{{U}}/{{W}}/{{LANES}}: f32/u32/1u/0u, or, when the length is a multiple of 4, vec4<f32>/
 // vec4<u32>/4u/vec4<u32>(0u, 1u, 2u, 3u): each invocation then handles 4 consecutive elements with
@@ -228,8 +224,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 `;
 
 /** shaders/erf.wgsl */
-export const erfWgsl: string =
-  `// erf.wgsl: exact-erf GELU building blocks for WGSL (which has no erf builtin).
+export const erfWgsl: string = `// erf.wgsl: exact-erf GELU building blocks for WGSL (which has no erf builtin).
 //
 // How to use: this file has no bindings and no entry point. A consumer appends its text to its own
 // shader source (\`code = kernelSrc + "\\n" + erfSrc\`; WGSL lets module-scope functions be declared
@@ -283,8 +278,7 @@ fn gelu_erf(x: f32) -> f32 {
 `;
 
 /** shaders/fill.wgsl */
-export const fillWgsl: string =
-  `// Fills a buffer with one value (given as raw bits so f32 and i32 share the shader).
+export const fillWgsl: string = `// Fills a buffer with one value (given as raw bits so f32 and i32 share the shader).
 // {{T}} is u32, or vec4<u32> when the length is a multiple of 4 (16-byte stores).
 alias T = {{T}};
 struct Params {
@@ -306,8 +300,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 `;
 
 /** shaders/gather.wgsl */
-export const gatherWgsl: string =
-  `// Embedding rows. Entry \`gather_rows\`: out[i, h] = table[ids[i], h] (zeros for an id out of range).
+export const gatherWgsl: string = `// Embedding rows. Entry \`gather_rows\`: out[i, h] = table[ids[i], h] (zeros for an id out of range).
 // Entry \`segment_sum_rows\`: out[uniq[u], h] = Σ_{j in [starts[u], starts[u+1])} dy[order[j], h],
 // one invocation per (segment, h), so no two invocations write the same element.
 struct Params {
@@ -360,8 +353,7 @@ fn segment_sum_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroup
 `;
 
 /** shaders/hash.wgsl */
-export const hashWgsl: string =
-  `// hash_u32: the counter-based hash of src/core/random.ts \`hashU32\` (a PCG output permutation), for
+export const hashWgsl: string = `// hash_u32: the counter-based hash of src/core/random.ts \`hashU32\` (a PCG output permutation), for
 // dropout masks: element i of a tensor is kept when hash_u32(seed ^ hash_u32(i)) ≥ p·2³².
 // Appended to the shaders that use it; the including shader declares \`alias U\` (u32 or vec4<u32>).
 fn hash_u32(v: U) -> U {
@@ -509,8 +501,7 @@ fn layer_norm_grad_params(@builtin(workgroup_id) wg: vec3<u32>,
 `;
 
 /** shaders/map.wgsl */
-export const mapWgsl: string =
-  `// Element-wise map with NumPy broadcasting: out[i] = EXPR(a, b, c, p).
+export const mapWgsl: string = `// Element-wise map with NumPy broadcasting: out[i] = EXPR(a, b, c, p).
 // Template slots, filled by src/backend/webgpu/kernels/elementwise.ts:
 //   slot OUT     output scalar type (f32 or i32)
 //   slot INPUTS  declarations \`@group(0) @binding(2 + j) var<storage, read> inJ: array<T>;\`
@@ -564,8 +555,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 `;
 
 /** shaders/matmul_register.wgsl */
-export const matmulRegisterWgsl: string =
-  `// matmul_register.wgsl: batched C = epilogue(op(A) . op(B) + bias) (+ C), tuned for software
+export const matmulRegisterWgsl: string = `// matmul_register.wgsl: batched C = epilogue(op(A) . op(B) + bias) (+ C), tuned for software
 // WebGPU adapters (Mesa llvmpipe/lavapipe, SwiftShader). No workgroup memory, no barriers.
 //
 // Why this shape: llvmpipe runs SIMD_WIDTH invocations in the lanes of one CPU vector. A storage
@@ -860,8 +850,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 `;
 
 /** shaders/matmul_tiled.wgsl */
-export const matmulTiledWgsl: string =
-  `// matmul_tiled.wgsl: batched C = epilogue(op(A) . op(B) + bias) (+ C) for real GPUs: classic
+export const matmulTiledWgsl: string = `// matmul_tiled.wgsl: batched C = epilogue(op(A) . op(B) + bias) (+ C) for real GPUs: classic
 // workgroup-memory tiling. A 16 x 16 workgroup computes a TILE x TILE block of C, each invocation
 // RT x RT outputs (rows ty + 16 i, columns tx + 16 j, so that neighbouring invocations touch
 // neighbouring columns of the B tile and of C). Each step stages a TILE x BK slice of A and a
@@ -1063,8 +1052,7 @@ fn main(
 `;
 
 /** shaders/reduce.wgsl */
-export const reduceWgsl: string =
-  `// Reductions over the middle axis of an [outer, r, inner] view, written to out[out_offset + i].
+export const reduceWgsl: string = `// Reductions over the middle axis of an [outer, r, inner] view, written to out[out_offset + i].
 // Template slots (src/backend/webgpu/kernels/reduce.ts): INIT (identity), COMBINE (acc, v) → acc,
 // LOAD (v from x[j]: x[j] or x[j]*x[j] for a sum of squares).
 // Entry \`main\`: one invocation per output element (many outputs, e.g. bias gradients).
@@ -1152,8 +1140,7 @@ fn wide(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 `;
 
 /** shaders/softmax.wgsl */
-export const softmaxWgsl: string =
-  `// Softmax / log-softmax over rows of length \`cols\`, one invocation per row.
+export const softmaxWgsl: string = `// Softmax / log-softmax over rows of length \`cols\`, one invocation per row.
 // Entry \`softmax\`: y = softmax(x + mask) where the mask row is found from the row index through
 // the broadcast strides of the leading dims (so [B,1,1,T] serves [B,h,T,T] without a copy).
 // Entry \`softmax_grad\`: dx = y·(dy − Σ dy·y), or for log-softmax dx = dy − exp(y)·Σ dy.
@@ -1265,8 +1252,7 @@ fn softmax_grad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) n
 `;
 
 /** shaders/strided.wgsl */
-export const stridedWgsl: string =
-  `// Copies between a contiguous buffer and a strided view (shape, strides, offset) of another.
+export const stridedWgsl: string = `// Copies between a contiguous buffer and a strided view (shape, strides, offset) of another.
 // Template slot slot BODY: \`dst[i] = src[off]\` (gather: strided_copy) or \`dst[off] = src[i]\`
 // (scatter: strided_scatter). slot T: element type.
 struct Params {
