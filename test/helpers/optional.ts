@@ -1,6 +1,6 @@
 /**
- * Optional system components of the test suite (OpenBLAS, Chromium, the MiniLM download, a WebGPU
- * adapter with shader-f16). A test that needs one passes `ignore: without(component, present)`:
+ * Optional system components of the test suite (OpenBLAS, Chromium, the MiniLM download, Node.js,
+ * a WebGPU adapter with shader-f16). A test that needs one passes `ignore: without(component, present)`:
  * on a machine without it the test is reported as ignored, and `deno task test`
  * (tools/run_tests.ts) ends with one line naming every missing component and the command that
  * installs it. `JOINTAG_STRICT=1` (set by .ci/run after installing them) turns each missing
@@ -18,6 +18,7 @@ export const COMPONENTS = {
     what: "the all-MiniLM-L6-v2 checkpoint",
     install: "export JOINTAG_MINILM_DIR=$(tools/fetch_minilm.sh)",
   },
+  node: { what: "Node.js 20 or later (node on PATH)", install: "apt install nodejs" },
   f16: {
     what: "a WebGPU adapter with shader-f16 (Mesa's GL adapter lacks it)",
     install: "apt install mesa-vulkan-drivers",

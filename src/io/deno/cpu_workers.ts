@@ -261,7 +261,9 @@ export class CpuWorkerPool implements CpuWorkers {
 
   #start(): void {
     try {
-      const url = new URL("./cpu_worker.ts", import.meta.url).href;
+      // The npm build (tools/build_npm.ts) runs this module as .js beside a compiled worker.
+      const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
+      const url = new URL(`./cpu_worker.${ext}`, import.meta.url).href;
       for (let i = 1; i < this.threads; i++) {
         const ctl = new Int32Array(new SharedArrayBuffer(CTL_BYTES));
         const worker = new Worker(url, { type: "module", name: `jointag-cpu-${i}` });
