@@ -6,15 +6,25 @@
  * tools/bench_torch.py, so their times compare one to one.
  * @module
  */
-import type { Backend } from "../src/backend/backend.ts";
-import { BertConfig } from "../src/bert/config.ts";
-import { BertModel } from "../src/bert/model.ts";
-import { noGrad, setBackend, tidy } from "../src/core/engine.ts";
-import { Random, setSeed } from "../src/core/random.ts";
-import type { Tensor } from "../src/core/tensor.ts";
-import { add, crossEntropy, mulScalar, tensor } from "../src/ops/mod.ts";
-import { Dropout, Linear } from "../src/nn/layers.ts";
-import { AdamW, bertNoDecay } from "../src/nn/optim/adamw.ts";
+import {
+  AdamW,
+  add,
+  type Backend,
+  BertConfig,
+  BertModel,
+  bertNoDecay,
+  crossEntropy,
+  Dropout,
+  Linear,
+  mulScalar,
+  noGrad,
+  Random,
+  setBackend,
+  setSeed,
+  type Tensor,
+  tensor,
+  tidy,
+} from "../mod.ts";
 import { type BenchInputs, makeInputs, type ModelShape } from "./bench_inputs.ts";
 
 /** Timings of one configuration's warm steps. */

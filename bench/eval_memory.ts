@@ -6,15 +6,17 @@
  * that resident memory stays flat on the pooled CPU backend).
  * @module
  */
-import type { Backend } from "../src/backend/backend.ts";
-import { setBackend } from "../src/core/engine.ts";
-import { setSeed } from "../src/core/random.ts";
-import { generateDemoCorpus } from "../src/tagging/demo_corpus.ts";
-import { demoBert, demoTaggerMeta } from "../src/tagging/demo_model.ts";
-import { encodeSentences } from "../src/tagging/encode_corpus.ts";
-import { predictEncoded } from "../src/tagging/inference.ts";
-import type { Sentence } from "../src/tagging/sentence.ts";
-import { createTagger, labelMapsOf } from "../src/tagging/tagger_folder.ts";
+import { type Backend, setBackend, setSeed } from "../mod.ts";
+import {
+  createTagger,
+  demoBert,
+  demoTaggerMeta,
+  encodeSentences,
+  generateDemoCorpus,
+  labelMapsOf,
+  predictEncoded,
+  type Sentence,
+} from "../tagging.ts";
 
 /** Size of the evaluated BERT. */
 export interface EvalModelSize {

@@ -8,10 +8,8 @@
  *
  * @module
  */
-
-import type { Gemm, GemmArgs } from "../src/backend/cpu/gemm.ts";
-import { jsGemm } from "../src/backend/cpu/gemm_js.ts";
-import { blasStatus, loadBlas } from "../src/io/deno/blas.ts";
+import { type Gemm, type GemmArgs, jsGemm } from "../mod.ts";
+import { blasStatus, loadBlas } from "../deno.ts";
 
 interface Shape {
   name: string;

@@ -22,15 +22,16 @@
  * skipped with a note in the JSON.
  * @module
  */
-import type { Backend } from "../src/backend/backend.ts";
-import { CpuBackend } from "../src/backend/cpu/cpu_backend.ts";
-import { jsGemm } from "../src/backend/cpu/gemm_js.ts";
-import { WebGPUBackend } from "../src/backend/webgpu/webgpu_backend.ts";
-import { type BlasGemm, blasStatus, loadBlas } from "../src/io/deno/blas.ts";
-import { createCpuWorkers } from "../src/io/deno/cpu_workers.ts";
-import { parallelBlas, parallelWasm } from "../src/io/deno/parallel_blas.ts";
-import { createWasmGemm } from "../src/backend/cpu/wasm_gemm.ts";
-import { blasHint } from "../src/io/deno/device.ts";
+import { type Backend, CpuBackend, createWasmGemm, jsGemm, WebGPUBackend } from "../mod.ts";
+import {
+  type BlasGemm,
+  blasHint,
+  blasStatus,
+  createCpuWorkers,
+  loadBlas,
+  parallelBlas,
+  parallelWasm,
+} from "../deno.ts";
 import { type BenchInputs, makeInputs, MODEL_SHAPES, type ModelShape } from "./bench_inputs.ts";
 import { buildJointagStep } from "./bert_step.ts";
 import { flopsOf, MATMUL_SHAPES, timeCpuMatmul } from "./matmul_cpu.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { MATMUL_SETS, type MatmulShape } from "./matmul_shapes.ts";
-import type { Gemm, GemmArgs } from "../src/backend/cpu/gemm.ts";
+import type { Gemm, GemmArgs } from "../mod.ts";
 
 /** A matmul shape: C[batch] = op(A)·op(B), op(A) m×k, op(B) k×n. */
 /** The `squares` and `bert` sets of the WebGPU matmul bench, same names. */

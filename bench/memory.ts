@@ -18,9 +18,8 @@
  * reached at once).
  * @module
  */
-import type { Backend } from "../src/backend/backend.ts";
-import { WebGPUBackend } from "../src/backend/webgpu/webgpu_backend.ts";
-import { chooseBackend } from "../src/io/deno/device.ts";
+import { type Backend, WebGPUBackend } from "../mod.ts";
+import { chooseBackend } from "../deno.ts";
 import { MODEL_SHAPES } from "./bench_inputs.ts";
 import { buildJointagStep } from "./bert_step.ts";
 import { evaluationMemory } from "./eval_memory.ts";

@@ -9,7 +9,7 @@
  * on any adapter, to count their dispatches.
  * @module
  */
-import { WebGPUBackend } from "../src/backend/webgpu/webgpu_backend.ts";
+import { WebGPUBackend } from "../mod.ts";
 import { MODEL_SHAPES } from "./bench_inputs.ts";
 import { buildJointagStep } from "./bert_step.ts";
 import { benchOption } from "./options.ts";

@@ -3,7 +3,7 @@
  * CPU training step into matmul time and everything else.
  * @module
  */
-import type { Gemm, GemmArgs } from "../src/backend/cpu/gemm.ts";
+import type { Gemm, GemmArgs } from "../mod.ts";
 
 /** A {@link Gemm} that counts calls and milliseconds of the provider it wraps. */
 export interface TimedGemm extends Gemm {

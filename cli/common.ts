@@ -4,9 +4,9 @@
  * written, loading a trained tagger.
  * @module
  */
-import { joinPath } from "../src/bert/file_system.ts";
-import { DenoAppendFileSystem } from "../src/io/deno/terminal.ts";
-import { type LoadedTagger, loadTaggerFolder } from "../src/tagging/tagger_folder.ts";
+import { joinPath } from "../bert.ts";
+import { type LoadedTagger, loadTaggerFolder } from "../tagging.ts";
+import { DenoAppendFileSystem } from "../deno.ts";
 import { ArgumentError } from "./args.ts";
 
 /** The file system the CLI uses. */

@@ -7,32 +7,31 @@
  * from whatever jobs have finished (e.g. on several machines).
  * @module
  */
-import { joinPath } from "../src/bert/file_system.ts";
-import { setSeed } from "../src/core/random.ts";
-import { stdoutIsTerminal, writeStdout } from "../src/io/deno/terminal.ts";
-import { evaluationProgress } from "../src/tagging/progress.ts";
-import { summarize } from "../src/tagging/compare/aggregate.ts";
+import { setSeed } from "../mod.ts";
+import { joinPath } from "../bert.ts";
 import {
   buildGrid,
+  buildReport,
   type CompareJob,
-  selectJobs,
-  shareFromEnv,
-} from "../src/tagging/compare/grid.ts";
-import type { JobResult } from "../src/tagging/compare/job_result.ts";
-import { buildReport } from "../src/tagging/compare/report.ts";
-import { encodeSentences } from "../src/tagging/encode_corpus.ts";
-import { sentenceEntityCounts } from "../src/tagging/entity_metrics.ts";
-import { evaluateTagger, isEntityTask } from "../src/tagging/evaluate.ts";
-import type { LabelMap } from "../src/tagging/label_map.ts";
-import { Rng } from "../src/tagging/random.ts";
-import type { Sentence } from "../src/tagging/sentence.ts";
-import {
   createTagger,
+  encodeSentences,
+  evaluateTagger,
+  evaluationProgress,
+  isEntityTask,
+  type JobResult,
+  type LabelMap,
   labelMapsOf,
   loadTaggerFolder,
+  Rng,
+  selectJobs,
+  type Sentence,
+  sentenceEntityCounts,
+  shareFromEnv,
+  summarize,
   type TaggerMeta,
-} from "../src/tagging/tagger_folder.ts";
-import { trainTagger } from "../src/tagging/trainer.ts";
+  trainTagger,
+} from "../tagging.ts";
+import { stdoutIsTerminal, writeStdout } from "../deno.ts";
 import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { fs, writtenLine } from "./common.ts";
 import { validateRunFlags } from "./validate.ts";

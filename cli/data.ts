@@ -6,15 +6,26 @@
  * flag, file, line and field, and says which flag fixes it.
  * @module
  */
-import { readConll } from "../src/tagging/conll_reader.ts";
-import { CONLLU_FIELDS, type ConlluField, readConllu } from "../src/tagging/conllu_reader.ts";
-import { readCsvCorpus } from "../src/tagging/csv_reader.ts";
-import { CorpusError, CorpusFormatError, RaggedRowError } from "../src/tagging/errors.ts";
+import {
+  CONLLU_FIELDS,
+  type ConlluField,
+  convertScheme,
+  CorpusError,
+  CorpusFormatError,
+  decodeCorpus,
+  type DecodedText,
+  detectSchemeByMajority,
+  ENCODING_NAMES,
+  joinColumn,
+  RaggedRowError,
+  readConll,
+  readConllu,
+  readCsvCorpus,
+  type Sentence,
+  type TextEncodingName,
+  tokenLine,
+} from "../tagging.ts";
 import { forEachLine, isBlankLine, splitFields } from "../src/tagging/lines.ts";
-import { type Sentence, type TextEncodingName, tokenLine } from "../src/tagging/sentence.ts";
-import { convertScheme, detectSchemeByMajority } from "../src/tagging/tag_scheme.ts";
-import { decodeCorpus, type DecodedText, ENCODING_NAMES } from "../src/tagging/text_decode.ts";
-import { joinColumn } from "../src/tagging/column_join.ts";
 import { shortList } from "../src/core/short_list.ts";
 import { ArgumentError } from "./args.ts";
 import { readInput } from "./common.ts";

@@ -4,9 +4,8 @@
  * to get the fast path).
  * @module
  */
-import type { Backend } from "../src/backend/backend.ts";
-import { setBackend } from "../src/core/engine.ts";
-import { chooseBackend } from "../src/io/deno/device.ts";
+import { type Backend, setBackend } from "../mod.ts";
+import { chooseBackend } from "../deno.ts";
 import { ArgumentError, type FlagSpec } from "./args.ts";
 
 /** The device flags shared by `train`, `evaluate`, `predict` and `compare`. */

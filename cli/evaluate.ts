@@ -2,16 +2,17 @@
  * `evaluate`: score a trained tagger on a gold corpus and write its predictions in CoNLL columns.
  * @module
  */
-import { joinPath } from "../src/bert/file_system.ts";
-import { stderrIsTerminal, writeStderr, writeStdout } from "../src/io/deno/terminal.ts";
-import { evaluationProgress } from "../src/tagging/progress.ts";
-import { encodeSentences } from "../src/tagging/encode_corpus.ts";
+import { joinPath } from "../bert.ts";
 import {
+  encodeSentences,
   evaluateTagger,
+  evaluationProgress,
   formatConllEvaluation,
   formatEntityTable,
+  type Sentence,
   summarizeEvaluation,
-} from "../src/tagging/evaluate.ts";
+} from "../tagging.ts";
+import { stderrIsTerminal, writeStderr, writeStdout } from "../deno.ts";
 import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { fs, loadTrained, withPath } from "./common.ts";
 import {
@@ -25,7 +26,6 @@ import {
   parseTasks,
 } from "./data.ts";
 import { validateEvaluateFlags } from "./validate.ts";
-import type { Sentence } from "../src/tagging/sentence.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
 import { resolveModelFlag, REVISION_FLAG } from "./model_source.ts";
 

@@ -6,7 +6,7 @@
  *   deno run -A cli/main.ts train            # the built-in demo
  * @module
  */
-import { writeStderr, writeStdout } from "../src/io/deno/terminal.ts";
+import { writeStderr, writeStdout } from "../deno.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { ArgumentError } from "./args.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";

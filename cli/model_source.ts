@@ -3,9 +3,8 @@
  * missing), and `--revision`.
  * @module
  */
-import { HubError } from "../src/bert/errors.ts";
-import { isLocalPath, type ResolvedModel, resolveModelSource } from "../src/bert/hub.ts";
-import { hubOptionsFromEnv } from "../src/io/deno/hub_env.ts";
+import { HubError, isLocalPath, type ResolvedModel, resolveModelSource } from "../bert.ts";
+import { hubOptionsFromEnv } from "../deno.ts";
 import { ArgumentError, type FlagSpec } from "./args.ts";
 import { fs } from "./common.ts";
 

@@ -2,19 +2,19 @@
  * `predict`: tag raw text or pre-split words with a trained tagger.
  * @module
  */
-import { stderrIsTerminal, writeStderr, writeStdout } from "../src/io/deno/terminal.ts";
-import { evaluationProgress } from "../src/tagging/progress.ts";
 import {
+  decodeCorpus,
+  evaluationProgress,
   formatTagged,
   splitText,
   splitWords,
   type TaggedFormat,
   tagWords,
-} from "../src/tagging/predict.ts";
+} from "../tagging.ts";
+import { stderrIsTerminal, writeStderr, writeStdout } from "../deno.ts";
 import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { checkInputFile, loadTrained, readInput } from "./common.ts";
 import { checkDeviceFlags } from "./validate.ts";
-import { decodeCorpus } from "../src/tagging/text_decode.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
 import { resolveModelFlag, REVISION_FLAG } from "./model_source.ts";
 

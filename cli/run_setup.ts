@@ -4,21 +4,22 @@
  * checkpoint, or a small BERT made for the corpus).
  * @module
  */
-import { BertConfig } from "../src/bert/config.ts";
-import { loadCheckpointFolder } from "../src/bert/checkpoint.ts";
-import type { BertTokenizer } from "../src/bert/tokenizer.ts";
-import type { WeightMap } from "../src/bert/weights.ts";
-import { generateDemoCorpus } from "../src/tagging/demo_corpus.ts";
-import { DEMO_BERT_SIZE, demoBert } from "../src/tagging/demo_model.ts";
-import { LabelMap } from "../src/tagging/label_map.ts";
-import type { Sentence } from "../src/tagging/sentence.ts";
-import { trainDevSplit } from "../src/tagging/split.ts";
+import { BertConfig, type BertTokenizer } from "../mod.ts";
+import { loadCheckpointFolder, type WeightMap } from "../bert.ts";
+import {
+  DEMO_BERT_SIZE,
+  demoBert,
+  generateDemoCorpus,
+  LabelMap,
+  type Sentence,
+  trainDevSplit,
+  type TrainOptions,
+} from "../tagging.ts";
 import {
   type BaseModelRef,
   type PretrainedHeads,
   readPretrainedHeads,
 } from "../src/tagging/tagger_folder.ts";
-import type { TrainOptions } from "../src/tagging/trainer.ts";
 import { ArgumentError } from "./args.ts";
 import { fs } from "./common.ts";
 import { resolveModelFlag } from "./model_source.ts";

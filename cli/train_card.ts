@@ -3,10 +3,9 @@
  * command line that reproduces the run.
  * @module
  */
-import { joinPath } from "../src/bert/file_system.ts";
-import type { Evaluation } from "../src/tagging/evaluate.ts";
+import { joinPath } from "../bert.ts";
+import { type Evaluation, TAGGER_FILES, type TaggerMeta } from "../tagging.ts";
 import { modelCard } from "../src/tagging/model_card.ts";
-import { TAGGER_FILES, type TaggerMeta } from "../src/tagging/tagger_folder.ts";
 import { fs } from "./common.ts";
 import type { Flags } from "./run_setup.ts";
 

@@ -10,15 +10,15 @@
  * @module
  */
 import { type Backend, createBackend, type DeviceKind, setBackend } from "../../mod.ts";
-import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
 import {
+  type EpochRecord,
   formatConllCorpus,
+  generateDemoCorpus,
   type StepRecord,
   type TaggedWord,
   TaggerSession,
-} from "../../src/tagging/browser_session.ts";
-import type { EpochRecord } from "../../src/tagging/checkpoint_state.ts";
-import type { TaskScores } from "../../src/tagging/evaluate.ts";
+  type TaskScores,
+} from "../../tagging.ts";
 import { zipStore } from "./zip.ts";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
