@@ -17,11 +17,23 @@
  * ```
  * @module
  */
-export type { Backend, MemoryInfo } from "./src/backend/backend.ts";
+export type { Backend, Handle, KernelAttrs, MemoryInfo } from "./src/backend/backend.ts";
 export { CpuBackend, type CpuBackendOptions } from "./src/backend/cpu/cpu_backend.ts";
+export type { CpuJob, CpuWorkers } from "./src/backend/cpu/parallel.ts";
 export type { Gemm, GemmArgs } from "./src/backend/cpu/gemm.ts";
 export { jsGemm } from "./src/backend/cpu/gemm_js.ts";
-export { WebGPUBackend, type WebGPUBackendOptions } from "./src/backend/webgpu/webgpu_backend.ts";
+export {
+  type KernelProfile,
+  WebGPUBackend,
+  type WebGPUBackendOptions,
+} from "./src/backend/webgpu/webgpu_backend.ts";
+export type {
+  Binding,
+  BufferRange,
+  Dispatch,
+  GpuContext,
+  GpuHandle,
+} from "./src/backend/webgpu/gpu_types.ts";
 export {
   type BackendChoice,
   createBackend,
@@ -29,8 +41,16 @@ export {
   type DeviceKind,
   DeviceUnavailableError,
 } from "./src/backend/select.ts";
-export type { DType } from "./src/core/dtype.ts";
-export { getBackend, isGradEnabled, keep, noGrad, setBackend, tidy } from "./src/core/engine.ts";
+export type { DType, TypedArray } from "./src/core/dtype.ts";
+export {
+  type Disposable,
+  getBackend,
+  isGradEnabled,
+  keep,
+  noGrad,
+  setBackend,
+  tidy,
+} from "./src/core/engine.ts";
 export {
   AutogradError,
   BackendError,
@@ -39,8 +59,9 @@ export {
   fmtShape,
   ShapeError,
 } from "./src/core/errors.ts";
-export { globalRandom, Random, setSeed } from "./src/core/random.ts";
-export { Tensor } from "./src/core/tensor.ts";
+export { globalRandom, Random, type RandomState, setSeed } from "./src/core/random.ts";
+export { Storage, Tensor } from "./src/core/tensor.ts";
+export { type Edge, type GradFn, GraphNode } from "./src/core/graph_node.ts";
 export {
   abs,
   add,
@@ -64,6 +85,7 @@ export {
   greater,
   layerNorm,
   linear,
+  type LinearOpOptions,
   log,
   logSoftmax,
   map,
@@ -85,6 +107,7 @@ export {
   relu,
   reshape,
   residualLayerNorm,
+  type ResidualLayerNormOptions,
   rsqrt,
   scalar,
   sigmoid,

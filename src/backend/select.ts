@@ -15,7 +15,9 @@ export type DeviceKind = "auto" | "webgpu" | "cpu";
 
 /** A chosen backend and why it was chosen. */
 export interface BackendChoice {
+  /** The created backend, ready for `setBackend`. */
   backend: Backend;
+  /** Why this device was picked (and why better ones were not), to print to the user. */
   reason: string;
 }
 
@@ -39,7 +41,10 @@ export interface CreateBackendOptions {
 
 /** Raised when the requested device cannot be provided; the message says why. */
 export class DeviceUnavailableError extends Error {
-  /** @param message what was asked and what is missing */
+  /**
+   * Creates the error.
+   * @param message what was asked and what is missing
+   */
   constructor(message: string) {
     super(message);
     this.name = "DeviceUnavailableError";

@@ -8,6 +8,7 @@ import type { Backend } from "../backend/backend.ts";
 
 /** Something that can be disposed and tracked by a scope. */
 export interface Disposable {
+  /** Frees the object's resources; it must not be used afterwards. */
   dispose(): void;
   /** The scope that will dispose this object, if any. */
   scope: Set<Disposable> | null;

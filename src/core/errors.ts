@@ -6,6 +6,11 @@
 
 /** A tensor operation was called with inputs it cannot accept (shapes, dtypes, ranges). */
 export class ShapeError extends Error {
+  /**
+   * Creates the error; the message reads `op: message`.
+   * @param op the op that rejected its inputs (prefixes the message)
+   * @param message what is wrong, with the shapes involved
+   */
   constructor(op: string, message: string) {
     super(`${op}: ${message}`);
     this.name = "ShapeError";
@@ -14,6 +19,11 @@ export class ShapeError extends Error {
 
 /** An input has the wrong dtype for an op. */
 export class DTypeError extends Error {
+  /**
+   * Creates the error; the message reads `op: message`.
+   * @param op the op that rejected its inputs (prefixes the message)
+   * @param message which input has which dtype, and what was expected
+   */
   constructor(op: string, message: string) {
     super(`${op}: ${message}`);
     this.name = "DTypeError";
@@ -22,6 +32,10 @@ export class DTypeError extends Error {
 
 /** A tensor was used after `dispose()`. */
 export class DisposedError extends Error {
+  /**
+   * Creates the error for a use of a disposed tensor.
+   * @param what the tensor that was used, e.g. `tensor #12 [2, 3]`
+   */
   constructor(what: string) {
     super(`${what}: tensor was already disposed`);
     this.name = "DisposedError";
@@ -30,6 +44,10 @@ export class DisposedError extends Error {
 
 /** Reverse mode was asked for something it cannot do (no graph, graph already freed, ...). */
 export class AutogradError extends Error {
+  /**
+   * Creates the error.
+   * @param message what was asked of the graph and why it cannot be done
+   */
   constructor(message: string) {
     super(message);
     this.name = "AutogradError";
@@ -38,6 +56,12 @@ export class AutogradError extends Error {
 
 /** A backend (device) failed: validation error, out of memory, device lost. */
 export class BackendError extends Error {
+  /**
+   * Creates the error; the message names the backend and the op before the device's own.
+   * @param backend the backend's name (`cpu`, `webgpu`)
+   * @param op the op that was running when the device failed
+   * @param message the device's error
+   */
   constructor(backend: string, op: string, message: string) {
     super(`${backend} backend, op ${op}: ${message}`);
     this.name = "BackendError";

@@ -19,6 +19,10 @@ export class GraphNode {
   #saved: Tensor[];
   #spent = false;
 
+  /**
+   * Records an op; takes a reference on each input node. `saved` (owned by the node from now on)
+   * are the tensors `gradFn` reads.
+   */
   constructor(
     /** Op name, for error messages. */
     readonly op: string,
@@ -27,6 +31,7 @@ export class GraphNode {
     /** One edge per op input (null where no gradient flows). */
     readonly edges: Edge[],
     saved: Tensor[],
+    /** Computes the inputs' gradients from this node's gradient. */
     readonly gradFn: GradFn,
   ) {
     this.#saved = saved;

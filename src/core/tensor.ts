@@ -13,7 +13,9 @@ import type { GraphNode } from "./graph_node.ts";
 
 /** A device buffer shared by a tensor and its views (reshape, detach, saved-for-backward). */
 export class Storage {
+  /** Tensors (and views) sharing the buffer; the buffer is freed when this drops to zero. */
   refs = 1;
+  /** Wraps a buffer just allocated on `backend`, with one reference. */
   constructor(
     readonly backend: Backend,
     readonly handle: Handle,

@@ -9,7 +9,9 @@ import { randn, tensor, uniform, zeros } from "../ops/creation.ts";
 
 /** Where and from which generator to initialise. */
 export interface InitOptions {
+  /** Backend the parameter is created on (default: the current one, `getBackend()`). */
   backend?: Backend;
+  /** Generator the values are drawn from (default: `globalRandom`, which `setSeed` seeds). */
   random?: Random;
 }
 

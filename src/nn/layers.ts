@@ -12,6 +12,7 @@ import { Module } from "./module.ts";
 
 /** Options of `Linear`. */
 export interface LinearOptions extends InitOptions {
+  /** Whether the layer has a bias (default true). */
   bias?: boolean;
   /** Normal(0, std) weights and zero bias (BERT) instead of PyTorch's default uniform init. */
   std?: number;
@@ -26,6 +27,7 @@ export interface LinearOptions extends InitOptions {
  * ```
  */
 export class Linear extends Module {
+  /** Creates the weight (and bias) initialised as PyTorch's `nn.Linear`, or as BERT with `std`. */
   constructor(readonly inFeatures: number, readonly outFeatures: number, o: LinearOptions = {}) {
     super();
     const bound = 1 / Math.sqrt(inFeatures);
@@ -94,6 +96,7 @@ export class Embedding extends Module {
 
 /** Layer normalisation over the last dim, with weight and bias. */
 export class LayerNorm extends Module {
+  /** Creates the layer with weight 1 and bias 0; `eps` is added to the variance. */
   constructor(readonly dim: number, readonly eps = 1e-5, o: InitOptions = {}) {
     super();
     this.param("weight", onesInit([dim], o));
@@ -126,6 +129,10 @@ export class LayerNorm extends Module {
 
 /** Dropout active in training mode only. */
 export class Dropout extends Module {
+  /**
+   * Creates the layer (in training mode, as every module starts).
+   * @param p probability of zeroing an element (the rest are scaled by 1 / (1 - p))
+   */
   constructor(readonly p: number) {
     super();
   }

@@ -12,7 +12,9 @@ import { shortList } from "../core/short_list.ts";
 
 /** A host copy of one tensor (checkpoint files, state dicts). */
 export interface HostTensor {
+  /** Dimensions of the tensor. */
   shape: number[];
+  /** The values, row-major. */
   data: Float32Array;
 }
 

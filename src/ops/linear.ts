@@ -17,7 +17,7 @@ import { sum } from "./reduce.ts";
 import { reshape } from "./shape_ops.ts";
 
 /** Options of `linear`. */
-export interface LinearOptions {
+export interface LinearOpOptions {
   /**
    * `"gelu"`: exact GELU after the bias, inside the matmul kernel; when a gradient is recorded the
    * kernel also writes x·Wᵀ + b, which GELU's backward reads.
@@ -36,7 +36,7 @@ export function linear(
   x: Tensor,
   weight: Tensor,
   bias?: Tensor,
-  options: LinearOptions = {},
+  options: LinearOpOptions = {},
 ): Tensor {
   const op = "linear";
   expectDType(op, x, "f32", "x");

@@ -46,6 +46,7 @@ export class CpuBackend implements Backend {
   #liveBytes = 0;
   #peak = 0;
 
+  /** Creates a CPU backend: f32 storage, the TypeScript GEMM and no threads unless told otherwise. */
   constructor(options: CpuBackendOptions = {}) {
     this.floatPrecision = options.precision ?? "f32";
     this.gemm = options.gemm ?? jsGemm;

@@ -29,7 +29,9 @@ import { mapHasRowLoop } from "./kernels/elementwise.ts";
 export interface CpuJob {
   /** Kernel name in the CPU kernel table. */
   kernel: string;
+  /** The kernel's inputs (views of SharedArrayBuffers, so the helper sees the same memory). */
   inputs: TypedArray[];
+  /** Where the kernel writes its part of the result (shared views as well). */
   outputs: TypedArray[];
   /** Structured-cloneable attributes (no functions). */
   attrs: KernelAttrs;

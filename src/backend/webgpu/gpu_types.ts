@@ -7,16 +7,21 @@ import type { KernelAttrs } from "../backend.ts";
 
 /** A tensor's buffer on the GPU. */
 export interface GpuHandle {
+  /** The storage buffer (from the backend's pool, so possibly larger than `bytes`). */
   buffer: GPUBuffer;
   /** Bytes used by the tensor (the buffer may be larger: pool size class). */
   bytes: number;
+  /** Element type of the tensor stored in the buffer. */
   dtype: DType;
 }
 
 /** A byte range of a tensor's buffer (offset a multiple of the adapter's storage alignment). */
 export interface BufferRange {
+  /** The tensor buffer the range is cut from. */
   handle: GpuHandle;
+  /** First byte of the range. */
   offset: number;
+  /** Length of the range in bytes. */
   size: number;
 }
 
@@ -32,6 +37,7 @@ export interface Dispatch {
   key: string;
   /** WGSL source (only read when the key is new). */
   code: () => string;
+  /** Entry point in `code` (default `main`). */
   entryPoint?: string;
   /** Bindings 0..n-1 of group 0, in order; null for a slot the entry point does not use. */
   bindings: (Binding | null)[];

@@ -62,9 +62,13 @@ export class WebGPUPrecisionError extends Error {
 
 /** GPU time per kernel key, from timestamp queries. */
 export interface KernelProfile {
+  /** The dispatch's pipeline key (one shader variant). */
   key: string;
+  /** The op that was running when the kernel was dispatched. */
   op: string;
+  /** Dispatches measured. */
   count: number;
+  /** GPU time of all of them, in milliseconds. */
   ms: number;
 }
 

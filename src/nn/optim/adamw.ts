@@ -15,9 +15,13 @@ import { concat } from "../../ops/shape_ops.ts";
 
 /** AdamW hyper-parameters. */
 export interface AdamWOptions {
+  /** Initial learning rate (default 1e-3). */
   lr?: number;
+  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
   betas?: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps?: number;
+  /** Decoupled weight decay coefficient (default 0.01, PyTorch's). */
   weightDecay?: number;
   /** Names (or a predicate) of parameters that get no weight decay. */
   noDecay?: (name: string) => boolean;
@@ -30,7 +34,9 @@ export interface AdamWGroupAttrs {
 
 /** Serializable optimizer state (moments read back to the host). */
 export interface AdamWState {
+  /** Steps taken (the bias correction depends on it). */
   step: number;
+  /** First (`m`) and second (`v`) moment estimates per parameter, by parameter name. */
   moments: { name: string; m: number[]; v: number[] }[];
 }
 
@@ -50,11 +56,19 @@ export class AdamW {
   lr: number;
   /** Steps taken. */
   stepCount = 0;
+  /** Decay rates of the moment estimates (see {@link AdamWOptions.betas}). */
   readonly betas: [number, number];
+  /** Denominator epsilon (see {@link AdamWOptions.eps}). */
   readonly eps: number;
+  /** Decoupled weight decay coefficient. */
   readonly weightDecay: number;
   #params: { name: string; p: Tensor; m: Tensor; v: Tensor; decay: boolean }[];
 
+  /**
+   * Creates the optimizer and its zeroed moment tensors, one pair per parameter.
+   * @param params named parameters, as `Module.namedParameters()` lists them (the names are
+   *   matched by `noDecay` and by `loadState`)
+   */
   constructor(params: [string, Tensor][], o: AdamWOptions = {}) {
     this.lr = o.lr ?? 1e-3;
     this.betas = o.betas ?? [0.9, 0.999];
