@@ -74,7 +74,7 @@ export {
   resolveNormalizerOptions,
 } from "./src/bert/basic_tokenizer.ts";
 export { WordPiece, type WordPieceOptions } from "./src/bert/wordpiece.ts";
-export { type AddedToken, AddedTokenMatcher } from "./src/bert/added_tokens.ts";
+export { type AddedToken, AddedTokenMatcher, type Segment } from "./src/bert/added_tokens.ts";
 export {
   BertTokenizer,
   type BertTokenizerOptions,
@@ -122,4 +122,14 @@ export {
   saveCheckpointFolder,
   type SaveCheckpointInput,
 } from "./src/bert/checkpoint.ts";
-export { type BertInitOptions, type BertInputs, BertModel } from "./src/bert/model.ts";
+export {
+  BertAttention,
+  BertEmbeddings,
+  type BertInitOptions,
+  type BertInputs,
+  BertIntermediate,
+  BertLayer,
+  BertModel,
+  BertResidualOutput,
+  BertSelfAttention,
+} from "./src/bert/model.ts";

@@ -9,14 +9,17 @@ import { isWhitespace } from "./char_classes.ts";
 
 /** One added token (tokenizer.json "added_tokens" entry). */
 export interface AddedToken {
+  /** Id the token encodes to. */
   id: number;
+  /** The text that is matched, e.g. `[CLS]`. */
   content: string;
   /** Skipped by decode(…, { skipSpecialTokens: true }). */
   special: boolean;
   /** Matched against the normalized text instead of the raw text. */
   normalized: boolean;
-  /** Swallow whitespace on the left / right of a match. */
+  /** Swallow whitespace on the left of a match. */
   lstrip: boolean;
+  /** Swallow whitespace on the right of a match. */
   rstrip: boolean;
   /** Only match when not inside a word. */
   singleWord: boolean;
@@ -32,6 +35,7 @@ export class AddedTokenMatcher {
   readonly #tokens: ReadonlyArray<{ pattern: string; token: AddedToken }>;
 
   /**
+   * Prepares matching of `tokens`; tokens whose pattern is empty never match.
    * @param tokens tokens to match
    * @param patternOf the string each token matches (its content, or its normalized form)
    */

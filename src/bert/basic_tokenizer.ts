@@ -36,9 +36,13 @@ export interface BertNormalizerOptions {
 
 /** Fully resolved normalizer flags. */
 export interface ResolvedBertNormalizerOptions {
+  /** Remove control characters and normalise whitespace. */
   cleanText: boolean;
+  /** Put spaces around CJK ideographs. */
   handleChineseChars: boolean;
+  /** Strip accents (NFD, then drop combining marks). */
   stripAccents: boolean;
+  /** Lower-case the text. */
   lowercase: boolean;
 }
 
@@ -121,6 +125,7 @@ export function preTokenizeBert(text: string): string[] {
 export class BasicTokenizer {
   /** Resolved flags in use. */
   readonly options: ResolvedBertNormalizerOptions;
+  /** Creates the tokenizer; missing flags take BERT's defaults (see `resolveNormalizerOptions`). */
   constructor(options: BertNormalizerOptions = {}) {
     this.options = resolveNormalizerOptions(options);
   }

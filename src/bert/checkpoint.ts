@@ -23,7 +23,9 @@ import type { WeightMap } from "./weights.ts";
 
 /** A loaded model folder. */
 export interface LoadedCheckpoint {
+  /** The folder's config.json. */
   config: BertConfig;
+  /** The tokenizer from tokenizer.json, or else vocab.txt (with tokenizer_config.json). */
   tokenizer: BertTokenizer;
   /** BertModel parameters under HF names, validated against the config. */
   weights: WeightMap;
@@ -203,6 +205,7 @@ export function loadCheckpointFromUrl(
 
 /** What {@link saveCheckpointFolder} writes. */
 export interface SaveCheckpointInput {
+  /** Written as config.json. */
   config: BertConfig;
   /** Tensors to save under their names (BertModel names, plus any task head). */
   weights: WeightMap;

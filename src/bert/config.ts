@@ -16,16 +16,27 @@ const HIDDEN_ACTS: readonly BertHiddenAct[] = ["gelu", "gelu_new", "gelu_pytorch
 
 /** The architecture fields of a BERT encoder, camelCased. */
 export interface BertConfigFields {
+  /** Rows of the word embedding table (the tokenizer's vocabulary size). */
   vocabSize: number;
+  /** Width of the hidden states and of every embedding. */
   hiddenSize: number;
+  /** Number of transformer layers. */
   numHiddenLayers: number;
+  /** Attention heads per layer; must divide `hiddenSize`. */
   numAttentionHeads: number;
+  /** Width of the feed-forward block's inner layer. */
   intermediateSize: number;
+  /** Activation of the feed-forward block. */
   hiddenAct: BertHiddenAct;
+  /** Rows of the position embedding table: the longest input the model accepts. */
   maxPositionEmbeddings: number;
+  /** Rows of the token type (segment) embedding table. */
   typeVocabSize: number;
+  /** Epsilon of every LayerNorm. */
   layerNormEps: number;
+  /** Dropout probability on embeddings and sublayer outputs in training. */
   hiddenDropoutProb: number;
+  /** Dropout probability on the attention weights in training. */
   attentionProbsDropoutProb: number;
   /** Id of [PAD] in the word embeddings; null when the config says so. */
   padTokenId: number | null;

@@ -9,6 +9,7 @@ import { shortList } from "../core/short_list.ts";
 /** A config.json is malformed or describes something this library cannot run. */
 export class BertConfigError extends Error {
   /**
+   * Creates the error; the message reads `source: field "x": detail`.
    * @param source file name or label of the config (e.g. "models/x/config.json")
    * @param field the offending JSON field, or "" for whole-file problems
    * @param detail what is wrong
@@ -22,6 +23,7 @@ export class BertConfigError extends Error {
 /** A checkpoint file (safetensors, PyTorch zip/pickle) cannot be decoded. */
 export class CheckpointFormatError extends Error {
   /**
+   * Creates the error; the message reads `source: detail`.
    * @param source file name or label of the checkpoint
    * @param detail what is wrong (offsets, tensor name, opcode...)
    */
@@ -34,6 +36,7 @@ export class CheckpointFormatError extends Error {
 /** Checkpoint tensors do not match the expected BertModel parameters. */
 export class WeightNameError extends Error {
   /**
+   * Creates the error; the message counts and lists (shortened) each kind of mismatch.
    * @param source checkpoint label
    * @param missing expected parameter names absent from the checkpoint
    * @param unknown checkpoint tensors that are neither BertModel parameters nor known heads
@@ -61,6 +64,7 @@ export class WeightNameError extends Error {
 /** A vocab.txt / tokenizer.json / tokenizer_config.json cannot be used. */
 export class TokenizerFormatError extends Error {
   /**
+   * Creates the error; the message reads `source: detail`.
    * @param source file name or label
    * @param detail what is wrong (JSON path, line number...)
    */
@@ -73,6 +77,7 @@ export class TokenizerFormatError extends Error {
 /** Resolving or downloading a model from the hub failed. */
 export class HubError extends Error {
   /**
+   * Creates the error; the message reads `target: detail`.
    * @param target the model id, URL or folder involved
    * @param detail what is wrong
    * @param status HTTP status when the failure came from a response

@@ -41,7 +41,10 @@ export class MemoryFileSystem implements FileSystem {
   readonly files: Map<string, Uint8Array> = new Map();
   readonly #dirs = new Set<string>();
 
-  /** @param initial files to start with (path → bytes or text) */
+  /**
+   * Creates the file system, optionally with files in it.
+   * @param initial files to start with (path → bytes or text; text is stored as UTF-8)
+   */
   constructor(initial: Record<string, Uint8Array | string> = {}) {
     for (const [p, d] of Object.entries(initial)) this.files.set(norm(p), toBytes(d));
   }
@@ -70,6 +73,7 @@ export class MemoryFileSystem implements FileSystem {
 
 /** Raised by {@link MemoryFileSystem.readFile} for a missing path. */
 export class MemoryFileNotFound extends Error {
+  /** Creates the error for `path`, the path that was read; the message is `path: no such file`. */
   constructor(readonly path: string) {
     super(`${path}: no such file`);
     this.name = "MemoryFileNotFound";

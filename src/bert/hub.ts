@@ -35,6 +35,7 @@ export interface DownloadProgress {
 
 /** Where and how to resolve models. */
 export interface HubOptions {
+  /** Where the cache and local model folders are read and written. */
   fs: FileSystem;
   /** Hub cache root (`$HF_HUB_CACHE`, e.g. ~/.cache/huggingface/hub). */
   cacheDir: string;

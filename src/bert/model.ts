@@ -21,12 +21,15 @@ import type { BertConfig } from "./config.ts";
 
 /** Where fresh parameters are created. */
 export interface BertInitOptions {
+  /** Backend the parameters are created on (default: the current one). */
   backend?: Backend;
+  /** Generator of the initial weights (default: `globalRandom`). */
   random?: Random;
 }
 
 /** Model inputs: [B, T] token ids, and optionally the padding mask and segment ids. */
 export interface BertInputs {
+  /** Token ids, [B, T] (i32). */
   inputIds: Tensor;
   /** 1 for real tokens, 0 for padding (i32 or f32), [B, T]. Default: all ones. */
   attentionMask?: Tensor;
@@ -60,12 +63,22 @@ class BertEncoder extends Module {
   }
 }
 
-class BertEmbeddings extends Module {
+/**
+ * `embeddings`: word + position + token type embeddings, then LayerNorm and dropout (HF's
+ * `BertEmbeddings`, with the same parameter names).
+ */
+export class BertEmbeddings extends Module {
+  /** `word_embeddings`: one row per vocabulary entry; the padding row starts at zero. */
   wordEmbeddings: Embedding;
+  /** `position_embeddings`: one row per position, up to `maxPositionEmbeddings`. */
   positionEmbeddings: Embedding;
+  /** `token_type_embeddings`: one row per segment id. */
   tokenTypeEmbeddings: Embedding;
+  /** `LayerNorm` over the summed embeddings. */
   layerNorm: LayerNorm;
+  /** Dropout after the LayerNorm (`hiddenDropoutProb`). */
   dropout: Dropout;
+  /** Creates the tables with BERT's init (normal, std `initializerRange`). */
   constructor(c: BertConfig, o: BertInitOptions) {
     super();
     const init = { ...o, std: c.initializerRange };
@@ -85,6 +98,7 @@ class BertEmbeddings extends Module {
     this.dropout = this.child("dropout", new Dropout(c.hiddenDropoutProb));
   }
 
+  /** Embeds token ids and segment ids, both [B, T] (i32), into [B, T, H]. */
   forward(ids: Tensor, tokenTypes: Tensor): Tensor {
     const t = ids.shape[1];
     const backend = ids.backend;
@@ -97,11 +111,17 @@ class BertEmbeddings extends Module {
   }
 }
 
-class BertSelfAttention extends Module {
+/** `attention.self`: multi-head scaled dot-product self-attention (HF's `BertSelfAttention`). */
+export class BertSelfAttention extends Module {
+  /** Query projection, [H, H]. */
   query: Linear;
+  /** Key projection, [H, H]. */
   key: Linear;
+  /** Value projection, [H, H]. */
   value: Linear;
+  /** Dropout on the attention probabilities (`attentionProbsDropoutProb`). */
   dropout: Dropout;
+  /** Creates the projections; `c` also gives the number of heads. */
   constructor(readonly c: BertConfig, o: BertInitOptions) {
     super();
     const init = { ...o, std: c.initializerRange };
@@ -111,6 +131,10 @@ class BertSelfAttention extends Module {
     this.dropout = this.child("dropout", new Dropout(c.attentionProbsDropoutProb));
   }
 
+  /**
+   * Attends over `x` [B, T, H]; `extMask` [B, 1, 1, T] is added to the scores (0 for tokens, a
+   * large negative number for padding). Returns the heads' contexts merged back to [B, T, H].
+   */
   forward(x: Tensor, extMask: Tensor): Tensor {
     const heads = this.c.numAttentionHeads;
     const d = x.shape[2] / heads;
@@ -124,11 +148,18 @@ class BertSelfAttention extends Module {
   }
 }
 
-/** dense → dropout → + residual → LayerNorm (BertSelfOutput and BertOutput). */
-class BertResidualOutput extends Module {
+/**
+ * dense → dropout → + residual → LayerNorm: `attention.output` (HF's `BertSelfOutput`) and a
+ * layer's `output` (`BertOutput`).
+ */
+export class BertResidualOutput extends Module {
+  /** Projection to the hidden size. */
   dense: Linear;
+  /** LayerNorm of the projection plus the residual. */
   layerNorm: LayerNorm;
+  /** Dropout on the projection before the residual is added. */
   dropout: Dropout;
+  /** Creates the block; `inSize` is the width of its input (hidden or intermediate size). */
   constructor(inSize: number, c: BertConfig, o: BertInitOptions) {
     super();
     this.dense = this.child(
@@ -139,27 +170,39 @@ class BertResidualOutput extends Module {
     this.dropout = this.child("dropout", new Dropout(c.hiddenDropoutProb));
   }
 
+  /** Projects `h` and adds `residual` (the block's input) before the LayerNorm, in one fused op. */
   forward(h: Tensor, residual: Tensor): Tensor {
     return this.layerNorm.forwardResidual(this.dense.forward(h), residual, this.dropout);
   }
 }
 
-class BertAttention extends Module {
+/** `attention`: self-attention followed by its output block (HF's `BertAttention`). */
+export class BertAttention extends Module {
+  /** `attention.self`. */
   self: BertSelfAttention;
+  /** `attention.output`: projection, dropout, residual and LayerNorm. */
   output: BertResidualOutput;
+  /** Creates both parts from the config. */
   constructor(c: BertConfig, o: BertInitOptions) {
     super();
     this.self = this.child("self", new BertSelfAttention(c, o));
     this.output = this.child("output", new BertResidualOutput(c.hiddenSize, c, o));
   }
 
+  /**
+   * Self-attention over `x` [B, T, H] with its residual; `extMask` as in
+   * {@link BertSelfAttention.forward}.
+   */
   forward(x: Tensor, extMask: Tensor): Tensor {
     return this.output.forward(this.self.forward(x, extMask), x);
   }
 }
 
-class BertIntermediate extends Module {
+/** `intermediate`: the feed-forward block's expansion to `intermediateSize`, with GELU. */
+export class BertIntermediate extends Module {
+  /** Projection [intermediateSize, H]. */
   dense: Linear;
+  /** Creates the projection from the config. */
   constructor(c: BertConfig, o: BertInitOptions) {
     super();
     this.dense = this.child(
@@ -168,15 +211,21 @@ class BertIntermediate extends Module {
     );
   }
 
+  /** [B, T, H] → [B, T, intermediateSize], GELU fused into the matmul. */
   forward(x: Tensor): Tensor {
     return this.dense.forward(x, "gelu");
   }
 }
 
-class BertLayer extends Module {
+/** `encoder.layer.N`: one transformer layer, attention then feed-forward (HF's `BertLayer`). */
+export class BertLayer extends Module {
+  /** The attention block. */
   attention: BertAttention;
+  /** The feed-forward expansion. */
   intermediate: BertIntermediate;
+  /** The feed-forward output block (back to the hidden size, residual, LayerNorm). */
   output: BertResidualOutput;
+  /** Creates the layer's blocks from the config. */
   constructor(c: BertConfig, o: BertInitOptions) {
     super();
     this.attention = this.child("attention", new BertAttention(c, o));
@@ -184,6 +233,10 @@ class BertLayer extends Module {
     this.output = this.child("output", new BertResidualOutput(c.intermediateSize, c, o));
   }
 
+  /**
+   * Maps hidden states [B, T, H] to the next layer's; `extMask` as in
+   * {@link BertSelfAttention.forward}.
+   */
   forward(x: Tensor, extMask: Tensor): Tensor {
     const a = this.attention.forward(x, extMask);
     return this.output.forward(this.intermediate.forward(a), a);
@@ -200,9 +253,17 @@ class BertLayer extends Module {
  * ```
  */
 export class BertModel extends Module {
+  /** The embedding block (`embeddings.*` parameters). */
   embeddings: BertEmbeddings;
+  /** The transformer layers in order (`encoder.layer.N.*` parameters). */
   layers: BertLayer[];
 
+  /**
+   * Creates the model with freshly initialised weights (load a checkpoint's with
+   * `loadStateDict`).
+   * @throws {ShapeError} for an activation other than exact GELU, or a hidden size the heads do
+   *   not divide
+   */
   constructor(readonly config: BertConfig, o: BertInitOptions = {}) {
     super();
     if (config.hiddenAct !== "gelu") {
@@ -221,8 +282,9 @@ export class BertModel extends Module {
     this.layers = this.child("encoder", new BertEncoder(config, o)).layers;
   }
 
-  /** Runs the encoder; with `allLayers`, returns [embeddings output, layer 1, …, layer N]. */
+  /** Runs the encoder and returns the last hidden state, [B, T, H]. */
   forward(inputs: BertInputs, allLayers?: false): Tensor;
+  /** Runs the encoder and returns every layer's output: [embeddings, layer 1, …, layer N]. */
   forward(inputs: BertInputs, allLayers: true): Tensor[];
   forward(inputs: BertInputs, allLayers = false): Tensor | Tensor[] {
     const ids = inputs.inputIds;

@@ -38,6 +38,7 @@ const BYTES: Readonly<Record<string, number>> = {
 export interface SafetensorsTensorInfo {
   /** dtype as written in the file ("F32", "BF16", ...). */
   dtype: string;
+  /** Dimensions of the tensor (empty for a scalar). */
   shape: number[];
   /** [begin, end) byte offsets relative to the start of the data section. */
   dataOffsets: [number, number];
@@ -45,8 +46,11 @@ export interface SafetensorsTensorInfo {
 
 /** Parsed header: tensor infos in file order, `__metadata__`, and where data starts. */
 export interface SafetensorsHeader {
+  /** Tensor name → dtype, shape and byte range, in the order of the header. */
   tensors: Map<string, SafetensorsTensorInfo>;
+  /** The `__metadata__` string map (empty when the file has none). */
   metadata: Record<string, string>;
+  /** Byte offset of the data section in the file (8-byte length + header JSON). */
   dataStart: number;
 }
 

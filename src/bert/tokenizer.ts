@@ -31,9 +31,13 @@ export interface WordPieceDecoderOptions {
 
 /** Everything that defines a BERT tokenizer besides its vocabulary. */
 export interface BertTokenizerOptions extends BertNormalizerOptions, WordPieceOptions {
+  /** Classification token that starts a sequence (default "[CLS]"). */
   clsToken?: string;
+  /** Separator token that ends a sequence (default "[SEP]"). */
   sepToken?: string;
+  /** Padding token (default "[PAD]"). */
   padToken?: string;
+  /** Masked-language-model token (default "[MASK]"). */
   maskToken?: string;
   /**
    * Tokens matched verbatim before normalisation. Default: the five special tokens
@@ -76,16 +80,25 @@ export interface DecodeOptions {
 export class BertTokenizer {
   /** Resolved normalizer flags. */
   readonly normalizer: ResolvedBertNormalizerOptions;
+  /** The WordPiece model that splits normalised words into vocabulary entries. */
   readonly wordPiece: WordPiece;
+  /** Classification token put before a sequence. */
   readonly clsToken: string;
+  /** Separator token put after a sequence. */
   readonly sepToken: string;
+  /** Padding token. */
   readonly padToken: string;
+  /** Masked-language-model token. */
   readonly maskToken: string;
+  /** Token for words WordPiece cannot split into vocabulary entries. */
   readonly unkToken: string;
   /** Added tokens (special ones included), by id. */
   readonly addedTokens: ReadonlyMap<number, AddedToken>;
+  /** Ids put before and after each encoded sequence (by default [CLS] and [SEP]). */
   readonly template: { readonly prefix: readonly number[]; readonly suffix: readonly number[] };
+  /** How `decode` joins WordPiece tokens; null joins them with spaces as they are. */
   readonly decoder: WordPieceDecoderOptions | null;
+  /** Longest sequence the model accepts, when tokenizer_config.json says (not enforced). */
   readonly modelMaxLength: number | undefined;
   readonly #vocab: Map<string, number>;
   readonly #idToToken: string[];
@@ -93,6 +106,7 @@ export class BertTokenizer {
   readonly #normalized: AddedTokenMatcher;
 
   /**
+   * Creates the tokenizer; added tokens missing from the vocabulary get ids after it.
    * @param vocab token → id of the WordPiece model
    * @param options normalizer, special tokens, template, decoder
    * @throws TokenizerFormatError when a required special token is missing from the vocab
@@ -157,18 +171,23 @@ export class BertTokenizer {
   get vocabSize(): number {
     return this.#idToToken.length;
   }
+  /** Id of `clsToken`; throws a TokenizerFormatError when the vocabulary lacks it. */
   get clsTokenId(): number {
     return this.#requireId(this.clsToken, "clsToken");
   }
+  /** Id of `sepToken`; throws a TokenizerFormatError when the vocabulary lacks it. */
   get sepTokenId(): number {
     return this.#requireId(this.sepToken, "sepToken");
   }
+  /** Id of `padToken`; throws a TokenizerFormatError when the vocabulary lacks it. */
   get padTokenId(): number {
     return this.#requireId(this.padToken, "padToken");
   }
+  /** Id of `unkToken`. */
   get unkTokenId(): number {
     return this.wordPiece.unkId;
   }
+  /** Id of `maskToken`; throws a TokenizerFormatError when the vocabulary lacks it. */
   get maskTokenId(): number {
     return this.#requireId(this.maskToken, "maskToken");
   }

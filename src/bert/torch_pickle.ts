@@ -14,6 +14,7 @@ import { CheckpointFormatError } from "./errors.ts";
 
 /** A `module.name` global that `findClass` did not resolve. */
 export class PickleGlobal {
+  /** Records the global's Python module and name, as the GLOBAL / STACK_GLOBAL opcode gave them. */
   constructor(readonly module: string, readonly name: string) {}
   /** "module.name" */
   get qualifiedName(): string {
@@ -23,7 +24,9 @@ export class PickleGlobal {
 
 /** The result of calling an unresolved global (REDUCE / NEWOBJ), with BUILD state if any. */
 export class PickleObject {
+  /** The BUILD opcode's argument (what Python's `__setstate__` would get), if any. */
   state: unknown = undefined;
+  /** Records a call of `cls` with `args`, the REDUCE / NEWOBJ argument tuple. */
   constructor(readonly cls: PickleGlobal, readonly args: unknown[]) {}
 }
 

@@ -10,10 +10,13 @@ import { CheckpointFormatError } from "./errors.ts";
 
 /** One file of the archive, located by the central directory. */
 export interface ZipEntry {
+  /** Path inside the archive, e.g. `archive/data.pkl`. */
   name: string;
   /** 0 = stored, 8 = deflate (not supported by {@link ZipArchive.read}). */
   method: number;
+  /** Bytes of the entry's data in the archive. */
   compressedSize: number;
+  /** Bytes of the data once extracted (equal to `compressedSize` for stored entries). */
   size: number;
   /** Offset of the local file header. */
   localHeaderOffset: number;

@@ -22,14 +22,19 @@ const CACHE_LIMIT = 50_000;
 
 /** A WordPiece model over a fixed vocabulary. */
 export class WordPiece {
+  /** Token emitted for words that cannot be split into vocabulary pieces. */
   readonly unkToken: string;
+  /** Prefix of word-internal pieces, e.g. "##". */
   readonly continuingSubwordPrefix: string;
+  /** Words longer than this many code points become `unkToken` without being split. */
   readonly maxInputCharsPerWord: number;
+  /** Id of `unkToken`. */
   readonly unkId: number;
   readonly #vocab: ReadonlyMap<string, number>;
   readonly #cache = new Map<string, readonly number[]>();
 
   /**
+   * Creates the model; missing options take HF's defaults.
    * @param vocab token → id
    * @throws TokenizerFormatError when the unknown token is not in the vocabulary
    */
