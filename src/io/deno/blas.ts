@@ -118,6 +118,7 @@ const LIBC_SYMBOLS = {
 /** Raised when `JOINTAG_THREADS` / `threads` is not a positive integer. */
 export class BlasOptionError extends Error {
   /**
+   * Creates the error; the message shows `field=value` and what was expected.
    * @param field the option or environment variable
    * @param value its offending value
    */

@@ -50,7 +50,10 @@ export interface CpuWorkerOptions {
 
 /** Raised for a bad thread count, and when a worker fails or stops answering. */
 export class CpuWorkerError extends Error {
-  /** @param message what failed (the option, or the worker and kernel) */
+  /**
+   * Creates the error.
+   * @param message what failed (the option, or the worker and kernel)
+   */
   constructor(message: string) {
     super(message);
     this.name = "CpuWorkerError";
@@ -133,6 +136,7 @@ export class CpuWorkerPool implements CpuWorkers {
   handedOver = 0;
 
   /**
+   * Creates the pool; the worker threads start on first use (`ready()`), not here.
    * @param threads threads in all (≥ 2)
    * @param idleMs see {@link CpuWorkerOptions.idleMs}
    * @param spinMs see {@link CpuWorkerOptions.spinMs}

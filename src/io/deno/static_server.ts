@@ -25,6 +25,7 @@ const TYPES: Record<string, string> = {
 export interface StaticServer {
   /** Base URL, e.g. `http://127.0.0.1:8000/`. */
   url: string;
+  /** The port listened on (the one the system chose when 0 was asked for). */
   port: number;
   /** Stops the server and waits until it has. */
   close(): Promise<void>;
