@@ -294,6 +294,7 @@ function layoutProblems(): string[] {
 
 Deno.test({
   name: "browser page: layout at desktop and phone width, states in plain words",
+  ignore: without("chromium", haveChromium()),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
