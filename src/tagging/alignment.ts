@@ -17,7 +17,7 @@ export interface SubwordEncoding {
 }
 
 /** Label value ignored by the loss (PyTorch's `ignore_index` convention). */
-export const IGNORE_INDEX = -100;
+export const IGNORE_INDEX: -100 = -100;
 
 /** Options for {@link alignLabels}. */
 export interface AlignOptions {

@@ -70,17 +70,25 @@ export function formatConllCorpus(sentences: readonly Sentence[]): string {
 
 /** One tagged word. */
 export interface TaggedWord {
+  /** The word as given. */
   word: string;
+  /** Its named-entity label (e.g. `B-PER`). */
   ner: string;
+  /** Its part-of-speech tag. */
   pos: string;
 }
 
 /** A training step as the trainer logs it. */
 export interface StepRecord {
+  /** Global update number (1-based). */
   step: number;
+  /** Epoch of the update (0-based). */
   epoch: number;
+  /** Learning rate the update used. */
   lr: number;
+  /** Weighted mean loss over the tasks. */
   loss: number;
+  /** Each task's own loss. */
   tasks: Record<string, number>;
 }
 
@@ -116,6 +124,10 @@ export type ModelSource =
 
 /** Raised for workbench calls made in the wrong order (tagging before any model is trained). */
 export class SessionStateError extends Error {
+  /**
+   * Creates the error; the message reads `operation: detail`.
+   * @param operation the session method that was called too early
+   */
   constructor(readonly operation: string, detail: string) {
     super(`${operation}: ${detail}`);
     this.name = "SessionStateError";

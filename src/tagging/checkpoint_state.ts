@@ -17,23 +17,37 @@ import type { TaggerMeta } from "./tagger_folder.ts";
 
 /** One epoch's record in the history. */
 export interface EpochRecord {
+  /** The epoch that ended (1-based). */
   epoch: number;
+  /** Global updates done at its end. */
   step: number;
+  /** Mean training loss over the epoch's updates. */
   meanLoss: number;
+  /** The dev set's model-selection score (`Evaluation.mainScore`: entity micro F1 or accuracy). */
   devScore: number;
+  /** The dev evaluation without its predictions (an `Evaluation` less `predictions`, as JSON). */
   dev: unknown;
 }
 
 /** Hyper-parameters that define a run (saved so a resumed run continues the same one). */
 export interface ResolvedTrainOptions {
+  /** Passes over the training data. */
   epochs: number;
+  /** Windows per update. */
   batchSize: number;
+  /** Peak learning rate (after warmup; decays linearly to 0). */
   lr: number;
+  /** AdamW decoupled weight decay. */
   weightDecay: number;
+  /** Fraction of all updates spent warming the learning rate up from 0. */
   warmupFraction: number;
+  /** Global gradient-norm clip. */
   clipNorm: number;
+  /** Seed of the data order. */
   seed: number;
+  /** Epochs without a better dev score before stopping. */
   patience: number;
+  /** Windows per evaluation forward pass. */
   evalBatchSize: number;
   /** Length-bucketed batches (absent in checkpoints from before the option: true). */
   lengthBuckets?: boolean;
@@ -43,25 +57,33 @@ export interface ResolvedTrainOptions {
 export interface TrainingState {
   /** Updates done so far (global). */
   step: number;
-  /** Current epoch (0-based) and batches of it done. */
+  /** Current epoch (0-based). */
   epoch: number;
+  /** Batches of the current epoch done. */
   batchInEpoch: number;
-  /** Schedule: total updates and warmup updates. */
+  /** Updates the learning-rate schedule spans. */
   totalSteps: number;
+  /** Updates of linear warmup at the start of the schedule. */
   warmupSteps: number;
   /** State of the library-wide generator (dropout masks). */
   random: RandomState;
   /** Number of training examples (windows), to catch a resume on different data. */
   trainExamples: number;
-  /** Early stopping. */
+  /** Early stopping: the best dev score so far. */
   bestScore: number;
+  /** The epoch (1-based) that reached `bestScore`; its model is the saved tagger. */
   bestEpoch: number;
+  /** Epochs since the last improvement (stops at `options.patience`). */
   badEpochs: number;
-  /** Sum and count of the current epoch's losses. */
+  /** Sum of the current epoch's losses. */
   epochLossSum: number;
+  /** Number of losses in `epochLossSum`. */
   epochLossCount: number;
+  /** One record per finished epoch. */
   history: EpochRecord[];
+  /** The run's hyper-parameters; a resume continues with these. */
   options: ResolvedTrainOptions;
+  /** The tagger's metadata (tasks, label maps, base model). */
   meta: TaggerMeta;
   /** The encoder's config.json. */
   bertConfig: Record<string, unknown>;
@@ -69,9 +91,11 @@ export interface TrainingState {
 
 /** A checkpoint read back. */
 export interface TrainingCheckpoint {
+  /** Where training stands, from the file's metadata. */
   state: TrainingState;
   /** Model parameters by tagger name (`bert.…`, `heads.…`). */
   model: Map<string, HostTensor>;
+  /** AdamW's step count and moments, for `AdamW.loadState`. */
   optimizer: AdamWState;
 }
 

@@ -46,8 +46,9 @@ export interface Evaluation {
   tasks: Record<string, TaskScores>;
   /** The main task's model-selection score: entity micro F1, or accuracy for a non-entity task. */
   mainScore: number;
-  /** Sentences and words scored. */
+  /** Sentences scored. */
   sentences: number;
+  /** Words scored (each word counts once per task). */
   words: number;
   /** Predicted labels per task, per sentence, per word. */
   predictions: Record<string, string[][]>;

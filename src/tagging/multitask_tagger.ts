@@ -75,6 +75,12 @@ export class MultiTaskTagger extends Module {
   readonly headDropout: number;
   readonly #dropouts: Record<string, Dropout> = {};
 
+  /**
+   * Creates a fresh encoder for `config` and one head per task (load pretrained encoder weights
+   * afterwards with `loadEncoder`).
+   * @throws {TaggingArgumentError} for no tasks, a bad or duplicated task name, a label count
+   *   below 1, or a negative weight (or all weights 0)
+   */
   constructor(
     readonly config: BertConfig,
     tasks: readonly TaskHeadSpec[],

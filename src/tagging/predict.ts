@@ -16,7 +16,9 @@ import { TaggingArgumentError } from "./errors.ts";
 
 /** A sentence with one label per word per task. */
 export interface TaggedSentence {
+  /** The sentence's words. */
   words: string[];
+  /** Task name → one label per word. */
   tags: Record<string, string[]>;
 }
 
@@ -25,9 +27,13 @@ export type TaggedFormat = "table" | "json" | "conll";
 
 /** What {@link tagWords} needs: a trained tagger as {@link loadTaggerFolder} returns it. */
 export interface TaggerBundle {
+  /** The trained tagger. */
   model: MultiTaskTagger;
+  /** The tokenizer it was trained with. */
   tokenizer: BertTokenizer;
+  /** Label map per task, to turn predicted ids into labels. */
   labelMaps: Record<string, LabelMap>;
+  /** Longest window in sub-words; longer sentences are split into overlapping windows. */
   meta: { maxLength: number };
 }
 

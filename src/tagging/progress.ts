@@ -28,6 +28,12 @@ export class ProgressBar {
   #stepsDone = 0;
   readonly #now: () => number;
 
+  /**
+   * Starts the clock.
+   * @param total global steps of the whole run (the bar's 100%)
+   * @param firstStep steps already done before this process (a resumed run), left out of the
+   *   rates and the ETA
+   */
   constructor(readonly total: number, readonly o: ProgressOptions, readonly firstStep = 0) {
     this.#now = o.now ?? (() => performance.now());
     this.#startMs = this.#now();

@@ -67,9 +67,13 @@ export interface TaggerMeta {
 
 /** A tagger with everything needed to run it. */
 export interface LoadedTagger {
+  /** The tagger with the saved weights, in evaluation mode. */
   model: MultiTaskTagger;
+  /** The folder's tokenizer. */
   tokenizer: BertTokenizer;
+  /** Label map per task (from `meta`). */
   labelMaps: Record<string, LabelMap>;
+  /** The folder's tagger metadata (tasks, window length, base model). */
   meta: TaggerMeta;
 }
 

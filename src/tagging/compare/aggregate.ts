@@ -11,23 +11,37 @@ import type { JobResult } from "./job_result.ts";
 
 /** Mean and sample standard deviation (0 with one value). */
 export interface Spread {
+  /** Mean of `values`. */
   mean: number;
+  /** Sample standard deviation of `values` (n − 1 denominator). */
   std: number;
+  /** Number of values (seeds). */
   n: number;
+  /** The values, one per seed in seed order. */
   values: number[];
 }
 
 /** One arm at one training fraction. */
 export interface ArmSummary {
+  /** Arm label (see `CompareJob.arm`). */
   arm: string;
+  /** Fraction of the training sentences used. */
   fraction: number;
+  /** Seeds whose jobs finished, ascending. */
   seeds: number[];
+  /** Main task's test micro precision over seeds. */
   precision: Spread;
+  /** Main task's test micro recall over seeds. */
   recall: Spread;
+  /** Main task's test micro F1 over seeds. */
   f1: Spread;
+  /** Test F1 per entity type over seeds (0 for a seed where the type never occurs). */
   perTypeF1: Record<string, Spread>;
+  /** Test token accuracy of each auxiliary (non-entity) task over seeds. */
   accuracy: Record<string, Spread>;
+  /** Training time in seconds (evaluation excluded) over seeds. */
   trainSeconds: Spread;
+  /** Training throughput in sub-word tokens per second over seeds. */
   tokensPerSecond: Spread;
   /** Mean dev F1 per epoch with min and max over seeds. */
   devCurve: { mean: number; min: number; max: number }[];
@@ -35,8 +49,11 @@ export interface ArmSummary {
 
 /** An arm against the baseline at one fraction. */
 export interface ArmComparison {
+  /** The arm compared. */
   arm: string;
+  /** The arm it is compared against. */
   baseline: string;
+  /** Training fraction both ran at. */
   fraction: number;
   /** Seeds both arms finished. */
   seeds: number[];
@@ -46,13 +63,17 @@ export interface ArmComparison {
   randomization: { pValue: number; resamples: number; observed: number };
   /** Paired bootstrap interval of the pooled F1 difference. */
   bootstrap: { low: number; high: number; resamples: number };
+  /** Plain-language reading of the numbers (see {@link verdictOf}). */
   verdict: string;
 }
 
 /** The whole comparison. */
 export interface CompareSummary {
+  /** One summary per arm and fraction. */
   arms: ArmSummary[];
+  /** Each non-baseline arm against the baseline, per fraction (where they share seeds). */
   comparisons: ArmComparison[];
+  /** Job results aggregated. */
   jobs: number;
 }
 
@@ -135,7 +156,9 @@ export function verdictOf(
 export interface SummarizeOptions {
   /** The arm others are compared against (default: the first single-task arm, else the first). */
   baseline?: string;
+  /** Resamples of the randomization test and of the bootstrap (default 10000). */
   resamples?: number;
+  /** Seed of both resampling tests, so a report is reproducible (default 0). */
   seed?: number;
 }
 

@@ -18,6 +18,7 @@ export interface CompareJob {
   weights: Record<string, number>;
   /** Fraction of the training sentences used (first N after the seeded shuffle). */
   fraction: number;
+  /** Seed of the initialisation, dropout and data order of the run. */
   seed: number;
 }
 
@@ -25,7 +26,9 @@ export interface CompareJob {
 export interface GridSpec {
   /** Arms, each a `+`-joined task list whose first task is the main one (e.g. `ner+pos`). */
   arms: string[];
+  /** Seeds each arm is trained with (the repeats that the statistics pair up). */
   seeds: number[];
+  /** Training fractions (0 < f ≤ 1) each arm is trained at. */
   fractions: number[];
   /** Loss weights of the auxiliary tasks (the main task keeps 1); one variant per value. */
   auxWeights: number[];

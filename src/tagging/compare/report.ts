@@ -13,9 +13,13 @@ const pct = (s: Spread) => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFi
 
 /** Context printed at the top of the report. */
 export interface ReportContext {
+  /** The command line that ran the comparison. */
   command: string;
+  /** Which corpus, as a label for people. */
   data: string;
+  /** Which base model, as a label for people. */
   model: string;
+  /** The device the jobs trained on (the device choice's reason line). */
   device: string;
 }
 
