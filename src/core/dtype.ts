@@ -18,3 +18,12 @@ export type FloatArray = Float32Array | Float64Array;
 export function bytesPerElement(_dtype: DType): number {
   return 4;
 }
+
+/**
+ * `data` as float32: itself when it already is (reads from a backend are copies already, so a
+ * checkpoint of a large model is not copied twice), else a converted copy (the float64 CPU
+ * backend of the gradient checks).
+ */
+export function toFloat32(data: TypedArray): Float32Array {
+  return data instanceof Float32Array ? data : Float32Array.from(data);
+}

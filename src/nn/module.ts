@@ -4,6 +4,7 @@
  * state dicts — so Hugging Face checkpoints map onto jointag models by name.
  * @module
  */
+import { toFloat32 } from "../core/dtype.ts";
 import { keep } from "../core/engine.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import type { Tensor } from "../core/tensor.ts";
@@ -81,7 +82,7 @@ export class Module {
   async stateDict(): Promise<Map<string, HostTensor>> {
     const out = new Map<string, HostTensor>();
     for (const [n, p] of this.namedParameters()) {
-      out.set(n, { shape: p.shape.slice(), data: Float32Array.from(await p.data()) });
+      out.set(n, { shape: p.shape.slice(), data: toFloat32(await p.data()) });
     }
     return out;
   }

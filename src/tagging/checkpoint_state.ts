@@ -108,8 +108,8 @@ export function encodeTrainingCheckpoint(c: TrainingCheckpoint): Uint8Array {
   const shapes = new Map([...c.model].map(([n, t]) => [n, t.shape]));
   for (const m of c.optimizer.moments) {
     const shape = shapes.get(m.name) ?? [m.m.length];
-    w.set(`adam_m.${m.name}`, { dtype: "f32", shape, data: Float32Array.from(m.m) });
-    w.set(`adam_v.${m.name}`, { dtype: "f32", shape, data: Float32Array.from(m.v) });
+    w.set(`adam_m.${m.name}`, { dtype: "f32", shape, data: m.m });
+    w.set(`adam_v.${m.name}`, { dtype: "f32", shape, data: m.v });
   }
   return writeSafetensors(w, {
     [STATE_KEY]: JSON.stringify({ ...c.state, optimizerStep: c.optimizer.step }),
@@ -138,8 +138,7 @@ export function decodeTrainingCheckpoint(bytes: Uint8Array, source: string): Tra
   const moments = [...m].map(([name, mm]) => {
     const vv = v.get(name);
     if (!vv) throw new CheckpointStateError(source, `adam_v.${name} missing`);
-    // AdamW.loadState only reads the values (tensor() takes any ArrayLike): skip a huge copy.
-    return { name, m: mm as unknown as number[], v: vv as unknown as number[] };
+    return { name, m: mm, v: vv };
   });
   const { optimizerStep, ...state } = parsed;
   return { state, model, optimizer: { step: optimizerStep, moments } };

@@ -7,6 +7,7 @@
  * for a value to come back to the host.
  * @module
  */
+import { toFloat32 } from "../../core/dtype.ts";
 import { noGrad, tidy } from "../../core/engine.ts";
 import type { Tensor } from "../../core/tensor.ts";
 import { tensor, zerosLike } from "../../ops/creation.ts";
@@ -37,7 +38,7 @@ export interface AdamWState {
   /** Steps taken (the bias correction depends on it). */
   step: number;
   /** First (`m`) and second (`v`) moment estimates per parameter, by parameter name. */
-  moments: { name: string; m: number[]; v: number[] }[];
+  moments: { name: string; m: Float32Array; v: Float32Array }[];
 }
 
 /** The parameter-name rule of BERT fine-tuning: no decay on biases and LayerNorm weights. */
@@ -124,8 +125,8 @@ export class AdamW {
     for (const e of this.#params) {
       moments.push({
         name: e.name,
-        m: Array.from(await e.m.data()),
-        v: Array.from(await e.v.data()),
+        m: toFloat32(await e.m.data()),
+        v: toFloat32(await e.v.data()),
       });
     }
     return { step: this.stepCount, moments };
