@@ -1,14 +1,16 @@
 /**
  * `deno task build:wasm`: compiles the AssemblyScript kernels in wasm/ (npm `assemblyscript`, a
- * pinned dev dependency) into the .wasm files committed beside them. The committed bytes are what
- * runs: nothing is compiled at run time, and test/backend/wasm_build_test.ts checks that a rebuild
- * reproduces them.
+ * pinned dev dependency) into the .wasm files committed beside them, then regenerates the module
+ * the library imports them from (src/generated/wasm.ts, as `deno task build:assets` does). The
+ * committed bytes are what runs: nothing is compiled at run time, and
+ * test/backend/wasm_build_test.ts checks that a rebuild reproduces them.
  *
  *   deno task build:wasm           # writes wasm/*.wasm
  *   deno task build:wasm --check   # fails when a committed .wasm differs from a rebuild
  * @module
  */
 import * as asc from "assemblyscript/asc";
+import { WASM_MODULE, wasmModule } from "./build_assets.ts";
 
 /** One output: the source, the .wasm it becomes, and the compiler flags that differ. */
 export interface WasmTarget {
@@ -96,5 +98,7 @@ if (import.meta.main) {
       await Deno.writeFile(new URL(t.output, ROOT), bytes);
       console.log(`${t.output}: ${bytes.length} bytes`);
     }
+    await Deno.writeTextFile(new URL(WASM_MODULE, ROOT), await wasmModule());
+    console.log(`wrote ${WASM_MODULE}`);
   }
 }

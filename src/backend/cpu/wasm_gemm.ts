@@ -1,13 +1,14 @@
 /**
  * The WebAssembly SIMD128 GEMM (wasm/sgemm.as.ts, built into the committed wasm/sgemm.wasm and
- * wasm/sgemm_relaxed.wasm by `deno task build:wasm`): a {@link Gemm} for every engine with
- * WebAssembly SIMD (Deno, Node, browsers), about ten times the TypeScript GEMM. Float64 GEMMs (the
+ * wasm/sgemm_relaxed.wasm by `deno task build:wasm`, imported from src/generated/wasm.ts): a
+ * {@link Gemm} for every engine with WebAssembly SIMD (Deno, Node, browsers), 5–10× the
+ * TypeScript GEMM. Float64 GEMMs (the
  * gradient checks' precision) go to the TypeScript GEMM.
  *
  * WebAssembly reads only its own memory, so each call copies the touched range of A and B (and of
  * C when beta ≠ 0) into the module's memory with one `set` each, runs the product there and copies
- * C's rows back. The copies are a few percent of a 1024² product (bench/gemm_bench.ts prints the
- * split). Copying C back row by row, never the gaps between rows, matters when the rows of C
+ * C's rows back. The copies cost 10–15% of a 768 × 192 × 64 product (the demo's shapes) and less
+ * of larger ones. Copying C back row by row, never the gaps between rows, matters when the rows of C
  * are split across threads: another thread's rows may lie between.
  *
  * No Deno API: runs in the browser too. The relaxed-SIMD build (fused multiply-add) is used where
