@@ -72,7 +72,7 @@ async function trainingMemory(backend: Backend) {
     backend.resetPeak();
     lastLoss = await step.step();
     const m = backend.memory();
-    const rssBytes = Deno.memoryUsage().rss;
+    const { rss: rssBytes, heapUsed: heapBytes } = Deno.memoryUsage();
     if (i === 1) firstPeak = m.peakBytes;
     if (i === 10) tenth = rssBytes;
     if (i >= 10) maxRss = Math.max(maxRss, rssBytes);
@@ -84,15 +84,16 @@ async function trainingMemory(backend: Backend) {
       pooledBytes: m.pooledBytes,
       peakBytes: m.peakBytes,
       rssBytes,
+      heapBytes,
     };
     if (i === 2) second = record;
     if (checkpoints.has(i)) {
       records.push(record);
       console.error(
         `[memory] step ${i}: live ${mib(m.liveBytes)} MiB, pooled ${mib(m.pooledBytes)} MiB, ` +
-          `peak ${mib(m.peakBytes)} MiB, resident ${mib(rssBytes)} MiB, loss ${
-            lastLoss.toFixed(4)
-          }`,
+          `peak ${mib(m.peakBytes)} MiB, resident ${mib(rssBytes)} MiB, JS heap ${
+            mib(heapBytes)
+          } MiB, loss ${lastLoss.toFixed(4)}`,
       );
     }
   }

@@ -12,8 +12,8 @@ import { stdoutIsTerminal, writeStdout } from "../src/io/deno/terminal.ts";
 import { loadTrainingCheckpoint } from "../src/tagging/checkpoint_state.ts";
 import { encodeSentences } from "../src/tagging/encode_corpus.ts";
 import {
-  type Evaluation,
   evaluateTagger,
+  type Evaluation,
   formatConllEvaluation,
   formatEntityTable,
   isEntityTask,

@@ -25,7 +25,7 @@ import {
 import { type EncodedSentence, windowExamples } from "./encode_corpus.ts";
 import { evaluateTagger, type Evaluation, summarizeEvaluation } from "./evaluate.ts";
 import type { MultiTaskTagger } from "./multitask_tagger.ts";
-import { ProgressBar, type ProgressOptions } from "./progress.ts";
+import { evaluationProgress, ProgressBar, type ProgressOptions } from "./progress.ts";
 import { labelMapsOf, saveTaggerFolder, type TaggerMeta } from "./tagger_folder.ts";
 import { CheckpointStateError, NonFiniteLossError } from "./trainer_errors.ts";
 import { TaggingArgumentError } from "./errors.ts";
@@ -369,6 +369,8 @@ export async function trainTagger(
       bar?.break();
       const dev = await evaluateTagger(model, input.dev, labelMaps, mainTask, {
         batchSize: o.evalBatchSize,
+        onBatch: control.progress &&
+          evaluationProgress(`epoch ${state.epoch + 1} dev`, control.progress),
       });
       model.train();
       const { predictions: _p, ...devScores } = dev;
