@@ -19,6 +19,9 @@ import { BufferPool } from "./buffer_pool.ts";
 import type { Binding, Dispatch, GpuContext, GpuHandle, GpuKernel } from "./gpu_types.ts";
 import { gpuKernels } from "./kernels/mod.ts";
 
+/** Free storage the pool keeps at the least (see the pool's limit in the constructor). */
+const POOL_FLOOR_BYTES = 64 * 2 ** 20;
+
 /** Options of `WebGPUBackend.create`. */
 export interface WebGPUBackendOptions {
   /** Power preference passed to `requestAdapter`. */
@@ -107,6 +110,8 @@ export class WebGPUBackend implements Backend, GpuContext {
   #live = 0;
   #liveBytes = 0;
   #peak = 0;
+  /** The most bytes tensors have held at once (unlike `#peak`, never reset). */
+  #highWater = 0;
   #error: BackendError | null = null;
   #lost: string | null = null;
   #maxPending: number;
@@ -140,11 +145,14 @@ export class WebGPUBackend implements Backend, GpuContext {
       options.maxBindingBytes ?? Infinity,
       device.limits.maxStorageBufferBindingSize,
     );
+    // Evicted buffers may still be named by recorded, unsubmitted work: destroyed after the next
+    // submit. The pool keeps at most the most bytes tensors ever held at once (evaluation's
+    // batches of every length would otherwise leave a set of buffers per length class).
     this.#pool = new BufferPool<GPUBuffer>({
       create: (bytes) => this.#createStorage(bytes),
       bytesOf: (b) => b.size,
-      destroy: (b) => b.destroy(),
-    });
+      destroy: (b) => this.#retired.push(b),
+    }, POOL_FLOOR_BYTES);
     device.lost.then((i) => {
       this.#lost = `${i.reason}: ${i.message}`;
     });
@@ -488,6 +496,10 @@ export class WebGPUBackend implements Backend, GpuContext {
     this.#live += sign;
     this.#liveBytes += sign * h.buffer.size;
     if (this.#liveBytes > this.#peak) this.#peak = this.#liveBytes;
+    if (this.#liveBytes > this.#highWater) {
+      this.#highWater = this.#liveBytes;
+      this.#pool.limitBytes = Math.max(POOL_FLOOR_BYTES, this.#highWater);
+    }
   }
 }
 
