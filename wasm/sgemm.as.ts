@@ -52,28 +52,55 @@ function packA(a: usize, rs: i32, cs: i32, m: i32, k: i32, out: usize): void {
   for (let i0 = 0; i0 < m; i0 += MR) {
     const rows = min(MR, m - i0);
     const base = a + <usize>(i0 * rs) * 4;
-    if (rows == MR) {
-      const r1 = <usize>rs * 4, r2 = r1 * 2, r3 = r1 * 3, r4 = r1 * 4, r5 = r1 * 5;
-      for (let p = 0; p < k; p++) {
-        const src = base + <usize>(p * cs) * 4;
-        store<f32>(out, load<f32>(src));
-        store<f32>(out, load<f32>(src + r1), 4);
-        store<f32>(out, load<f32>(src + r2), 8);
-        store<f32>(out, load<f32>(src + r3), 12);
-        store<f32>(out, load<f32>(src + r4), 16);
-        store<f32>(out, load<f32>(src + r5), 20);
-        out += MR * 4;
-      }
-    } else {
+    if (rows == MR && cs == 1) packRows6(base, <usize>rs * 4, k, out);
+    else if (rows == MR && rs == 1) packCols6(base, <usize>cs * 4, k, out);
+    else {
       for (let p = 0; p < k; p++) {
         for (let r = 0; r < MR; r++) {
           const v = r < rows ? load<f32>(base + <usize>(r * rs + p * cs) * 4) : <f32>0;
-          store<f32>(out + <usize>r * 4, v);
+          store<f32>(out + <usize>r * 4 + <usize>p * MR * 4, v);
         }
-        out += MR * 4;
       }
     }
-    out += PAD;
+    out += <usize>k * MR * 4 + PAD;
+  }
+}
+
+/**
+ * One A panel from 6 rows stored along k (`rb`: bytes between rows): 4 k steps at a time, a 6 x 4
+ * block loaded as 6 vectors and written as the 4 steps' 6-value columns (24 floats).
+ */
+function packRows6(src: usize, rb: usize, k: i32, out: usize): void {
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const s = src + <usize>p * 4;
+    const r0 = v128.load(s), r1 = v128.load(s + rb), r2 = v128.load(s + rb * 2);
+    const r3 = v128.load(s + rb * 3), r4 = v128.load(s + rb * 4), r5 = v128.load(s + rb * 5);
+    const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+    const u0 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), u1 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+    const w0 = v128.shuffle<f32>(r4, r5, 0, 4, 1, 5), w1 = v128.shuffle<f32>(r4, r5, 2, 6, 3, 7);
+    v128.store(out, v128.shuffle<f32>(t0, u0, 0, 1, 4, 5));
+    v128.store(out, v128.shuffle<f32>(w0, t0, 0, 1, 6, 7), 16);
+    v128.store(out, v128.shuffle<f32>(u0, w0, 2, 3, 6, 7), 32);
+    v128.store(out, v128.shuffle<f32>(t1, u1, 0, 1, 4, 5), 48);
+    v128.store(out, v128.shuffle<f32>(w1, t1, 0, 1, 6, 7), 64);
+    v128.store(out, v128.shuffle<f32>(u1, w1, 2, 3, 6, 7), 80);
+    out += 96;
+  }
+  for (; p < k; p++) {
+    const s = src + <usize>p * 4;
+    for (let r = 0; r < MR; r++) store<f32>(out + <usize>r * 4, load<f32>(s + <usize>r * rb));
+    out += MR * 4;
+  }
+}
+
+/** One A panel from a transposed A (6 adjacent values per k step, `kb` bytes between steps). */
+function packCols6(src: usize, kb: usize, k: i32, out: usize): void {
+  for (let p = 0; p < k; p++) {
+    v128.store(out, v128.load(src));
+    store<u64>(out, load<u64>(src, 16), 16);
+    src += kb;
+    out += MR * 4;
   }
 }
 
@@ -92,6 +119,9 @@ function packB(b: usize, ks: i32, js: i32, n: i32, k: i32, out: usize): void {
         v128.store(out, v128.load(src, 16), 16);
         out += 32;
       }
+    } else if (cols == NR && ks == 1) {
+      packRows8(base, <usize>js * 4, k, out);
+      out += <usize>k * 32;
     } else {
       for (let p = 0; p < k; p++) {
         for (let c = 0; c < NR; c++) {
@@ -102,6 +132,40 @@ function packB(b: usize, ks: i32, js: i32, n: i32, k: i32, out: usize): void {
       }
     }
     out += PAD;
+  }
+}
+
+/** 4 x 4 transpose of rows x0..x3 into v (lane j of output i = lane i of input j). */
+// @ts-ignore: decorator
+@inline function store4x4(out: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+  v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 32);
+  v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 64);
+  v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
+}
+
+/**
+ * One B panel from a transposed B (8 rows stored along k, `rb` bytes apart): 4 k steps at a time,
+ * two 4 x 4 blocks transposed into the steps' 8-value rows.
+ */
+function packRows8(src: usize, rb: usize, k: i32, out: usize): void {
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const s = src + <usize>p * 4;
+    const x0 = v128.load(s), x1 = v128.load(s + rb), x2 = v128.load(s + rb * 2);
+    const x3 = v128.load(s + rb * 3);
+    store4x4(out, x0, x1, x2, x3);
+    const y0 = v128.load(s + rb * 4), y1 = v128.load(s + rb * 5), y2 = v128.load(s + rb * 6);
+    const y3 = v128.load(s + rb * 7);
+    store4x4(out + 16, y0, y1, y2, y3);
+    out += 128;
+  }
+  for (; p < k; p++) {
+    const s = src + <usize>p * 4;
+    for (let c = 0; c < NR; c++) store<f32>(out + <usize>c * 4, load<f32>(s + <usize>c * rb));
+    out += 32;
   }
 }
 
