@@ -27,6 +27,7 @@ export function timedGemm(inner: Gemm): TimedGemm {
   };
   const t: TimedGemm = {
     name: inner.name,
+    sgemmBias: inner.sgemmBias,
     ms: 0,
     calls: 0,
     flops: 0,

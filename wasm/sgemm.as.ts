@@ -3,7 +3,8 @@
  * into sgemm.wasm and sgemm_relaxed.wasm, which are committed; src/backend/cpu/wasm_gemm.ts loads
  * them). One row-major matrix product per call:
  *
- *   C = alpha * op(A) @ op(B) + beta * C   (op = transpose or not; beta = 0 never reads C)
+ *   C = alpha * op(A) @ op(B) + beta * C + bias   (op = transpose or not; beta = 0 never reads C;
+ *                                                  the bias row, when given, added to every row)
  *
  * with byte addresses and element row pitches into this module's memory (the caller copies the
  * operands in and C out). op(A) is packed into 6-row panels and op(B) into 8-column panels (zero
@@ -176,19 +177,24 @@ function packRows8(src: usize, rb: usize, k: i32, out: usize): void {
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
-/** Writes one 4-lane row of a tile into C: alpha * acc + beta * C (C unread when beta = 0). */
+/**
+ * Writes one 4-lane row of a tile into C: alpha * acc + beta * C + bias (C unread when beta = 0,
+ * no bias when `bias` is 0). With beta = 0 this is the bits of beta = 1 over a C preset to the bias.
+ */
 // @ts-ignore: decorator
-@inline function storeVec(c: usize, acc: v128, alpha: v128, beta: v128, readC: bool): void {
+@inline function storeVec(c: usize, acc: v128, alpha: v128, beta: v128, readC: bool, bias: usize): void {
   let v = f32x4.mul(alpha, acc);
   if (readC) v = f32x4.add(v, f32x4.mul(beta, v128.load(c)));
+  if (bias) v = f32x4.add(v, v128.load(bias));
   v128.store(c, v);
 }
 
 /** Scalar form of {@link storeVec} for edge tiles (the same operations per lane). */
 // @ts-ignore: decorator
-@inline function storeOne(c: usize, acc: f32, alpha: f32, beta: f32, readC: bool): void {
+@inline function storeOne(c: usize, acc: f32, alpha: f32, beta: f32, readC: bool, bias: usize): void {
   let v = alpha * acc;
   if (readC) v = v + beta * load<f32>(c);
+  if (bias) v = v + load<f32>(bias);
   store<f32>(c, v);
 }
 
@@ -196,7 +202,8 @@ function packRows8(src: usize, rb: usize, k: i32, out: usize): void {
  * One 6 x 8 tile over a k block: sums a 6-row A panel slice times an 8-column B panel slice over
  * `k` steps, starting from zero (`first`) or from the sums of the earlier blocks kept at `part`.
  * Unless `last`, the sums go back to `part`; after the last block the `rows` x `cols` part that
- * lies inside C (`ldc` in bytes) is written. Kept sums are exact, so blocking changes no bit.
+ * lies inside C (`ldc` in bytes) is written, plus the tile's bias columns at `bias` (0: none).
+ * Kept sums are exact, so blocking changes no bit.
  */
 function tile(
   pa: usize,
@@ -212,6 +219,7 @@ function tile(
   alpha: f32,
   beta: f32,
   edge: usize,
+  bias: usize,
 ): void {
   const src = first ? edge + 256 : part; // 192 zero bytes at edge + 256
   let c00 = v128.load(src), c01 = v128.load(src, 16);
@@ -261,23 +269,23 @@ function tile(
   const readC = beta != 0;
   if (rows == MR && cols == NR) {
     const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
-    storeVec(c, c00, va, vb, readC);
-    storeVec(c + 16, c01, va, vb, readC);
+    storeVec(c, c00, va, vb, readC, bias);
+    storeVec(c + 16, c01, va, vb, readC, bias ? bias + 16 : 0);
     c += ldc;
-    storeVec(c, c10, va, vb, readC);
-    storeVec(c + 16, c11, va, vb, readC);
+    storeVec(c, c10, va, vb, readC, bias);
+    storeVec(c + 16, c11, va, vb, readC, bias ? bias + 16 : 0);
     c += ldc;
-    storeVec(c, c20, va, vb, readC);
-    storeVec(c + 16, c21, va, vb, readC);
+    storeVec(c, c20, va, vb, readC, bias);
+    storeVec(c + 16, c21, va, vb, readC, bias ? bias + 16 : 0);
     c += ldc;
-    storeVec(c, c30, va, vb, readC);
-    storeVec(c + 16, c31, va, vb, readC);
+    storeVec(c, c30, va, vb, readC, bias);
+    storeVec(c + 16, c31, va, vb, readC, bias ? bias + 16 : 0);
     c += ldc;
-    storeVec(c, c40, va, vb, readC);
-    storeVec(c + 16, c41, va, vb, readC);
+    storeVec(c, c40, va, vb, readC, bias);
+    storeVec(c + 16, c41, va, vb, readC, bias ? bias + 16 : 0);
     c += ldc;
-    storeVec(c, c50, va, vb, readC);
-    storeVec(c + 16, c51, va, vb, readC);
+    storeVec(c, c50, va, vb, readC, bias);
+    storeVec(c + 16, c51, va, vb, readC, bias ? bias + 16 : 0);
     return;
   }
   v128.store(edge, c00);
@@ -295,7 +303,8 @@ function tile(
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < cols; j++) {
       const acc = load<f32>(edge + <usize>(r * NR + j) * 4);
-      storeOne(c + <usize>r * ldc + <usize>j * 4, acc, alpha, beta, readC);
+      const bj = bias ? bias + <usize>j * 4 : 0;
+      storeOne(c + <usize>r * ldc + <usize>j * 4, acc, alpha, beta, readC, bj);
     }
   }
 }
@@ -303,7 +312,8 @@ function tile(
 /**
  * C = alpha * op(A) @ op(B) + beta * C for one m x n x k product (k >= 1). `a`, `b`, `c`: byte
  * addresses of the stored matrices; `lda`, `ldb`, `ldc`: their row pitches in elements; `work`:
- * {@link workBytes}(m, n, k) bytes, 16-aligned, overlapping nothing else.
+ * {@link workBytes}(m, n, k) bytes, 16-aligned, overlapping nothing else; `bias`: byte address of
+ * n floats added to every row of C, or 0 for none.
  */
 export function sgemm(
   transA: bool,
@@ -320,6 +330,7 @@ export function sgemm(
   c: usize,
   ldc: i32,
   work: usize,
+  bias: usize,
 ): void {
   const edge = work; // 192 bytes of edge tile; 192 zero bytes at work + 256 (first block)
   memory.fill(edge, 0, 512);
@@ -346,7 +357,8 @@ export function sgemm(
           const bSlice = pb + <usize>j * panelB + <usize>(p0 * NR) * 4;
           const part = parts + <usize>(i * colPanels + j) * (MR * NR * 4);
           const cTile = cRow + <usize>(j * NR) * 4;
-          tile(aSlice, bSlice, kc, part, first, last, cTile, rowBytes, rows, cols, alpha, beta, edge);
+          const bTile = bias ? bias + <usize>(j * NR) * 4 : 0;
+          tile(aSlice, bSlice, kc, part, first, last, cTile, rowBytes, rows, cols, alpha, beta, edge, bTile);
         }
       }
     }

@@ -335,6 +335,26 @@ for (const relaxed of [false, true]) {
   });
 }
 
+Deno.test("wasm gemm adds a bias row with the bits of a C preset to it and beta = 1", () => {
+  const wasm = createWasmGemm()!;
+  for (const [m, n, k, pad] of [[64, 40, 32, 0], [37, 29, 19, 3]]) {
+    for (const [transA, transB] of TRANS) {
+      const c: Case = { label: "bias", transA, transB, m, n, k, batch: 2, pad, beta: 0 };
+      const fused = build(c, "f32", 9).args as GemmArgs<Float32Array>;
+      const preset = build(c, "f32", 9).args as GemmArgs<Float32Array>;
+      const bias = Float32Array.from({ length: n }, (_, j) => Math.sin(j) * 3);
+      wasm.sgemm({ ...fused, bias });
+      for (let bi = 0; bi < 2; bi++) {
+        for (let r = 0; r < m; r++) {
+          preset.c.set(bias, preset.cOffset + bi * preset.strideC + r * preset.ldc);
+        }
+      }
+      wasm.sgemm({ ...preset, beta: 1 });
+      assert.deepEqual(fused.c, preset.c, `${transA} ${transB} ${m}x${n}x${k}`);
+    }
+  }
+});
+
 Deno.test("loadBlas reports a missing library", () => {
   const g = loadBlas({ paths: ["/nonexistent/libjointag_no_such_blas.so"] });
   assert.equal(g, null);

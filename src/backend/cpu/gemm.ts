@@ -70,12 +70,23 @@ export interface GemmArgs<T extends Float32Array | Float64Array> {
   alpha: number;
   /** Scale of the old C (0 = overwrite). */
   beta: number;
+  /**
+   * A row of `n` values added to every row of C after the product (the `linear` op's bias), only
+   * for a {@link Gemm} whose `sgemmBias` is true; others never see it (the caller presets C).
+   */
+  bias?: T;
 }
 
 /** A GEMM provider: one implementation of {@link GemmArgs} for float32 and float64. */
 export interface Gemm {
   /** Human-readable provider name for logs, e.g. `"js"` or `"openblas (4 threads)"`. */
   readonly name: string;
+  /**
+   * Whether `sgemm` adds {@link GemmArgs.bias} itself: the caller then passes the bias instead of
+   * copying it into every row of C first (a pass over C, and for the WebAssembly GEMM a copy of C
+   * into its memory).
+   */
+  readonly sgemmBias?: boolean;
   /** Float32 GEMM (see {@link GemmArgs}). Throws {@link GemmArgsError} on invalid arguments. */
   sgemm(args: GemmArgs<Float32Array>): void;
   /** Float64 GEMM (see {@link GemmArgs}). Throws {@link GemmArgsError} on invalid arguments. */

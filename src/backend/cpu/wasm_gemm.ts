@@ -7,7 +7,8 @@
  *
  * WebAssembly reads only its own memory, so each call copies the touched range of A and B (and of
  * C when beta ≠ 0) into the module's memory with one `set` each, runs the product there and copies
- * C's rows back. The copies cost 10–15% of a 768 × 192 × 64 product (the demo's shapes) and less
+ * C's rows back; a bias row ({@link GemmArgs.bias}) is added in the kernel's store, so C is not
+ * preset and copied in. The copies cost 10–15% of a 768 × 192 × 64 product (the demo's shapes) and less
  * of larger ones. Copying C back row by row, never the gaps between rows, matters when the rows of C
  * are split across threads: another thread's rows may lie between.
  *
@@ -21,6 +22,7 @@ import {
   foldBroadcastBatch,
   type Gemm,
   type GemmArgs,
+  GemmArgsError,
   scaleMatrix,
 } from "./gemm.ts";
 import { jsGemm } from "./gemm_js.ts";
@@ -44,6 +46,7 @@ interface SgemmExports {
     c: number,
     ldc: number,
     work: number,
+    bias: number,
   ): void;
 }
 
@@ -128,9 +131,13 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
     const args = foldBroadcastBatch(raw);
     const { m, n, k, batch, alpha, beta, lda, ldb, ldc, transA, transB } = args;
     if (m === 0 || n === 0 || batch === 0) return;
+    if (args.bias && args.bias.length < n) {
+      throw new GemmArgsError("sgemm", `bias has ${args.bias.length} < n elements`, args);
+    }
     if (k === 0 || alpha === 0) {
       for (let bi = 0; bi < batch; bi++) {
         scaleMatrix(args.c, args.cOffset + bi * args.strideC, m, n, ldc, beta);
+        if (args.bias) addRows(args.c, args.bias, args.cOffset + bi * args.strideC, m, n, ldc);
       }
       return;
     }
@@ -152,11 +159,13 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
     );
     const [cLo, cHi] = range(args.cOffset, args.strideC, batch, m, n, ldc);
     const aPtr = alignUp(heap), bPtr = alignUp(aPtr + (aHi - aLo) * 4);
-    const cPtr = alignUp(bPtr + (bHi - bLo) * 4), work = alignUp(cPtr + (cHi - cLo) * 4);
+    const cPtr = alignUp(bPtr + (bHi - bLo) * 4), biasPtr = alignUp(cPtr + (cHi - cLo) * 4);
+    const work = alignUp(biasPtr + (args.bias ? n * 4 : 0));
     reserve(work + ex.workBytes(m, n, k));
     f32.set(args.a.subarray(aLo, aHi), aPtr / 4);
     f32.set(args.b.subarray(bLo, bHi), bPtr / 4);
     if (beta !== 0) f32.set(args.c.subarray(cLo, cHi), cPtr / 4);
+    if (args.bias) f32.set(args.bias.subarray(0, n), biasPtr / 4);
     for (let bi = 0; bi < batch; bi++) {
       ex.sgemm(
         transA ? 1 : 0,
@@ -173,6 +182,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
         cPtr + (args.cOffset - cLo + bi * args.strideC) * 4,
         ldc,
         work,
+        args.bias ? biasPtr : 0,
       );
     }
     copyBack(args, f32, cPtr / 4 - cLo);
@@ -181,9 +191,24 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
   return {
     name: `wasm simd128${relaxed ? " relaxed-fma" : ""}`,
     relaxed,
+    sgemmBias: true,
     sgemm,
     dgemm: (args) => jsGemm.dgemm(args),
   };
+}
+
+/** Adds the bias row to each of the m rows of n at `base` (pitch `ldc`) of `c`. */
+function addRows(
+  c: Float32Array,
+  bias: Float32Array,
+  base: number,
+  m: number,
+  n: number,
+  ldc: number,
+): void {
+  for (let r = 0, at = base; r < m; r++, at += ldc) {
+    for (let j = 0; j < n; j++) c[at + j] += bias[j];
+  }
 }
 
 /** Copies C's m x n matrices (not the gaps between rows) from `mem` (index = C index + shift). */

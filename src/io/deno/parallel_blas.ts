@@ -97,6 +97,7 @@ export function parallelWasm(wasm: WasmGemm, workers: CpuWorkers): WasmGemm {
   return {
     name: `${wasm.name} (${workers.threads} threads, split by rows)`,
     relaxed: wasm.relaxed,
+    sgemmBias: wasm.sgemmBias,
     sgemm(args: GemmArgs<Float32Array>): void {
       runSplit(workers, args, WASM_JOB, attrs, (part) => wasm.sgemm(part));
     },

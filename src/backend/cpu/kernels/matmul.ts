@@ -26,10 +26,11 @@ const matmul: CpuKernel = ([a, b, bias], [c, pre], attrs, backend) => {
   const [strideA, strideB, strideC] = l.heads === 1
     ? [l.aBatchStride, l.bBatchStride, l.cBatchStride]
     : [l.aHeadStride, l.bHeadStride, l.cHeadStride];
-  // Optional third input: a bias over the columns (the fused `linear` op, packed rows). It is
-  // copied into every row of the output first and the GEMM adds onto it (beta = 1), which costs a
-  // memcpy per row instead of a TypeScript pass.
-  if (bias) {
+  // Optional third input: a bias over the columns (the fused `linear` op, packed rows). A GEMM that
+  // adds a bias row in its store gets it; otherwise it is copied into every row of the output
+  // first and the GEMM adds onto it (beta = 1), a memcpy per row instead of a TypeScript pass.
+  const fused = bias !== undefined && z instanceof Float32Array && backend.gemm.sgemmBias === true;
+  if (bias && !fused) {
     const row = bias.subarray(0, n);
     for (let r = 0; r < batch * m; r++) z.set(row, r * n);
   }
@@ -51,7 +52,8 @@ const matmul: CpuKernel = ([a, b, bias], [c, pre], attrs, backend) => {
       strideC,
       batch: perCall,
       alpha: l.alpha,
-      beta: bias ? 1 : 0,
+      beta: bias && !fused ? 1 : 0,
+      bias: fused ? (bias as Float32Array).subarray(0, n) : undefined,
     };
     gemmInto(backend, a, b, z, args);
   }
@@ -76,7 +78,7 @@ const GELU_MAP: MapAttrs = {
   flat: true,
 };
 
-type GemmCall = Omit<GemmArgs<Float32Array>, "a" | "b" | "c">;
+type GemmCall = Omit<GemmArgs<Float32Array>, "a" | "b" | "c" | "bias"> & { bias?: Float32Array };
 
 function gemmInto(
   backend: CpuBackend,
@@ -86,7 +88,8 @@ function gemmInto(
   args: GemmCall,
 ): void {
   if (c instanceof Float64Array) {
-    backend.gemm.dgemm({ ...args, a: a as Float64Array, b: b as Float64Array, c });
+    const { bias: _, ...rest } = args; // never fused for float64
+    backend.gemm.dgemm({ ...rest, a: a as Float64Array, b: b as Float64Array, c });
   } else {
     backend.gemm.sgemm({
       ...args,
