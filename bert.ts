@@ -112,6 +112,12 @@ export {
   snapshotRevision,
 } from "./src/bert/hub.ts";
 export {
+  recoverFolder,
+  removeTempFiles,
+  replaceFolder,
+  swapNames,
+} from "./src/bert/folder_swap.ts";
+export {
   checkpointFiles,
   loadCheckpointFolder,
   loadCheckpointFromFiles,

@@ -168,10 +168,16 @@ export {
   labelMapsOf,
   type LoadedTagger,
   loadTaggerFolder,
+  MODEL_DIR,
   parseTaggerMeta,
   saveTaggerFolder,
+  saveTaggerOutput,
   TAGGER_FILES,
+  taggerFolderFiles,
+  type TaggerFolderInput,
   type TaggerMeta,
+  taggerModelDir,
+  WEIGHTS_INDEX,
 } from "./src/tagging/tagger_folder.ts";
 export {
   decodeTrainingCheckpoint,
@@ -185,6 +191,7 @@ export {
 } from "./src/tagging/checkpoint_state.ts";
 export {
   OUTPUT_FILES,
+  recoverOutput,
   resolveTrainOptions,
   type TrainControl,
   type TrainInput,

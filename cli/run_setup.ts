@@ -19,6 +19,7 @@ import {
   type BaseModelRef,
   type PretrainedHeads,
   readPretrainedHeads,
+  taggerModelDir,
 } from "../src/tagging/tagger_folder.ts";
 import { ArgumentError } from "./args.ts";
 import { fs } from "./common.ts";
@@ -202,7 +203,8 @@ export async function loadBaseModel(
     return { tokenizer, config, encoder: null, label };
   }
   const src = await resolveModelFlag(f.model as string, f.revision as string | undefined);
-  const dir = src.dir;
+  // A training output folder: its model/ (the best model, replaced as a whole).
+  const dir = await taggerModelDir(fs, src.dir);
   const ck = await loadCheckpointFolder(fs, dir, { onNotice: (m) => say(`note: ${m}`) });
   const config = withEncoderDropout(ck.config, f);
   const label = `${f.model} (${dir}; L${config.numHiddenLayers} H${config.hiddenSize})`;

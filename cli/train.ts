@@ -36,6 +36,7 @@ import { writeTrainCard } from "./train_card.ts";
 import { reuseHeads } from "../src/tagging/head_reuse.ts";
 import { fs, withPath, writtenLine } from "./common.ts";
 import { validateRunFlags } from "./validate.ts";
+import { checkOutRun, planResume, removeRun } from "./run_folder.ts";
 import { buildLabelMaps, loadBaseModel, loadRunData, trainOptionsFromFlags } from "./run_setup.ts";
 import type { WeightMap } from "../src/bert/weights.ts";
 
@@ -143,7 +144,15 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   "demo-sentences": { type: "integer", help: "size of the generated demo corpus", default: 3000 },
   seed: { type: "integer", help: "seed of initialisation, dropout and data order", default: 42 },
   out: { type: "string", value: "dir", help: "output folder", default: "runs/tagger" },
-  resume: { type: "boolean", help: "continue the interrupted run in --out" },
+  resume: {
+    type: "boolean",
+    help: "continue the run in --out (flags that differ from its settings are refused; a " +
+      "larger --epochs extends it)",
+  },
+  overwrite: {
+    type: "boolean",
+    help: "replace the run already in --out (without it, or --resume, such a folder is refused)",
+  },
   "checkpoint-every": {
     type: "integer",
     value: "N",
@@ -170,9 +179,10 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
 const DESCRIPTION =
   `Fine-tunes a BERT with one token-classification head per task (NER + POS by default).
 With no arguments it trains on a generated demo corpus with a small BERT made by the project.
-Writes to --out: the best model (a transformers BertForTokenClassification of the main task, the
-other heads in heads.safetensors, tagger.json), README.md (model card), metrics.json,
-train_log.jsonl and checkpoint/ (for --resume).`;
+Writes to --out: the best model in model/ (a transformers BertForTokenClassification of the main
+task, the other heads in heads.safetensors, tagger.json; replaced as a whole), beside it the files
+that let transformers load --out itself, README.md (model card), metrics.json, train_log.jsonl and
+checkpoint/ (for --resume).`;
 
 /** `train --help` text. */
 export const TRAIN_HELP = formatHelp("jointag train [options]", DESCRIPTION, TRAIN_FLAGS);
@@ -189,6 +199,18 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const t0 = performance.now();
   const out = (f.out as string) ?? "runs/tagger";
   await validateRunFlags(f, "runs/tagger");
+  await checkOutRun(f, out);
+  const ckptPath = joinPath(out, OUTPUT_FILES.checkpoint);
+  const resume = f.resume === true;
+  const saved = resume
+    ? await withPath("--out", out, () => loadTrainingCheckpoint(fs, ckptPath))
+    : undefined;
+  const plan = saved ? planResume(f, saved.state, out) : undefined;
+  if (plan?.finished && (await fs.exists(joinPath(out, OUTPUT_FILES.metrics)))) {
+    say(plan.note!);
+    return;
+  }
+  if (plan?.note) say(plan.note);
   const device = await selectDevice(f);
   say(device.line);
 
@@ -197,14 +219,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
   // Model.
   const seed = (f.seed as number) ?? 42;
-  const ckptPath = joinPath(out, OUTPUT_FILES.checkpoint);
-  const resume = f.resume === true;
   let tokenizer: BertTokenizer;
   let config: BertConfig;
   let meta: TaggerMeta;
   let encoder = null;
   let reusedHeads: WeightMap | undefined;
-  const saved = resume ? await loadTrainingCheckpoint(fs, ckptPath) : undefined;
   if (resume && !saved) say(`resume: no checkpoint at ${ckptPath}, starting fresh`);
   if (saved) {
     const dir = joinPath(out, OUTPUT_FILES.checkpointDir);
@@ -272,12 +291,14 @@ export async function trainCommand(argv: string[]): Promise<void> {
     } parameters, main task ${meta.mainTask}, output ${out}`,
   );
 
+  if (f.overwrite === true) await withPath("--out", out, () => removeRun(out));
   const result = await withPath("--out", out, () =>
     trainTagger(
       { model, tokenizer, meta, train: encTrain, dev: encDev, fs, outDir: out },
       trainOptionsFromFlags(f, seed),
       {
         resume,
+        extendEpochs: plan?.extendEpochs,
         checkpointEvery: f["checkpoint-every"] as number | undefined,
         progress: { write: writeStdout, tty: stdoutIsTerminal() },
         log: say,
@@ -288,6 +309,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
     ));
   model.dispose();
   say("");
+  if (result.alreadyFinished) {
+    say(`${out}: the run had already finished; nothing changed`);
+    return;
+  }
   if (!result.completed) {
     say(`stopped after update ${result.steps}: checkpoint in ${ckptPath} (--resume continues)`);
     say(await writtenLine(out, dumped(f)));

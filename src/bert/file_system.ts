@@ -21,6 +21,17 @@ export interface FileSystem {
   exists(path: string): Promise<boolean>;
   /** Create a folder and its parents; no error if it exists. */
   mkdirp(path: string): Promise<void>;
+  /** Append to a file, creating it when missing (a JSONL log grows without being rewritten). */
+  appendFile(path: string, data: Uint8Array | string): Promise<void>;
+  /**
+   * Rename a file or folder in one step (same file system). A file replaces an existing file;
+   * a folder's target must not exist.
+   */
+  rename(from: string, to: string): Promise<void>;
+  /** Remove a file, or a folder with everything in it; no error if nothing is there. */
+  remove(path: string): Promise<void>;
+  /** Names of the entries of a folder ([] when it does not exist). */
+  readDir(path: string): Promise<string[]>;
 }
 
 /** Join path segments with "/", collapsing duplicate separators. */
@@ -68,6 +79,61 @@ export class MemoryFileSystem implements FileSystem {
   mkdirp(path: string): Promise<void> {
     this.#dirs.add(norm(path));
     return Promise.resolve();
+  }
+  appendFile(path: string, data: Uint8Array | string): Promise<void> {
+    const p = norm(path);
+    const old = this.files.get(p);
+    const add = toBytes(data);
+    const joined = new Uint8Array((old?.length ?? 0) + add.length);
+    if (old) joined.set(old);
+    joined.set(add, old?.length ?? 0);
+    this.files.set(p, joined);
+    return Promise.resolve();
+  }
+  rename(from: string, to: string): Promise<void> {
+    const f = norm(from);
+    const t = norm(to);
+    const file = this.files.get(f);
+    if (file) {
+      this.files.delete(f);
+      this.files.set(t, file);
+      return Promise.resolve();
+    }
+    if (!this.#isDir(f)) return Promise.reject(new MemoryFileNotFound(from));
+    if (this.#isDir(t)) return Promise.reject(new Error(`${to}: folder exists`));
+    for (const [p, d] of [...this.files]) {
+      if (p.startsWith(f + "/")) this.files.delete(p), this.files.set(t + p.slice(f.length), d);
+    }
+    for (const d of [...this.#dirs]) {
+      if (d === f || d.startsWith(f + "/")) {
+        this.#dirs.delete(d), this.#dirs.add(t + d.slice(f.length));
+      }
+    }
+    return Promise.resolve();
+  }
+  remove(path: string): Promise<void> {
+    const p = norm(path);
+    this.files.delete(p);
+    for (const f of [...this.files.keys()]) if (f.startsWith(p + "/")) this.files.delete(f);
+    for (const d of [...this.#dirs]) if (d === p || d.startsWith(p + "/")) this.#dirs.delete(d);
+    return Promise.resolve();
+  }
+  readDir(path: string): Promise<string[]> {
+    const p = norm(path);
+    const prefix = p === "." || p === "" ? "" : p + "/";
+    const names = new Set<string>();
+    for (const f of [...this.files.keys(), ...this.#dirs]) {
+      if (f.startsWith(prefix) && f.length > prefix.length) {
+        names.add(f.slice(prefix.length).split("/")[0]);
+      }
+    }
+    return Promise.resolve([...names].sort());
+  }
+  /** Whether `p` (normalised) is a folder: made by mkdirp or implied by a file in it. */
+  #isDir(p: string): boolean {
+    if (this.#dirs.has(p)) return true;
+    for (const f of this.files.keys()) if (f.startsWith(p + "/")) return true;
+    return false;
   }
 }
 

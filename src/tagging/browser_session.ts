@@ -139,13 +139,9 @@ class LoggingFileSystem extends MemoryFileSystem {
   constructor(readonly onLine: (line: string) => Promise<void>) {
     super();
   }
-  async appendText(path: string, text: string): Promise<void> {
-    const old = this.files.get(path);
-    const add = new TextEncoder().encode(text);
-    const joined = new Uint8Array((old?.length ?? 0) + add.length);
-    if (old) joined.set(old);
-    joined.set(add, old?.length ?? 0);
-    this.files.set(path, joined);
+  override async appendFile(path: string, data: Uint8Array | string): Promise<void> {
+    await super.appendFile(path, data);
+    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
     for (const line of text.split("\n")) if (line.trim()) await this.onLine(line);
   }
 }
@@ -303,8 +299,10 @@ export class TaggerSession {
     }
     this.#replaceTagger(await loadTaggerFolder(fs, out));
     this.#files = {};
+    // The model files from the output's model/ folder, the run's records from beside it.
     for (const name of MODEL_FILES) {
-      const b = fs.files.get(`${out}/${name}`);
+      const b = fs.files.get(`${out}/${OUTPUT_FILES.modelDir}/${name}`) ??
+        fs.files.get(`${out}/${name}`);
       if (b) this.#files[name] = b;
     }
     return result;

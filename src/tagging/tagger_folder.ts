@@ -7,6 +7,12 @@
  * settings, base model). Every file is written atomically, config.json last, so a folder with a
  * config.json is complete.
  *
+ * A training run's output folder keeps its best model in `model/`, replaced as a whole (written as
+ * `.model.new/`, then swapped in by rename), and beside it the fixed files transformers needs to
+ * load `<out>` itself: config.json, the tokenizer files and `model.safetensors.index.json` naming
+ * `model/model.safetensors` ({@link saveTaggerOutput}); {@link loadTaggerFolder} reads such a
+ * folder from `model/`.
+ *
  * Reading also accepts the earlier layout (encoder under BertModel names, every head in
  * heads.safetensors) and a plain `BertForTokenClassification` folder without tagger.json (one
  * task, labels from `id2label`).
@@ -14,12 +20,16 @@
  */
 import type { Backend } from "../backend/backend.ts";
 import type { Random } from "../core/random.ts";
-import { loadCheckpointFolder, type LoadedCheckpoint } from "../bert/checkpoint.ts";
-import { saveCheckpointFolder } from "../bert/checkpoint.ts";
+import {
+  checkpointFiles,
+  loadCheckpointFolder,
+  type LoadedCheckpoint,
+} from "../bert/checkpoint.ts";
 import type { BertConfig } from "../bert/config.ts";
 import { CheckpointFormatError } from "../bert/errors.ts";
 import { type FileSystem, joinPath } from "../bert/file_system.ts";
-import { readSafetensors, writeSafetensors } from "../bert/safetensors.ts";
+import { replaceFolder } from "../bert/folder_swap.ts";
+import { readSafetensors, readSafetensorsHeader, writeSafetensors } from "../bert/safetensors.ts";
 import type { BertTokenizer } from "../bert/tokenizer.ts";
 import type { WeightEntry, WeightMap } from "../bert/weights.ts";
 import { LabelMapFormatError } from "./errors.ts";
@@ -97,25 +107,41 @@ export function createTagger(
   );
 }
 
-/** Writes the folder (see the module doc). */
-export async function saveTaggerFolder(
-  fs: FileSystem,
-  dir: string,
-  input: { model: MultiTaskTagger; tokenizer: BertTokenizer; meta: TaggerMeta },
-): Promise<void> {
+/** What a tagger folder is made from. */
+export interface TaggerFolderInput {
+  /** The tagger whose weights are written. */
+  model: MultiTaskTagger;
+  /** Its tokenizer (vocab.txt, tokenizer.json, …). */
+  tokenizer: BertTokenizer;
+  /** Tasks, label maps and settings (tagger.json). */
+  meta: TaggerMeta;
+}
+
+/** Order of the model files, config.json last (as saveCheckpointFolder writes them). */
+const CHECKPOINT_FILE_ORDER = [
+  "model.safetensors",
+  "vocab.txt",
+  "tokenizer.json",
+  "special_tokens_map.json",
+  "tokenizer_config.json",
+  "config.json",
+] as const;
+
+/** The files of a tagger folder (see the module doc), name → bytes, in the order written. */
+export async function taggerFolderFiles(
+  input: TaggerFolderInput,
+): Promise<Record<string, Uint8Array>> {
   const { model, meta } = input;
-  await fs.mkdirp(dir);
   const heads = await model.headWeights();
   const others: WeightMap = new Map();
   for (const [n, w] of heads) if (!n.startsWith(`${meta.mainTask}.`)) others.set(n, w);
+  const out: Record<string, Uint8Array> = {};
   if (others.size) {
-    await fs.writeFileAtomic(
-      joinPath(dir, TAGGER_FILES.heads),
-      writeSafetensors(others, { tasks: [...new Set([...others.keys()].map(taskOf))].join(",") }),
-    );
+    out[TAGGER_FILES.heads] = writeSafetensors(others, {
+      tasks: [...new Set([...others.keys()].map(taskOf))].join(","),
+    });
   }
-  await fs.writeFileAtomic(
-    joinPath(dir, TAGGER_FILES.meta),
+  out[TAGGER_FILES.meta] = new TextEncoder().encode(
     JSON.stringify({ format: "jointag-tagger", version: 2, ...meta }, null, 2) + "\n",
   );
   const labels = meta.tasks.find((t) => t.name === meta.mainTask)!.labels.labels;
@@ -123,7 +149,7 @@ export async function saveTaggerFolder(
     weight: heads.get(`${meta.mainTask}.weight`)!,
     bias: heads.get(`${meta.mainTask}.bias`)!,
   };
-  await saveCheckpointFolder(fs, dir, {
+  const files = checkpointFiles({
     config: model.config,
     configJson: tokenClassifierConfig(model.config, labels, {
       classifierDropout: meta.headDropout,
@@ -132,6 +158,86 @@ export async function saveTaggerFolder(
     tokenizer: input.tokenizer,
     metadata: { format: "pt", jointag_main_task: meta.mainTask },
   });
+  // config.json last: a folder with a config.json is complete.
+  for (const name of CHECKPOINT_FILE_ORDER) if (files[name]) out[name] = files[name];
+  return out;
+}
+
+/** Writes the folder (see the module doc), file by file. */
+export async function saveTaggerFolder(
+  fs: FileSystem,
+  dir: string,
+  input: TaggerFolderInput,
+): Promise<void> {
+  await fs.mkdirp(dir);
+  for (const [name, bytes] of Object.entries(await taggerFolderFiles(input))) {
+    await fs.writeFileAtomic(joinPath(dir, name), bytes);
+  }
+}
+
+/** Name of the swapped model folder inside a training output folder. */
+export const MODEL_DIR = "model";
+/** The pointer that lets transformers load `<out>/model/model.safetensors` from `<out>`. */
+export const WEIGHTS_INDEX = "model.safetensors.index.json";
+
+/**
+ * Writes the best model of a run into `outDir` as one unit: the complete tagger folder is written
+ * as `.model.new/` and swapped in as `model/` by rename (see {@link replaceFolder}). Then, for
+ * transformers, `outDir` itself gets config.json, the tokenizer files and a one-shard
+ * `model.safetensors.index.json` naming `model/model.safetensors`: all fixed for a run, so a reader
+ * of `outDir` mixes nothing either, and `from_pretrained(outDir)` loads the best model.
+ */
+export async function saveTaggerOutput(
+  fs: FileSystem,
+  outDir: string,
+  input: TaggerFolderInput,
+): Promise<void> {
+  const files = await taggerFolderFiles(input);
+  await replaceFolder(fs, joinPath(outDir, MODEL_DIR), async (tmp) => {
+    for (const [name, bytes] of Object.entries(files)) {
+      await fs.writeFileAtomic(joinPath(tmp, name), bytes);
+    }
+  });
+  const pointer: Record<string, Uint8Array> = {
+    [WEIGHTS_INDEX]: weightsIndex(files["model.safetensors"], `${MODEL_DIR}/model.safetensors`),
+  };
+  for (const name of CHECKPOINT_FILE_ORDER) {
+    if (name !== "model.safetensors" && files[name]) pointer[name] = files[name];
+  }
+  for (const [name, bytes] of Object.entries(pointer)) {
+    if (!(await sameFile(fs, joinPath(outDir, name), bytes))) {
+      await fs.writeFileAtomic(joinPath(outDir, name), bytes);
+    }
+  }
+}
+
+/** A transformers shard index that maps every tensor of `weights` to the file `shard`. */
+function weightsIndex(weights: Uint8Array, shard: string): Uint8Array {
+  const header = readSafetensorsHeader(weights);
+  let total = 0;
+  const map: Record<string, string> = {};
+  for (const [name, t] of header.tensors) {
+    total += t.dataOffsets[1] - t.dataOffsets[0];
+    map[name] = shard;
+  }
+  const json = { metadata: { total_size: total }, weight_map: map };
+  return new TextEncoder().encode(JSON.stringify(json, null, 2) + "\n");
+}
+
+/** Whether `path` holds exactly `bytes` (the fixed files are written once per run). */
+async function sameFile(fs: FileSystem, path: string, bytes: Uint8Array): Promise<boolean> {
+  if (!(await fs.exists(path))) return false;
+  const old = await fs.readFile(path);
+  return old.length === bytes.length && old.every((b, i) => b === bytes[i]);
+}
+
+/**
+ * The folder that holds the model of `dir`: `dir/model` for a training output folder (the swapped
+ * unit, read whole from there), else `dir` itself.
+ */
+export async function taggerModelDir(fs: FileSystem, dir: string): Promise<string> {
+  const inner = joinPath(dir, MODEL_DIR);
+  return (await fs.exists(joinPath(inner, "config.json"))) ? inner : dir;
 }
 
 function taskOf(headName: string): string {
@@ -208,7 +314,8 @@ export function metaOfTokenClassifier(ckpt: LoadedCheckpoint, dir: string): Tagg
 }
 
 /**
- * Loads a folder written by {@link saveTaggerFolder} (either layout), or a plain
+ * Loads a folder written by {@link saveTaggerFolder} (either layout) or a training output folder
+ * ({@link saveTaggerOutput}: from its `model/`), or a plain
  * `BertForTokenClassification` folder as a one-task tagger.
  */
 export async function loadTaggerFolder(
@@ -216,14 +323,15 @@ export async function loadTaggerFolder(
   dir: string,
   o: { backend?: Backend } = {},
 ): Promise<LoadedTagger> {
-  const ckpt = await loadCheckpointFolder(fs, dir);
-  const metaPath = joinPath(dir, TAGGER_FILES.meta);
+  const from = await taggerModelDir(fs, dir);
+  const ckpt = await loadCheckpointFolder(fs, from);
+  const metaPath = joinPath(from, TAGGER_FILES.meta);
   const meta = (await fs.exists(metaPath))
     ? parseTaggerMeta(await fs.readTextFile(metaPath), metaPath)
-    : metaOfTokenClassifier(ckpt, dir);
+    : metaOfTokenClassifier(ckpt, from);
   const model = createTagger(ckpt.config, meta, o);
   model.loadEncoder(ckpt.weights);
-  model.loadHeads(await headsOf(fs, dir, meta, ckpt.taskTensors));
+  model.loadHeads(await headsOf(fs, from, meta, ckpt.taskTensors));
   model.eval();
   return { model, tokenizer: ckpt.tokenizer, labelMaps: labelMapsOf(meta), meta };
 }

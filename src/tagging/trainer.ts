@@ -3,6 +3,10 @@
  * linear warmup then linear decay, gradient clipping, seeded data order and dropout; an evaluation
  * on dev after every epoch keeping the best model by the main task's dev score (entity F1), early
  * stopping with patience; a JSONL log of every step and evaluation; resumable checkpoints.
+ *
+ * Every save is one unit: the best model (`model/`) and the checkpoint (`checkpoint/`) are written
+ * as new folders and swapped in by rename; a start first cleans up what an interrupted run left
+ * (half-written folders and temp files), and a resume cuts the log back to the checkpoint's step.
  * @module
  */
 import { tidy } from "../core/engine.ts";
@@ -13,6 +17,7 @@ import { clipGradNorm } from "../nn/optim/clip.ts";
 import { linearWarmupDecay } from "../nn/optim/schedule.ts";
 import { checkpointFiles } from "../bert/checkpoint.ts";
 import { type FileSystem, joinPath } from "../bert/file_system.ts";
+import { recoverFolder, removeTempFiles, replaceFolder } from "../bert/folder_swap.ts";
 import type { BertTokenizer } from "../bert/tokenizer.ts";
 import { type Batch, makeBatches } from "./batching.ts";
 import {
@@ -26,7 +31,13 @@ import { type EncodedSentence, windowExamples } from "./encode_corpus.ts";
 import { evaluateTagger, type Evaluation, summarizeEvaluation } from "./evaluate.ts";
 import type { MultiTaskTagger } from "./multitask_tagger.ts";
 import { evaluationProgress, ProgressBar, type ProgressOptions } from "./progress.ts";
-import { labelMapsOf, saveTaggerFolder, type TaggerMeta } from "./tagger_folder.ts";
+import {
+  labelMapsOf,
+  MODEL_DIR,
+  saveTaggerFolder,
+  saveTaggerOutput,
+  type TaggerMeta,
+} from "./tagger_folder.ts";
 import { CheckpointStateError, NonFiniteLossError } from "./trainer_errors.ts";
 import { TaggingArgumentError } from "./errors.ts";
 
@@ -62,6 +73,11 @@ export interface TrainOptions {
 export interface TrainControl {
   /** Continue from `<out>/checkpoint/training_state.safetensors` when present. */
   resume?: boolean;
+  /**
+   * On resume: train to this many epochs instead of the run's own (more only; the learning-rate
+   * schedule then decays to 0 at the new end, from the step the run is at).
+   */
+  extendEpochs?: number;
   /** Also checkpoint every N updates (always at each epoch end). */
   checkpointEvery?: number;
   /** Stop (with a checkpoint) after this global update, as if interrupted. */
@@ -87,12 +103,17 @@ export interface TrainControl {
 export interface TrainInput {
   /** The tagger, freshly initialised (or loaded from a pretrained encoder). */
   model: MultiTaskTagger;
+  /** The model's tokenizer (saved with the model and the checkpoint). */
   tokenizer: BertTokenizer;
+  /** Tasks, label maps and settings of the tagger. */
   meta: TaggerMeta;
+  /** Encoded training sentences. */
   train: readonly EncodedSentence[];
+  /** Encoded dev sentences (evaluated after every epoch). */
   dev: readonly EncodedSentence[];
-  /** Where the output folder goes. */
+  /** The file system the output folder is written through. */
   fs: FileSystem;
+  /** Where the output folder goes. */
   outDir: string;
 }
 
@@ -100,22 +121,34 @@ export interface TrainInput {
 export interface TrainResult {
   /** False when stopped by `stopAfterStep`. */
   completed: boolean;
+  /** A resume of a run that had already finished: nothing was trained or written. */
+  alreadyFinished: boolean;
+  /** Stopped by patience before the last epoch. */
   stoppedEarly: boolean;
+  /** Updates done in all (this call and the ones it resumed). */
   steps: number;
+  /** The epoch (1-based) of the saved best model; -1 when none. */
   bestEpoch: number;
+  /** Its dev score (entity F1 or accuracy of the main task). */
   bestScore: number;
   /** Dev evaluation of the best epoch (without predictions). */
   bestDev: Omit<Evaluation, "predictions"> | null;
+  /** One record per finished epoch. */
   history: EpochRecord[];
-  /** Seconds spent in this call, and training throughput (evaluation excluded). */
+  /** Seconds spent in this call. */
   seconds: number;
+  /** Of which training (evaluation excluded). */
   trainSeconds: number;
+  /** Training throughput of this call. */
   sentencesPerSecond: number;
+  /** Training throughput of this call, in (unpadded) sub-word tokens. */
   tokensPerSecond: number;
 }
 
 /** Paths inside the output folder. */
 export const OUTPUT_FILES = {
+  /** The best model, a complete tagger folder (swapped in as a whole). */
+  modelDir: MODEL_DIR,
   checkpointDir: "checkpoint",
   checkpoint: "checkpoint/training_state.safetensors",
   log: "train_log.jsonl",
@@ -179,12 +212,45 @@ function batchJson(state: TrainingState, batch: Batch): string {
   }) + "\n";
 }
 
-/** Appends to a file: the file system's own append when it has one, else read + atomic rewrite. */
-async function append(fs: FileSystem, path: string, text: string): Promise<void> {
-  const f = fs as FileSystem & { appendText?: (p: string, t: string) => Promise<void> };
-  if (f.appendText) return f.appendText(path, text);
-  const old = (await fs.exists(path)) ? await fs.readTextFile(path) : "";
-  await fs.writeFileAtomic(path, old + text);
+/**
+ * Removes what an interrupted run left in `outDir`: half-written `.model.new/` and
+ * `.checkpoint.new/` (or the old folder put back when a swap stopped between its renames) and the
+ * temp files of atomic writes.
+ */
+export async function recoverOutput(fs: FileSystem, outDir: string): Promise<void> {
+  for (const dir of [OUTPUT_FILES.modelDir, OUTPUT_FILES.checkpointDir]) {
+    await recoverFolder(fs, joinPath(outDir, dir));
+    await removeTempFiles(fs, joinPath(outDir, dir));
+  }
+  await removeTempFiles(fs, outDir);
+}
+
+/**
+ * Keeps the lines of a JSONL file that `keep` accepts, rewriting it atomically when any go (a
+ * half-written last line, which does not parse, goes too).
+ */
+async function truncateJsonl(
+  fs: FileSystem,
+  path: string,
+  keep: (entry: { type?: string; step?: number; epoch?: number }) => boolean,
+): Promise<void> {
+  if (!(await fs.exists(path))) return;
+  const lines = (await fs.readTextFile(path)).split("\n").filter((l) => l !== "");
+  const kept = lines.filter((l) => {
+    try {
+      return keep(JSON.parse(l));
+    } catch {
+      return false;
+    }
+  });
+  if (kept.length < lines.length) {
+    await fs.writeFileAtomic(path, kept.map((l) => l + "\n").join(""));
+  }
+}
+
+/** Whether training of `state` is over (every epoch done, or stopped early). */
+function finished(state: TrainingState): boolean {
+  return state.epoch >= state.options.epochs || state.badEpochs >= state.options.patience;
 }
 
 /**
@@ -201,7 +267,8 @@ export async function trainTagger(
   const { model, fs, outDir, meta } = input;
   const log = control.log ?? (() => {});
   const path = (p: string) => joinPath(outDir, p);
-  await fs.mkdirp(path(OUTPUT_FILES.checkpointDir));
+  await fs.mkdirp(outDir);
+  await recoverOutput(fs, outDir);
   const { examples } = windowExamples(input.train);
   if (examples.length === 0) throw new TaggingArgumentError("train", "no training sentences");
   const labelMaps = labelMapsOf(meta);
@@ -218,8 +285,26 @@ export async function trainTagger(
         `was made on ${state.trainExamples} training examples, this run has ${examples.length}: resume with the same data and settings`,
       );
     }
+    if (control.extendEpochs !== undefined && control.extendEpochs > state.options.epochs) {
+      extendRun(state, control.extendEpochs, examples.length, log);
+    }
+    if (finished(state) && (await fs.exists(path(OUTPUT_FILES.metrics)))) {
+      return finishedResult(state, (performance.now() - t0) / 1000);
+    }
     // Parameters first: AdamW holds the parameter tensors it updates.
     model.loadStateDict(saved.model);
+    // The log and batch dump hold exactly the checkpoint's steps: later ones are redone.
+    await truncateJsonl(
+      fs,
+      path(OUTPUT_FILES.log),
+      (e) =>
+        e.type === "step"
+          ? (e.step ?? Infinity) <= state.step
+          : e.type === "eval" && (e.epoch ?? Infinity) <= state.history.length,
+    );
+    if (control.dumpBatches) {
+      await truncateJsonl(fs, control.dumpBatches, (e) => (e.step ?? Infinity) <= state.step);
+    }
     log(`resuming at step ${state.step} (epoch ${state.epoch + 1}, batch ${state.batchInEpoch})`);
   } else {
     const options = resolveTrainOptions(trainOptions);
@@ -243,15 +328,6 @@ export async function trainTagger(
       meta,
       bertConfig: model.config.toJSON(),
     };
-    // The tokenizer and config next to the checkpoint, so a resume needs nothing else.
-    const files = checkpointFiles({
-      config: model.config,
-      weights: new Map(),
-      tokenizer: input.tokenizer,
-    });
-    for (const name of ["vocab.txt", "tokenizer_config.json", "config.json"]) {
-      await fs.writeFileAtomic(path(`${OUTPUT_FILES.checkpointDir}/${name}`), files[name]);
-    }
     await fs.writeFileAtomic(path(OUTPUT_FILES.log), "");
     if (control.dumpInit) {
       await saveTaggerFolder(fs, control.dumpInit, { model, tokenizer: input.tokenizer, meta });
@@ -269,12 +345,24 @@ export async function trainTagger(
     globalRandom.setState(state.random);
   }
 
+  // The tokenizer and config next to the checkpoint, so a resume needs nothing else.
+  const files = checkpointFiles({
+    config: model.config,
+    weights: new Map(),
+    tokenizer: input.tokenizer,
+  });
   const saveCheckpoint = async () => {
     state.random = globalRandom.getState();
-    await saveTrainingCheckpoint(fs, path(OUTPUT_FILES.checkpoint), {
+    const checkpoint = {
       state,
       model: await model.stateDict(),
       optimizer: await opt.state(),
+    };
+    await replaceFolder(fs, path(OUTPUT_FILES.checkpointDir), async (tmp) => {
+      for (const name of ["vocab.txt", "tokenizer_config.json", "config.json"]) {
+        await fs.writeFileAtomic(joinPath(tmp, name), files[name]);
+      }
+      await saveTrainingCheckpoint(fs, joinPath(tmp, CHECKPOINT_STATE), checkpoint);
     });
   };
   const bar = control.progress
@@ -305,7 +393,7 @@ export async function trainTagger(
         opt.lr = linearWarmupDecay(state.step, o.lr, state.warmupSteps, state.totalSteps);
         const shape = [batch.batchSize, batch.seqLen];
         if (control.dumpBatches) {
-          await append(fs, control.dumpBatches, batchJson(state, batch));
+          await fs.appendFile(control.dumpBatches, batchJson(state, batch));
         }
         const { loss, perTask, norm } = tidy(() => {
           const labels: Record<string, ReturnType<typeof tensor>> = {};
@@ -332,8 +420,7 @@ export async function trainTagger(
         const tokens = batch.attentionMask.reduce((s, x) => s + x, 0);
         trainSentences += batch.batchSize;
         trainTokens += tokens;
-        await append(
-          fs,
+        await fs.appendFile(
           path(OUTPUT_FILES.log),
           JSON.stringify({
             type: "step",
@@ -383,7 +470,10 @@ export async function trainTagger(
         dev: devScores,
       };
       state.history.push(record);
-      await append(fs, path(OUTPUT_FILES.log), JSON.stringify({ type: "eval", ...record }) + "\n");
+      await fs.appendFile(
+        path(OUTPUT_FILES.log),
+        JSON.stringify({ type: "eval", ...record }) + "\n",
+      );
       const improved = dev.mainScore > state.bestScore;
       log(
         `epoch ${state.epoch + 1}: loss ${meanLoss.toFixed(4)} | dev ${
@@ -395,7 +485,7 @@ export async function trainTagger(
         state.bestEpoch = state.epoch + 1;
         state.badEpochs = 0;
         bestDev = devScores;
-        await saveTaggerFolder(fs, outDir, { model, tokenizer: input.tokenizer, meta });
+        await saveTaggerOutput(fs, outDir, { model, tokenizer: input.tokenizer, meta });
       } else state.badEpochs++;
       state.epoch++;
       state.batchInEpoch = 0;
@@ -416,6 +506,7 @@ export async function trainTagger(
   const trainSeconds = trainMs / 1000;
   const result: TrainResult = {
     completed,
+    alreadyFinished: false,
     stoppedEarly,
     steps: state.step,
     bestEpoch: state.bestEpoch,
@@ -434,4 +525,45 @@ export async function trainTagger(
     );
   }
   return result;
+}
+
+/** The checkpoint's file inside `checkpoint/`. */
+const CHECKPOINT_STATE = OUTPUT_FILES.checkpoint.slice(OUTPUT_FILES.checkpointDir.length + 1);
+
+/**
+ * Lengthens a resumed run to `epochs`: the schedule's end moves to the new last update (warmup,
+ * long past, stays), so the learning rate decays from where it is now to 0 at the new end.
+ */
+function extendRun(
+  state: TrainingState,
+  epochs: number,
+  examples: number,
+  log: (line: string) => void,
+): void {
+  const before = state.options.epochs;
+  state.options = { ...state.options, epochs };
+  state.totalSteps = Math.ceil(examples / state.options.batchSize) * epochs;
+  log(
+    `extending the run from ${before} to ${epochs} epochs: the learning rate now decays to 0 ` +
+      `at update ${state.totalSteps}`,
+  );
+}
+
+/** The result of resuming a finished run: its history, nothing done now. */
+function finishedResult(state: TrainingState, seconds: number): TrainResult {
+  const best = state.history[state.bestEpoch - 1]?.dev as Omit<Evaluation, "predictions">;
+  return {
+    completed: true,
+    alreadyFinished: true,
+    stoppedEarly: state.badEpochs >= state.options.patience && state.epoch < state.options.epochs,
+    steps: state.step,
+    bestEpoch: state.bestEpoch,
+    bestScore: state.bestScore,
+    bestDev: best ?? null,
+    history: state.history,
+    seconds,
+    trainSeconds: 0,
+    sentencesPerSecond: 0,
+    tokensPerSecond: 0,
+  };
 }

@@ -68,15 +68,20 @@ Deno.test("cli: train, predict, evaluate on a tiny demo", async () => {
   assert.match(t.stdout, /^device: CPU/);
   assert.match(t.stdout.trim().split("\n").at(-1)!, /^wrote .*run\/: .*model\.safetensors/);
   assert.match(t.stdout, /best dev \(epoch 1\): ner P [\d.]+ R [\d.]+ F1 [\d.]+ \| pos acc/);
+  // The best model in model/ (swapped in whole); beside it what transformers needs to load out/.
   for (
     const f of [
       "config.json",
-      "model.safetensors",
+      "model.safetensors.index.json",
       "vocab.txt",
-      "heads.safetensors",
-      "tagger.json",
+      "model/config.json",
+      "model/model.safetensors",
+      "model/vocab.txt",
+      "model/heads.safetensors",
+      "model/tagger.json",
       "metrics.json",
       "train_log.jsonl",
+      "checkpoint/training_state.safetensors",
     ]
   ) {
     assert.ok(Deno.statSync(`${out}/${f}`).isFile, f);

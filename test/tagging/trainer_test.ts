@@ -44,7 +44,7 @@ Deno.test("tiny tagger: dev F1 improves, output folder round-trips", async () =>
   assert.equal(metrics.bestEpoch, result.bestEpoch);
 
   // The folder holds a plain HF BERT (no heads in model.safetensors) plus the heads.
-  const ck = await loadCheckpointFolder(fs, "out");
+  const ck = await loadCheckpointFolder(fs, `out/${OUTPUT_FILES.modelDir}`);
   assert.ok(![...ck.weights.keys()].some((k) => k.startsWith("heads") || k.startsWith("bert.")));
   const loaded = await loadTaggerFolder(fs, "out");
   assert.deepEqual(loaded.meta.tasks.map((t) => t.name), ["ner", "pos"]);

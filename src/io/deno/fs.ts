@@ -39,4 +39,27 @@ export class DenoFileSystem implements FileSystem {
   async mkdirp(path: string): Promise<void> {
     await Deno.mkdir(path, { recursive: true });
   }
+  async appendFile(path: string, data: Uint8Array | string): Promise<void> {
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    await Deno.writeFile(path, bytes, { append: true });
+  }
+  async rename(from: string, to: string): Promise<void> {
+    await Deno.rename(from, to);
+  }
+  async remove(path: string): Promise<void> {
+    try {
+      await Deno.remove(path, { recursive: true });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+  async readDir(path: string): Promise<string[]> {
+    const names: string[] = [];
+    try {
+      for await (const e of Deno.readDir(path)) names.push(e.name);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    return names.sort();
+  }
 }

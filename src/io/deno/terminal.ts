@@ -31,10 +31,13 @@ export function writeStderr(text: string): void {
   while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
 }
 
-/** {@link DenoFileSystem} with appends, used for the training log. */
+/**
+ * {@link DenoFileSystem} with `appendText`, kept for callers of the earlier API (every
+ * FileSystem now has `appendFile`).
+ */
 export class DenoAppendFileSystem extends DenoFileSystem {
   /** Appends `text` to `path` (created if missing). */
-  async appendText(path: string, text: string): Promise<void> {
-    await Deno.writeTextFile(path, text, { append: true });
+  appendText(path: string, text: string): Promise<void> {
+    return this.appendFile(path, text);
   }
 }
