@@ -9,7 +9,13 @@
  * concern (`.card-error[data-for=model|corpus|train|tag|download]`), dismissible.
  * @module
  */
-import { type Backend, createBackend, type DeviceKind, setBackend } from "../../mod.ts";
+import {
+  type Backend,
+  createBackend,
+  createWasmGemm,
+  type DeviceKind,
+  setBackend,
+} from "../../mod.ts";
 import {
   type EpochRecord,
   formatConllCorpus,
@@ -115,12 +121,24 @@ function plainDevice(reason: string, webgpu: boolean, hasGpuApi: boolean): strin
     "training is just slower.";
 }
 
-/** WebGPU when the browser has it (`?device=cpu|webgpu|auto` overrides), else the CPU backend. */
+/**
+ * WebGPU when the browser has it (`?device=cpu|webgpu|auto` overrides), else the CPU backend with
+ * the WebAssembly SIMD GEMM on this thread (`?gemm=js`: the TypeScript GEMM, which the speed test
+ * compares against). The page has no worker pool, so one thread even when cross-origin isolated.
+ */
 async function initDevice(): Promise<void> {
-  const asked = (new URLSearchParams(location.search).get("device") ?? "auto") as DeviceKind;
+  const params = new URLSearchParams(location.search);
+  const asked = (params.get("device") ?? "auto") as DeviceKind;
   const gpu = (navigator as Navigator & { gpu?: unknown }).gpu;
   const el = $("device");
-  const { backend, reason } = await createBackend(!gpu && asked !== "cpu" ? "cpu" : asked);
+  const kind = !gpu && asked !== "cpu" ? "cpu" : asked;
+  // Only the CPU path gets the WASM GEMM: with it, `auto` would prefer the CPU to a software
+  // WebGPU adapter, and the page keeps WebGPU whenever the browser offers it.
+  const wasmGemm = kind === "cpu" && params.get("gemm") !== "js" ? createWasmGemm() : null;
+  const { backend, reason } = await createBackend(kind, {
+    wasmGemm,
+    gemmUnavailable: "none in a browser",
+  });
   setBackend(backend);
   state.backend = backend;
   state.webgpu = backend.name !== "cpu";
