@@ -96,7 +96,7 @@ export {
   joinPath,
   MemoryFileNotFound,
   MemoryFileSystem,
-} from "./src/bert/file_system.ts";
+} from "./src/io/file_system.ts";
 export {
   DEFAULT_HUB_ENDPOINT,
   downloadFile,
@@ -111,12 +111,7 @@ export {
   resolveModelSource,
   snapshotRevision,
 } from "./src/bert/hub.ts";
-export {
-  recoverFolder,
-  removeTempFiles,
-  replaceFolder,
-  swapNames,
-} from "./src/bert/folder_swap.ts";
+export { recoverFolder, removeTempFiles, replaceFolder, swapNames } from "./src/io/folder_swap.ts";
 export {
   checkpointFiles,
   loadCheckpointFolder,

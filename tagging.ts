@@ -31,35 +31,31 @@ export type {
   Sentence,
   SourceRef,
   TextEncodingName,
-} from "./src/tagging/sentence.ts";
-export { tokenLine } from "./src/tagging/sentence.ts";
+} from "./src/tagging/data/mod.ts";
+export { tokenLine } from "./src/tagging/data/mod.ts";
 export {
   decodeCorpus,
   type DecodedEncoding,
   type DecodedText,
   ENCODING_NAMES,
   firstInvalidUtf8,
-} from "./src/tagging/text_decode.ts";
-export { type CsvRecordOptions, forEachCsvRecord } from "./src/tagging/csv_records.ts";
-export { type CsvReaderOptions, GMB_COLUMNS, readCsvCorpus } from "./src/tagging/csv_reader.ts";
-export {
-  CONLL2003_COLUMNS,
-  type ConllReaderOptions,
-  readConll,
-} from "./src/tagging/conll_reader.ts";
+} from "./src/tagging/data/mod.ts";
+export { type CsvRecordOptions, forEachCsvRecord } from "./src/tagging/data/mod.ts";
+export { type CsvReaderOptions, GMB_COLUMNS, readCsvCorpus } from "./src/tagging/data/mod.ts";
+export { CONLL2003_COLUMNS, type ConllReaderOptions, readConll } from "./src/tagging/data/mod.ts";
 export {
   CONLLU_FIELDS,
   type ConlluField,
   type ConlluReaderOptions,
   readConllu,
-} from "./src/tagging/conllu_reader.ts";
-export { joinColumn, type JoinColumnOptions } from "./src/tagging/column_join.ts";
+} from "./src/tagging/data/mod.ts";
+export { joinColumn, type JoinColumnOptions } from "./src/tagging/data/mod.ts";
 export {
   type Entity,
   extractEntities,
   type LabelParts,
   splitLabel,
-} from "./src/tagging/entities.ts";
+} from "./src/tagging/data/mod.ts";
 export {
   convertScheme,
   detectScheme,
@@ -70,8 +66,8 @@ export {
   type TagScheme,
   toBioes,
   toIob2,
-} from "./src/tagging/tag_scheme.ts";
-export { LabelMap, type LabelMapJson, type LabelSite } from "./src/tagging/label_map.ts";
+} from "./src/tagging/data/mod.ts";
+export { LabelMap, type LabelMapJson, type LabelSite } from "./src/tagging/data/mod.ts";
 export {
   type EntityCounts,
   type EntityReport,
@@ -82,7 +78,7 @@ export {
   prfFromCounts,
   sentenceEntityCounts,
   tokenAccuracy,
-} from "./src/tagging/entity_metrics.ts";
+} from "./src/tagging/metrics/mod.ts";
 export {
   alignLabels,
   type AlignOptions,
@@ -93,7 +89,7 @@ export {
   validateEncoding,
   type WordPredictionOptions,
   wordPredictions,
-} from "./src/tagging/alignment.ts";
+} from "./src/tagging/data/mod.ts";
 export {
   chooseWordPositions,
   type MergeOptions,
@@ -102,16 +98,16 @@ export {
   type Window,
   type WindowOptions,
   type WordSources,
-} from "./src/tagging/windowing.ts";
+} from "./src/tagging/data/mod.ts";
 export {
   type Batch,
   type BatchOptions,
   type Example,
   makeBatches,
   padBatch,
-} from "./src/tagging/batching.ts";
-export { Rng } from "./src/tagging/random.ts";
-export { type Split, type SplitOptions, trainDevSplit } from "./src/tagging/split.ts";
+} from "./src/tagging/data/mod.ts";
+export { Rng } from "./src/tagging/data/mod.ts";
+export { type Split, type SplitOptions, trainDevSplit } from "./src/tagging/data/mod.ts";
 export {
   incompleteBeta,
   logGamma,
@@ -121,7 +117,7 @@ export {
   sampleStd,
   studentTCdf,
   studentTQuantile,
-} from "./src/tagging/statistics.ts";
+} from "./src/tagging/metrics/mod.ts";
 export {
   approximateRandomization,
   type BootstrapResult,
@@ -130,7 +126,7 @@ export {
   pairedBootstrap,
   type SignificanceOptions,
   type SignificanceResult,
-} from "./src/tagging/significance.ts";
+} from "./src/tagging/metrics/mod.ts";
 export {
   fromWeightMap,
   MultiTaskTagger,
@@ -138,19 +134,19 @@ export {
   type TaggerLoss,
   type TaskHeadSpec,
   toWeightMap,
-} from "./src/tagging/multitask_tagger.ts";
+} from "./src/tagging/model/mod.ts";
 export {
   type EncodedSentence,
   encodeSentences,
   type EncodeSentencesOptions,
   windowExamples,
-} from "./src/tagging/encode_corpus.ts";
+} from "./src/tagging/data/mod.ts";
 export {
   argmaxRows,
   decodePredictions,
   predictEncoded,
   type PredictOptions,
-} from "./src/tagging/inference.ts";
+} from "./src/tagging/model/mod.ts";
 export {
   evaluateTagger,
   type Evaluation,
@@ -161,7 +157,7 @@ export {
   scorePredictions,
   summarizeEvaluation,
   type TaskScores,
-} from "./src/tagging/evaluate.ts";
+} from "./src/tagging/model/mod.ts";
 export {
   type BaseModelRef,
   createTagger,
@@ -178,7 +174,7 @@ export {
   type TaggerMeta,
   taggerModelDir,
   WEIGHTS_INDEX,
-} from "./src/tagging/tagger_folder.ts";
+} from "./src/tagging/model/mod.ts";
 export {
   decodeTrainingCheckpoint,
   encodeTrainingCheckpoint,
@@ -188,7 +184,7 @@ export {
   saveTrainingCheckpoint,
   type TrainingCheckpoint,
   type TrainingState,
-} from "./src/tagging/checkpoint_state.ts";
+} from "./src/tagging/train/mod.ts";
 export {
   OUTPUT_FILES,
   recoverOutput,
@@ -198,14 +194,14 @@ export {
   type TrainOptions,
   type TrainResult,
   trainTagger,
-} from "./src/tagging/trainer.ts";
-export { CheckpointStateError, NonFiniteLossError } from "./src/tagging/trainer_errors.ts";
+} from "./src/tagging/train/mod.ts";
+export { CheckpointStateError, NonFiniteLossError } from "./src/tagging/train/mod.ts";
 export {
   evaluationProgress,
   fmtTime,
   ProgressBar,
   type ProgressOptions,
-} from "./src/tagging/progress.ts";
+} from "./src/tagging/train/mod.ts";
 export {
   formatTagged,
   splitText,
@@ -214,12 +210,12 @@ export {
   type TaggedSentence,
   type TaggerBundle,
   tagWords,
-} from "./src/tagging/predict.ts";
+} from "./src/tagging/model/mod.ts";
 export {
   DEMO_COLUMNS,
   type DemoCorpusOptions,
   generateDemoCorpus,
-} from "./src/tagging/demo_corpus.ts";
+} from "./src/tagging/demo/mod.ts";
 export {
   buildVocab,
   type BuildVocabOptions,
@@ -227,7 +223,7 @@ export {
   demoBert,
   demoTaggerMeta,
   SPECIAL_TOKENS,
-} from "./src/tagging/demo_model.ts";
+} from "./src/tagging/demo/mod.ts";
 export {
   formatConllCorpus,
   type ModelSource,
@@ -239,7 +235,7 @@ export {
   type TaggedWord,
   TaggerSession,
   type TrainCallbacks,
-} from "./src/tagging/browser_session.ts";
+} from "./src/tagging/demo/mod.ts";
 export {
   type ArmComparison,
   type ArmSummary,
@@ -248,7 +244,7 @@ export {
   summarize,
   type SummarizeOptions,
   verdictOf,
-} from "./src/tagging/compare/aggregate.ts";
+} from "./src/tagging/compare/mod.ts";
 export {
   buildGrid,
   type CompareJob,
@@ -256,6 +252,6 @@ export {
   type GridSpec,
   selectJobs,
   shareFromEnv,
-} from "./src/tagging/compare/grid.ts";
-export type { JobResult, Prf as JobPrf } from "./src/tagging/compare/job_result.ts";
-export { buildReport, type ReportContext, type ReportFiles } from "./src/tagging/compare/report.ts";
+} from "./src/tagging/compare/mod.ts";
+export type { JobPrf, JobResult } from "./src/tagging/compare/mod.ts";
+export { buildReport, type ReportContext, type ReportFiles } from "./src/tagging/compare/mod.ts";

@@ -32,8 +32,9 @@ import {
   trainTagger,
 } from "../tagging.ts";
 import { stdoutIsTerminal, writeStdout } from "../deno.ts";
+import { readEnv } from "../src/io/deno/env.ts";
 import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
-import { fs, writtenLine } from "./common.ts";
+import { fs, writtenLine } from "./files.ts";
 import { validateRunFlags } from "./validate.ts";
 import { selectDevice } from "./device.ts";
 import {
@@ -286,7 +287,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
       joinPath(out, "context.json"),
       JSON.stringify({ command: commandLine, data: dataLabel, model: modelLabel, device }) + "\n",
     );
-    const env = shareFromEnv((k) => Deno.env.get(k), f.jobs as number | undefined);
+    const env = shareFromEnv(readEnv, f.jobs as number | undefined);
     const share = (f.job as string | undefined) ?? env?.part;
     if (f.job === undefined && env) say(`compare: share ${env.part} from ${env.from}`);
     const mine = selectJobs(grid, share);

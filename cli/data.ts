@@ -25,10 +25,10 @@ import {
   type TextEncodingName,
   tokenLine,
 } from "../tagging.ts";
-import { forEachLine, isBlankLine, splitFields } from "../src/tagging/lines.ts";
+import { forEachLine, isBlankLine, splitFields } from "../src/tagging/data/lines.ts";
 import { shortList } from "../src/core/short_list.ts";
 import { ArgumentError } from "./args.ts";
-import { readInput } from "./common.ts";
+import { readInput } from "./files.ts";
 
 /** Corpus formats. */
 export type CorpusFormat = "csv" | "conll" | "conllu";

@@ -14,7 +14,7 @@ import {
 } from "../tagging.ts";
 import { stderrIsTerminal, writeStderr, writeStdout } from "../deno.ts";
 import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
-import { fs, loadTrained, withPath } from "./common.ts";
+import { fs, loadTrained, withPath } from "./files.ts";
 import {
   defaultTasks,
   formatOf,

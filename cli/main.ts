@@ -7,6 +7,7 @@
  * @module
  */
 import { writeStderr, writeStdout } from "../deno.ts";
+import { readEnv } from "../src/io/deno/env.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { ArgumentError } from "./args.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // Like argparse and clap: wrong usage exits 2, a failure while running 1.
     const code = e instanceof ArgumentError ? 2 : 1;
-    const debug = Deno.env.get("JOINTAG_DEBUG") === "1";
+    const debug = readEnv("JOINTAG_DEBUG") === "1";
     if (e instanceof Error && !debug && !(e instanceof TypeError || e instanceof ReferenceError)) {
       writeStderr(`\nerror: ${e.message}\n`);
     } else writeStderr(`\nerror: ${e instanceof Error ? e.stack : String(e)}\n`);

@@ -6,7 +6,7 @@
 import { HubError, isLocalPath, type ResolvedModel, resolveModelSource } from "../bert.ts";
 import { hubOptionsFromEnv } from "../deno.ts";
 import { ArgumentError, type FlagSpec } from "./args.ts";
-import { fs } from "./common.ts";
+import { fs } from "./files.ts";
 
 /** The `--revision` flag. */
 export const REVISION_FLAG: Record<string, FlagSpec> = {

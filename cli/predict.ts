@@ -13,7 +13,7 @@ import {
 } from "../tagging.ts";
 import { stderrIsTerminal, writeStderr, writeStdout } from "../deno.ts";
 import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
-import { checkInputFile, loadTrained, readInput } from "./common.ts";
+import { checkInputFile, loadTrained, readInput } from "./files.ts";
 import { checkDeviceFlags } from "./validate.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
 import { resolveModelFlag, REVISION_FLAG } from "./model_source.ts";

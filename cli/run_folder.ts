@@ -6,10 +6,10 @@
  * @module
  */
 import { joinPath } from "../bert.ts";
-import type { TrainingState } from "../src/tagging/checkpoint_state.ts";
-import { OUTPUT_FILES } from "../src/tagging/trainer.ts";
+import type { TrainingState } from "../src/tagging/train/checkpoint_state.ts";
+import { OUTPUT_FILES } from "../src/tagging/train/trainer.ts";
 import { ArgumentError } from "./args.ts";
-import { fs } from "./common.ts";
+import { fs } from "./files.ts";
 import { parseTasks } from "./data.ts";
 import type { Flags } from "./run_setup.ts";
 

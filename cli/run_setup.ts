@@ -20,9 +20,9 @@ import {
   type PretrainedHeads,
   readPretrainedHeads,
   taggerModelDir,
-} from "../src/tagging/tagger_folder.ts";
+} from "../src/tagging/model/tagger_folder.ts";
 import { ArgumentError } from "./args.ts";
-import { fs } from "./common.ts";
+import { fs } from "./files.ts";
 import { resolveModelFlag } from "./model_source.ts";
 import {
   defaultTasks,

@@ -5,12 +5,12 @@
  */
 import { setSeed } from "../src/core/random.ts";
 import { BertConfig } from "../src/bert/config.ts";
-import { joinPath } from "../src/bert/file_system.ts";
+import { joinPath } from "../src/io/file_system.ts";
 import type { BertTokenizer } from "../src/bert/tokenizer.ts";
 import { loadBertTokenizer } from "../src/bert/tokenizer_files.ts";
 import { stdoutIsTerminal, writeStdout } from "../src/io/deno/terminal.ts";
-import { loadTrainingCheckpoint } from "../src/tagging/checkpoint_state.ts";
-import { encodeSentences } from "../src/tagging/encode_corpus.ts";
+import { loadTrainingCheckpoint } from "../src/tagging/train/checkpoint_state.ts";
+import { encodeSentences } from "../src/tagging/data/encode_corpus.ts";
 import {
   evaluateTagger,
   type Evaluation,
@@ -18,23 +18,23 @@ import {
   formatEntityTable,
   isEntityTask,
   summarizeEvaluation,
-} from "../src/tagging/evaluate.ts";
-import type { Sentence } from "../src/tagging/sentence.ts";
+} from "../src/tagging/model/evaluate.ts";
+import type { Sentence } from "../src/tagging/data/sentence.ts";
 import {
   createTagger,
   labelMapsOf,
   loadTaggerFolder,
   type TaggerMeta,
-} from "../src/tagging/tagger_folder.ts";
-import { OUTPUT_FILES, trainTagger } from "../src/tagging/trainer.ts";
-import { evaluationProgress, fmtTime } from "../src/tagging/progress.ts";
+} from "../src/tagging/model/tagger_folder.ts";
+import { OUTPUT_FILES, trainTagger } from "../src/tagging/train/trainer.ts";
+import { evaluationProgress, fmtTime } from "../src/tagging/train/progress.ts";
 import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { parseTasks } from "./data.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
 import { REVISION_FLAG } from "./model_source.ts";
 import { writeTrainCard } from "./train_card.ts";
-import { reuseHeads } from "../src/tagging/head_reuse.ts";
-import { fs, withPath, writtenLine } from "./common.ts";
+import { reuseHeads } from "../src/tagging/model/head_reuse.ts";
+import { fs, withPath, writtenLine } from "./files.ts";
 import { validateRunFlags } from "./validate.ts";
 import { checkOutRun, planResume, removeRun } from "./run_folder.ts";
 import { buildLabelMaps, loadBaseModel, loadRunData, trainOptionsFromFlags } from "./run_setup.ts";

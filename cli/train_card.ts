@@ -5,8 +5,8 @@
  */
 import { joinPath } from "../bert.ts";
 import { type Evaluation, TAGGER_FILES, type TaggerMeta } from "../tagging.ts";
-import { modelCard } from "../src/tagging/model_card.ts";
-import { fs } from "./common.ts";
+import { modelCard } from "../src/tagging/model/model_card.ts";
+import { fs } from "./files.ts";
 import type { Flags } from "./run_setup.ts";
 
 /** A shell word: as is when it is plain, else single-quoted. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { ArgumentError } from "./args.ts";
-import { checkInputFile, checkInputFolder, checkOutputFile, checkOutputFolder } from "./common.ts";
+import { checkInputFile, checkInputFolder, checkOutputFile, checkOutputFolder } from "./files.ts";
 import { formatOf, parseColumns, parseEncoding, parseJoinColumns, parseTasks } from "./data.ts";
 
 /** Parsed flags. */

@@ -3,7 +3,7 @@
 (never at run time): it checks jointag's training loop step by step and trains the same arms
 independently.
 
-The model and recipe are jointag's (src/tagging/trainer.ts, multitask_tagger.ts, nn/optim/*):
+The model and recipe are jointag's (src/tagging/train/trainer.ts, multitask_tagger.ts, nn/optim/*):
 a shared `BertModel` (no pooler) and per task dropout + Linear(hidden, labels); the loss is the
 weighted mean of the tasks' masked cross-entropies (ignore_index -100, mean over the scored
 positions; a batch with none scores 0), the first sub-word of each word labelled;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes test/fixtures/tagging/stats_reference.json: Student-t quantiles / CDF values and paired
-95% t-intervals computed by scipy, to test src/tagging/statistics.ts against.
+95% t-intervals computed by scipy, to test src/tagging/metrics/statistics.ts against.
 
 Run from the repository root with the dev venv:
     /root/.cache/jointag-py/bin/python tools/stats_fixture.py

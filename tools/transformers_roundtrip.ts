@@ -16,7 +16,7 @@ import { noGrad, setBackend, tidy } from "../src/core/engine.ts";
 import { DenoFileSystem } from "../src/io/deno/fs.ts";
 import { AdamW } from "../src/nn/optim/adamw.ts";
 import { mean, mul, tensor } from "../src/ops/mod.ts";
-import { toWeightMap } from "../src/tagging/multitask_tagger.ts";
+import { toWeightMap } from "../src/tagging/model/multitask_tagger.ts";
 
 const [src, out] = Deno.args;
 if (!src || !out) throw new Error("usage: transformers_roundtrip.ts <model dir> <out dir>");

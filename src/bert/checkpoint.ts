@@ -13,7 +13,7 @@ import {
   HubError,
   TokenizerFormatError,
 } from "./errors.ts";
-import { type FileSystem, joinPath } from "./file_system.ts";
+import { type FileSystem, joinPath } from "../io/file_system.ts";
 import { matchBertWeights } from "./param_names.ts";
 import { readPytorchBin } from "./pytorch_bin.ts";
 import { readSafetensors, writeSafetensors } from "./safetensors.ts";

@@ -16,7 +16,7 @@
  */
 
 import { HubError } from "./errors.ts";
-import { dirname, type FileSystem, joinPath } from "./file_system.ts";
+import { dirname, type FileSystem, joinPath } from "../io/file_system.ts";
 
 /** Default hub endpoint. */
 export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";

@@ -1,11 +1,13 @@
 /**
  * Seeded randomness. One generator type, `Random` (xoshiro128**), whose state can be saved and
- * restored (checkpoints), and `hashU32`, a counter-based hash that the CPU and the WGSL kernels
- * compute identically, so dropout masks agree across backends without storing them.
+ * restored (checkpoints), and `hashU32`, a counter-based hash that the CPU and the WebGPU dropout
+ * kernels compute identically, so dropout masks agree across backends without storing them.
+ * The data side (splits, batch order, resampling, the demo corpus) uses the same generator seeded
+ * through {@link Random.fromSafeInteger}, which keeps the streams those seeded results came from.
  * @module
  */
 
-/** PCG-style integer hash of a u32 (same formula as `hash_u32` in shaders/random.wgsl). */
+/** PCG-style integer hash of a u32 (same formula as `hash_u32` in the WebGPU dropout shaders). */
 export function hashU32(v: number): number {
   const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
   const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;
@@ -85,18 +87,51 @@ export class Random {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** Integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.uniform() * n);
+  /** Uniform float in [0, 1) with 53 random bits (two draws). */
+  nextFloat(): number {
+    const hi = this.nextU32() >>> 5; // 27 bits
+    const lo = this.nextU32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** In-place Fisher–Yates shuffle. */
+  /**
+   * Uniform integer in `[0, n)` without modulo bias (rejection sampling).
+   * @throws RangeError unless `1 <= n <= 2^32`.
+   */
+  nextInt(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > 0x100000000) {
+      throw new RangeError(`Random.nextInt: n must be an integer in [1, 2^32], got ${n}`);
+    }
+    const limit = 0x100000000 - (0x100000000 % n);
+    for (;;) {
+      const x = this.nextU32();
+      if (x < limit) return x % n;
+    }
+  }
+
+  /** Fair coin. */
+  nextBool(): boolean {
+    return (this.nextU32() & 0x80000000) !== 0;
+  }
+
+  /** Shuffles `items` in place (Fisher–Yates with {@link nextInt}) and returns it. */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
+      const j = this.nextInt(i + 1);
       [items[i], items[j]] = [items[j], items[i]];
     }
     return items;
+  }
+
+  /** A uniformly random permutation of `0..n-1` (the same draws as shuffling `0..n-1`). */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.nextInt(i + 1);
+      [p[i], p[j]] = [p[j], p[i]];
+    }
+    return p;
   }
 
   /** The generator's state, for checkpoints. */
@@ -108,6 +143,36 @@ export class Random {
   setState(state: RandomState): void {
     this.#s.set(state);
     this.#spare = null;
+  }
+
+  /** A generator with the raw xoshiro128** state (for reference-vector tests). */
+  static fromState(state: readonly [number, number, number, number]): Random {
+    const r = new Random();
+    r.setState(state.map((x) => x >>> 0) as RandomState);
+    return r;
+  }
+
+  /**
+   * A generator seeded from any safe integer, both 32-bit halves used (splitmix32 with other
+   * constants than the constructor's): the data side's seeding, kept so that seeded splits,
+   * batch orders and resamples stay what they were.
+   * @throws RangeError for a seed that is not a safe integer.
+   */
+  static fromSafeInteger(seed: number): Random {
+    if (!Number.isSafeInteger(seed)) {
+      throw new RangeError(`Random: seed must be a safe integer, got ${seed}`);
+    }
+    let st = (seed >>> 0) ^ Math.imul(Math.floor(seed / 0x100000000) >>> 0, 0x85ebca6b);
+    const words: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      st = (st + 0x9e3779b9) | 0;
+      let z = Math.imul(st ^ (st >>> 16), 0x21f0aaad);
+      z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+      words.push((z ^ (z >>> 15)) >>> 0);
+    }
+    // An all-zero state is a fixed point of xoshiro.
+    if (!words.some((w) => w !== 0)) words[0] = 1;
+    return Random.fromState(words as RandomState);
   }
 }
 

@@ -6,7 +6,7 @@ import {
   loadCheckpointFromUrl,
   saveCheckpointFolder,
 } from "../../src/bert/checkpoint.ts";
-import { MemoryFileSystem } from "../../src/bert/file_system.ts";
+import { MemoryFileSystem } from "../../src/io/file_system.ts";
 import { BertConfigError, CheckpointFormatError } from "../../src/bert/errors.ts";
 import { expectedBertParamNames } from "../../src/bert/param_names.ts";
 import { readSafetensors } from "../../src/bert/safetensors.ts";

@@ -27,8 +27,8 @@ import {
   type StepRecord,
   type TaggedWord,
   TaggerSession,
-} from "../../src/tagging/browser_session.ts";
-import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
+} from "../../src/tagging/demo/browser_session.ts";
+import { generateDemoCorpus } from "../../src/tagging/demo/demo_corpus.ts";
 import { buildWeb } from "../../tools/build_web.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -6,7 +6,7 @@ import {
   firstSubwordPositions,
   IGNORE_INDEX,
   wordPredictions,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 // [CLS] eu re ##ject ##s german [SEP]  for the words  EU rejects German
 const enc = {

@@ -7,7 +7,7 @@ import {
   padBatch,
   Rng,
   TaggingArgumentError,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 function example(len: number, tag: number): Example {
   const inputIds = Int32Array.from({ length: len }, (_, i) => 100 + tag * 1000 + i);

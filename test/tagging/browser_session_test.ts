@@ -5,8 +5,8 @@ import {
   parseCorpusFile,
   SessionStateError,
   TaggerSession,
-} from "../../src/tagging/browser_session.ts";
-import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
+} from "../../src/tagging/demo/browser_session.ts";
+import { generateDemoCorpus } from "../../src/tagging/demo/demo_corpus.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

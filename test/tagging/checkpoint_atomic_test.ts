@@ -4,9 +4,9 @@
  * training leaves the previous training checkpoint loadable.
  */
 import assert from "node:assert/strict";
-import { MemoryFileSystem } from "../../src/bert/file_system.ts";
-import { loadTrainingCheckpoint } from "../../src/tagging/checkpoint_state.ts";
-import { OUTPUT_FILES, trainTagger } from "../../src/tagging/trainer.ts";
+import { MemoryFileSystem } from "../../src/io/file_system.ts";
+import { loadTrainingCheckpoint } from "../../src/tagging/train/checkpoint_state.ts";
+import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/trainer.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 
 Deno.test("a crash mid-write leaves the old file", async () => {

@@ -3,7 +3,7 @@
  * line and field for bad input (no stack trace), and a tiny train → predict → evaluate round trip.
  */
 import assert from "node:assert/strict";
-import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
+import { generateDemoCorpus } from "../../src/tagging/demo/demo_corpus.ts";
 
 const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 

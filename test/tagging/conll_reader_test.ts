@@ -5,7 +5,7 @@ import {
   MissingColumnError,
   RaggedRowError,
   readConll,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 const CONLL = new URL("../../../shared/data/conll2003/", import.meta.url);
 

@@ -6,7 +6,7 @@ import {
   RaggedRowError,
   readConll,
   readConllu,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 const row = (...f: string[]) => f.join("\t");
 

@@ -6,7 +6,7 @@ import {
   MissingColumnError,
   RaggedRowError,
   readCsvCorpus,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 const GMB = new URL("../../../shared/data/gmb/ner_dataset.csv", import.meta.url);
 

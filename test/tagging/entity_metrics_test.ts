@@ -7,7 +7,7 @@ import {
   TaggingArgumentError,
   toIob2,
   tokenAccuracy,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 const L = (s: string) => s.split(" ");
 

@@ -6,8 +6,8 @@
  * printed once).
  */
 import assert from "node:assert/strict";
-import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
-import { extractEntities } from "../../src/tagging/entities.ts";
+import { generateDemoCorpus } from "../../src/tagging/demo/demo_corpus.ts";
+import { extractEntities } from "../../src/tagging/data/entities.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const MAIN = `${ROOT}cli/main.ts`;

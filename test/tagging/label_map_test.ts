@@ -6,7 +6,7 @@ import {
   readConll,
   TaggingArgumentError,
   UnknownLabelError,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 const train = readConll("a DT B-X\nb NN O\n\nc NN B-A\nd VB I-A\n", {
   file: "train.txt",

@@ -3,15 +3,15 @@
  * and reloaded tagger (windows included: a sentence longer than the model's limit is tagged whole).
  */
 import assert from "node:assert/strict";
-import { MemoryFileSystem } from "../../src/bert/file_system.ts";
+import { MemoryFileSystem } from "../../src/io/file_system.ts";
 import {
   formatTagged,
   splitText,
   splitWords,
   type TaggedSentence,
   tagWords,
-} from "../../src/tagging/predict.ts";
-import { loadTaggerFolder, saveTaggerFolder } from "../../src/tagging/tagger_folder.ts";
+} from "../../src/tagging/model/predict.ts";
+import { loadTaggerFolder, saveTaggerFolder } from "../../src/tagging/model/tagger_folder.ts";
 import { TaggingArgumentError } from "../../src/tagging/errors.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 

@@ -3,7 +3,7 @@
  * sentences/s, tokens/s, loss and ETA computed from a fake clock.
  */
 import assert from "node:assert/strict";
-import { fmtTime, ProgressBar } from "../../src/tagging/progress.ts";
+import { fmtTime, ProgressBar } from "../../src/tagging/train/progress.ts";
 
 Deno.test("progress bar on a TTY and as plain lines", () => {
   let now = 0;

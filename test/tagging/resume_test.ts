@@ -4,11 +4,11 @@
  * all continue). A NaN/Inf loss stops training with a clear error and the last checkpoint intact.
  */
 import assert from "node:assert/strict";
-import { MemoryFileSystem } from "../../src/bert/file_system.ts";
+import { MemoryFileSystem } from "../../src/io/file_system.ts";
 import { setSeed } from "../../src/core/random.ts";
-import { loadTrainingCheckpoint } from "../../src/tagging/checkpoint_state.ts";
-import { OUTPUT_FILES, trainTagger } from "../../src/tagging/trainer.ts";
-import { NonFiniteLossError } from "../../src/tagging/trainer_errors.ts";
+import { loadTrainingCheckpoint } from "../../src/tagging/train/checkpoint_state.ts";
+import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/trainer.ts";
+import { NonFiniteLossError } from "../../src/tagging/train/errors.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 
 const s = tinySetup(10);

@@ -7,7 +7,7 @@ import {
   Rng,
   sentenceEntityCounts,
   TaggingArgumentError,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 function randomCounts(rng: Rng, n: number, skill: number): EntityCounts[] {
   return Array.from({ length: n }, () => {

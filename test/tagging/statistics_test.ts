@@ -8,7 +8,7 @@ import {
   studentTCdf,
   studentTQuantile,
   TaggingArgumentError,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 interface Ref {
   t_quantile: { p: number; df: number; t: number }[];

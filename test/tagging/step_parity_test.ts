@@ -10,12 +10,12 @@
 import assert from "node:assert/strict";
 import type { Backend } from "../../src/backend/backend.ts";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
-import { MemoryFileSystem } from "../../src/bert/file_system.ts";
+import { MemoryFileSystem } from "../../src/io/file_system.ts";
 import { setBackend } from "../../src/core/engine.ts";
 import { DenoFileSystem } from "../../src/io/deno/fs.ts";
-import { encodeSentences } from "../../src/tagging/encode_corpus.ts";
-import { loadTaggerFolder } from "../../src/tagging/tagger_folder.ts";
-import { OUTPUT_FILES, trainTagger } from "../../src/tagging/trainer.ts";
+import { encodeSentences } from "../../src/tagging/data/encode_corpus.ts";
+import { loadTaggerFolder } from "../../src/tagging/model/tagger_folder.ts";
+import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/trainer.ts";
 import { noBlas, optionalBlas } from "../helpers/blas.ts";
 import { STEP_PARITY } from "./step_parity_setup.ts";
 import { tinySetup } from "./tagger_fixture.ts";

@@ -8,7 +8,7 @@ import {
   TagSchemeError,
   toBioes,
   toIob2,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 const L = (s: string) => s.split(" ");
 const E = (s: string) =>

@@ -5,12 +5,12 @@
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { setBackend } from "../../src/core/engine.ts";
 import { setSeed } from "../../src/core/random.ts";
-import { generateDemoCorpus } from "../../src/tagging/demo_corpus.ts";
-import { demoBert, demoTaggerMeta } from "../../src/tagging/demo_model.ts";
-import { encodeSentences } from "../../src/tagging/encode_corpus.ts";
-import { trainDevSplit } from "../../src/tagging/split.ts";
-import { createTagger, labelMapsOf } from "../../src/tagging/tagger_folder.ts";
-import type { TrainInput } from "../../src/tagging/trainer.ts";
+import { generateDemoCorpus } from "../../src/tagging/demo/demo_corpus.ts";
+import { demoBert, demoTaggerMeta } from "../../src/tagging/demo/demo_model.ts";
+import { encodeSentences } from "../../src/tagging/data/encode_corpus.ts";
+import { trainDevSplit } from "../../src/tagging/data/split.ts";
+import { createTagger, labelMapsOf } from "../../src/tagging/model/tagger_folder.ts";
+import type { TrainInput } from "../../src/tagging/train/trainer.ts";
 
 /** Data, tokenizer, config and meta of a tiny NER + POS setup. */
 export function tinySetup(sentences: number, size = { hiddenSize: 32, intermediateSize: 64 }) {

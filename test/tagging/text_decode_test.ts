@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "./assert.ts";
-import { decodeCorpus, DecodeError, firstInvalidUtf8 } from "../../src/tagging/data_mod.ts";
+import { decodeCorpus, DecodeError, firstInvalidUtf8 } from "../../tagging.ts";
 
 Deno.test("decode: auto picks UTF-8 when valid, windows-1252 otherwise", () => {
   const utf8 = new TextEncoder().encode("naïve – ok");

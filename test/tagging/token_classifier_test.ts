@@ -5,17 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { loadCheckpointFolder } from "../../src/bert/checkpoint.ts";
-import { MemoryFileSystem } from "../../src/bert/file_system.ts";
+import { MemoryFileSystem } from "../../src/io/file_system.ts";
 import { readSafetensors, writeSafetensors } from "../../src/bert/safetensors.ts";
 import { tokenizerFromTokenizerJson } from "../../src/bert/tokenizer_files.ts";
 import type { WeightMap } from "../../src/bert/weights.ts";
-import { reuseHeads } from "../../src/tagging/head_reuse.ts";
-import { tagWords } from "../../src/tagging/predict.ts";
+import { reuseHeads } from "../../src/tagging/model/head_reuse.ts";
+import { tagWords } from "../../src/tagging/model/predict.ts";
 import {
   loadTaggerFolder,
   readPretrainedHeads,
   saveTaggerFolder,
-} from "../../src/tagging/tagger_folder.ts";
+} from "../../src/tagging/model/tagger_folder.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 
 const WORDS = [["Anna", "Silva", "visited", "Oslo", "."], ["Hi", "Bob", "!"]];

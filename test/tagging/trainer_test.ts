@@ -4,12 +4,12 @@
  * predicts exactly what the trained model predicts; the JSONL log and metrics.json are written.
  */
 import assert from "node:assert/strict";
-import { MemoryFileSystem } from "../../src/bert/file_system.ts";
+import { MemoryFileSystem } from "../../src/io/file_system.ts";
 import { loadCheckpointFolder } from "../../src/bert/checkpoint.ts";
-import { evaluateTagger } from "../../src/tagging/evaluate.ts";
-import { predictEncoded } from "../../src/tagging/inference.ts";
-import { loadTaggerFolder } from "../../src/tagging/tagger_folder.ts";
-import { OUTPUT_FILES, trainTagger } from "../../src/tagging/trainer.ts";
+import { evaluateTagger } from "../../src/tagging/model/evaluate.ts";
+import { predictEncoded } from "../../src/tagging/model/inference.ts";
+import { loadTaggerFolder } from "../../src/tagging/model/tagger_folder.ts";
+import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/trainer.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 
 Deno.test("tiny tagger: dev F1 improves, output folder round-trips", async () => {

@@ -9,7 +9,7 @@ import {
   type SubwordEncoding,
   TaggingArgumentError,
   type Window,
-} from "../../src/tagging/data_mod.ts";
+} from "../../tagging.ts";
 
 const CLS = 101;
 const SEP = 102;

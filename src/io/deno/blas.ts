@@ -14,6 +14,7 @@
  * @module
  */
 
+import { readEnv, threadsFromEnv } from "./env.ts";
 import {
   checkGemmArgs,
   foldBroadcastBatch,
@@ -137,14 +138,6 @@ export function blasStatus(): BlasStatus {
   return lastStatus;
 }
 
-function envGet(name: string): string | undefined {
-  // Query first: reading an ungranted variable would throw (or prompt on a TTY).
-  if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-    return undefined;
-  }
-  return Deno.env.get(name);
-}
-
 /** The platform's usual CBLAS libraries, most preferred first. */
 export function defaultBlasPaths(os: typeof Deno.build.os = Deno.build.os): string[] {
   switch (os) {
@@ -169,13 +162,8 @@ function resolveThreads(options: BlasOptions): number {
     }
     return options.threads;
   }
-  const env = envGet("JOINTAG_THREADS");
-  if (env !== undefined && env !== "") {
-    const t = Number(env);
-    if (!Number.isInteger(t) || t < 1) throw new BlasOptionError("JOINTAG_THREADS", env);
-    return t;
-  }
-  return Math.max(1, navigator.hardwareConcurrency || 1);
+  return threadsFromEnv((text) => new BlasOptionError("JOINTAG_THREADS", text)) ??
+    Math.max(1, navigator.hardwareConcurrency || 1);
 }
 
 /** OpenBLAS kernel families that use no AVX: what DYNAMIC_ARCH picks for CPUs it does not know. */
@@ -358,7 +346,7 @@ export function loadBlas(options: BlasOptions = {}): BlasGemm | null {
   }
   let paths = options.paths;
   if (!paths) {
-    const env = envGet("JOINTAG_BLAS");
+    const env = readEnv("JOINTAG_BLAS");
     if (env?.toLowerCase() === "none") {
       lastStatus = { ok: false, reason: "native BLAS disabled by JOINTAG_BLAS=none" };
       return null;

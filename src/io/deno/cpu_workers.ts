@@ -18,6 +18,7 @@
  * shared with the BLAS (default `navigator.hardwareConcurrency`); 1 disables the pool.
  * @module
  */
+import { threadsFromEnv } from "./env.ts";
 import type { CpuJob, CpuWorkers } from "../../backend/cpu/parallel.ts";
 import {
   CTL,
@@ -76,16 +77,6 @@ interface Helper {
 
 const encoder = new TextEncoder();
 
-function envThreads(): string | undefined {
-  // Query first: reading an ungranted variable would throw (or prompt on a TTY).
-  if (
-    Deno.permissions.querySync({ name: "env", variable: "JOINTAG_THREADS" }).state !== "granted"
-  ) {
-    return undefined;
-  }
-  return Deno.env.get("JOINTAG_THREADS");
-}
-
 /**
  * Threads for the TypeScript kernels: `threads` if given, else `JOINTAG_THREADS`, else the core
  * count.
@@ -98,17 +89,9 @@ export function cpuThreads(threads?: number): number {
     }
     return threads;
   }
-  const env = envThreads();
-  if (env !== undefined && env !== "") {
-    const t = Number(env);
-    if (!Number.isInteger(t) || t < 1) {
-      throw new CpuWorkerError(
-        `JOINTAG_THREADS=${JSON.stringify(env)}: expected a positive integer`,
-      );
-    }
-    return t;
-  }
-  return Math.max(1, navigator.hardwareConcurrency || 1);
+  const invalid = (text: string) =>
+    new CpuWorkerError(`JOINTAG_THREADS=${JSON.stringify(text)}: expected a positive integer`);
+  return threadsFromEnv(invalid) ?? Math.max(1, navigator.hardwareConcurrency || 1);
 }
 
 /** The worker pool (see the module note). */

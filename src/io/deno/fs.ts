@@ -3,7 +3,7 @@
  * @module
  */
 
-import { dirname, type FileSystem } from "../../bert/file_system.ts";
+import { dirname, type FileSystem } from "../file_system.ts";
 
 /** {@link FileSystem} backed by Deno's file APIs. */
 export class DenoFileSystem implements FileSystem {

@@ -5,8 +5,8 @@
  * over seeds and a paired approximate-randomization test on the test sentences, pooled over seeds.
  * @module
  */
-import { approximateRandomization, pairedBootstrap } from "../significance.ts";
-import { mean, pairedTInterval, sampleStd } from "../statistics.ts";
+import { approximateRandomization, pairedBootstrap } from "../metrics/significance.ts";
+import { mean, pairedTInterval, sampleStd } from "../metrics/statistics.ts";
 import type { JobResult } from "./job_result.ts";
 
 /** Mean and sample standard deviation (0 with one value). */

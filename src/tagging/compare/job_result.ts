@@ -3,7 +3,7 @@
  * the job ends), enough to rebuild every table, plot and test of the report without the model.
  * @module
  */
-import type { EntityCounts } from "../entity_metrics.ts";
+import type { EntityCounts } from "../metrics/entity_metrics.ts";
 import type { CompareJob } from "./grid.ts";
 
 /** Micro precision/recall/F1. */

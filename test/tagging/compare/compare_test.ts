@@ -3,7 +3,7 @@ import { summarize, verdictOf } from "../../../src/tagging/compare/aggregate.ts"
 import { buildGrid, selectJobs } from "../../../src/tagging/compare/grid.ts";
 import type { JobResult } from "../../../src/tagging/compare/job_result.ts";
 import { buildReport } from "../../../src/tagging/compare/report.ts";
-import type { EntityCounts } from "../../../src/tagging/entity_metrics.ts";
+import type { EntityCounts } from "../../../src/tagging/metrics/entity_metrics.ts";
 
 Deno.test("grid: arms × weights × fractions × seeds with stable ids; K/N selection partitions it", () => {
   const jobs = buildGrid({
