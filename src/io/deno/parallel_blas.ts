@@ -35,11 +35,12 @@ function runSplit<T extends Float32Array | Float64Array>(
   kernel: string,
   attrs: Record<string, unknown>,
   local: (part: GemmArgs<T>) => void,
+  minMacs?: number,
 ): void {
-  let parts = splitGemm(args, workers.threads);
+  let parts = splitGemm(args, workers.threads, minMacs);
   const helpers = parts ? workers.ready() : 0;
   if (parts && helpers > 0 && allShared([args.a, args.b, args.c])) {
-    if (parts.length > helpers + 1) parts = splitGemm(args, helpers + 1);
+    if (parts.length > helpers + 1) parts = splitGemm(args, helpers + 1, minMacs);
     if (parts) {
       const [mine, ...theirs] = parts;
       const jobs = theirs.map((part) => ({
@@ -83,23 +84,35 @@ export function parallelBlas(blas: BlasGemm, workers: CpuWorkers): BlasGemm {
 }
 
 /**
+ * Least multiply-adds per part of a split WebAssembly GEMM: about 15 µs of one core at its ~32
+ * GFLOP/s, several times a worker's round trip. A fourth of the BLAS's (which is 3-6x faster per
+ * core), so the attention's per-sequence products (128 x 64 x 128 per head pair) split too.
+ */
+export const WASM_GEMM_MIN_PART = 1 << 19;
+
+/**
  * The WebAssembly GEMM split by rows across `workers` the same way: each worker runs its part in
  * its own instance (same build: relaxed or not), so the bits equal one thread's. Float64 GEMMs
- * stay on the caller (the TypeScript GEMM: gradient checks only).
+ * stay on the caller (the TypeScript GEMM: gradient checks only). `minMacs`: least multiply-adds
+ * per part (default {@link WASM_GEMM_MIN_PART}).
  * @example
  * ```ts
  * const workers = createCpuWorkers({ threads: 2 })!;
  * const backend = new CpuBackend({ gemm: parallelWasm(createWasmGemm()!, workers), workers });
  * ```
  */
-export function parallelWasm(wasm: WasmGemm, workers: CpuWorkers): WasmGemm {
+export function parallelWasm(
+  wasm: WasmGemm,
+  workers: CpuWorkers,
+  minMacs: number = WASM_GEMM_MIN_PART,
+): WasmGemm {
   const attrs = { relaxed: wasm.relaxed };
   return {
     name: `${wasm.name} (${workers.threads} threads, split by rows)`,
     relaxed: wasm.relaxed,
     sgemmBias: wasm.sgemmBias,
     sgemm(args: GemmArgs<Float32Array>): void {
-      runSplit(workers, args, WASM_JOB, attrs, (part) => wasm.sgemm(part));
+      runSplit(workers, args, WASM_JOB, attrs, (part) => wasm.sgemm(part), minMacs);
     },
     dgemm: (args) => wasm.dgemm(args),
   };
