@@ -5,7 +5,8 @@
  * learning rate, per-task losses and global gradient norm at each of 20 updates — which covers
  * AdamW (bias correction, eps, decoupled decay and its exclusions), the warmup/decay schedule,
  * clipping, the mean of the two losses and the dev pass between epochs. Fixture:
- * tools/step_parity_fixture.py. CPU backend, with the TypeScript GEMM and with native BLAS.
+ * tools/step_parity_fixture.py. CPU backend with the TypeScript GEMM and with native BLAS, and
+ * WebGPU (its own kernels: matmuls, fused dropout/residual/LayerNorm, AdamW, clipping).
  */
 import assert from "node:assert/strict";
 import type { Backend } from "../../src/backend/backend.ts";
@@ -15,8 +16,9 @@ import { setBackend } from "../../src/core/engine.ts";
 import { DenoFileSystem } from "../../src/io/deno/fs.ts";
 import { encodeSentences } from "../../src/tagging/data/encode_corpus.ts";
 import { loadTaggerFolder } from "../../src/tagging/model/tagger_folder.ts";
-import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/trainer.ts";
+import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/mod.ts";
 import { noBlas, optionalBlas } from "../helpers/blas.ts";
+import { gpu } from "../helpers/webgpu.ts";
 import { STEP_PARITY } from "./step_parity_setup.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 
@@ -68,13 +70,18 @@ async function run(backend: Backend) {
 }
 
 const blas = optionalBlas();
-for (const name of ["cpu", "cpu-blas"]) {
+const backends: Record<string, () => Backend | Promise<Backend>> = {
+  "cpu": () => new CpuBackend(),
+  "cpu-blas": () => new CpuBackend({ gemm: blas! }),
+  "webgpu": gpu,
+};
+for (const [name, make] of Object.entries(backends)) {
   Deno.test({
     name: `training steps match transformers + PyTorch (${name}, 20 updates, dropout off)`,
     ignore: name === "cpu-blas" && noBlas(blas),
     fn: async () => {
       assert.deepEqual(STEP_PARITY.options, fixture.options, `options changed: ${REGENERATE}`);
-      const r = await run(name === "cpu" ? new CpuBackend() : new CpuBackend({ gemm: blas! }));
+      const r = await run(await make());
       assert.deepEqual(r.indices, fixture.batchIndices, `batches changed: ${REGENERATE}`);
       assert.equal(r.steps.length, fixture.steps.length);
       const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
