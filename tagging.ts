@@ -253,5 +253,5 @@ export {
   selectJobs,
   shareFromEnv,
 } from "./src/tagging/compare/mod.ts";
-export type { JobPrf, JobResult } from "./src/tagging/compare/mod.ts";
+export type { JobResult, Prf as JobPrf } from "./src/tagging/compare/mod.ts";
 export { buildReport, type ReportContext, type ReportFiles } from "./src/tagging/compare/mod.ts";

@@ -7,21 +7,15 @@
  * from whatever jobs have finished (e.g. on several machines).
  * @module
  */
-import { setSeed } from "../mod.ts";
 import { joinPath } from "../bert.ts";
 import {
   buildGrid,
   buildReport,
   type CompareJob,
-  createTagger,
-  encodeSentences,
-  evaluateTagger,
-  evaluationProgress,
   isEntityTask,
   type JobResult,
   type LabelMap,
   labelMapsOf,
-  loadTaggerFolder,
   Rng,
   selectJobs,
   type Sentence,
@@ -29,13 +23,13 @@ import {
   shareFromEnv,
   summarize,
   type TaggerMeta,
-  trainTagger,
 } from "../tagging.ts";
 import { stdoutIsTerminal, writeStdout } from "../deno.ts";
 import { readEnv } from "../src/io/deno/env.ts";
 import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { fs, writtenLine } from "./files.ts";
 import { validateRunFlags } from "./validate.ts";
+import { runTrainingPipeline } from "../src/tagging/train/pipeline.ts";
 import { selectDevice } from "./device.ts";
 import {
   type BaseModel,
@@ -146,9 +140,9 @@ interface Shared {
   base: BaseModel;
 }
 
+/** One job of the grid through the training pipeline; its test scores as a {@link JobResult}. */
 async function runJob(job: CompareJob, s: Shared): Promise<JobResult> {
   const { f, base } = s;
-  const dir = joinPath(s.out, "jobs", job.id);
   const meta: TaggerMeta = {
     tasks: job.tasks.map((t) => ({ name: t, weight: job.weights[t], labels: s.maps[t].toJSON() })),
     mainTask: job.tasks[0],
@@ -156,32 +150,33 @@ async function runJob(job: CompareJob, s: Shared): Promise<JobResult> {
     maxLength: Math.min((f["max-length"] as number) ?? 128, base.config.maxPositionEmbeddings),
     labelAllSubwords: f["label-all-subwords"] === true,
   };
-  const labelMaps = labelMapsOf(meta);
-  const enc = (x: Sentence[]) =>
-    encodeSentences(x, base.tokenizer, labelMaps, {
-      maxLength: meta.maxLength,
-      labelAllSubwords: meta.labelAllSubwords,
-    });
   const train = subset(s.train, job.fraction, (f["split-seed"] as number) ?? 42);
-  setSeed(job.seed);
-  const model = createTagger(base.config, meta);
-  if (base.encoder) model.loadEncoder(base.encoder);
-  const result = await trainTagger(
-    { model, tokenizer: base.tokenizer, meta, train: enc(train), dev: enc(s.dev), fs, outDir: dir },
+  const { config, tokenizer, encoder } = base;
+  const progress = { write: writeStdout, tty: stdoutIsTerminal() };
+  const { train: result, test } = await runTrainingPipeline(
+    {
+      config,
+      tokenizer,
+      encoder,
+      meta,
+      initSeed: job.seed,
+      train,
+      dev: s.dev,
+      test: s.test,
+      fs,
+      outDir: joinPath(s.out, "jobs", job.id),
+    },
     trainOptionsFromFlags(f, job.seed),
     {
       resume: true,
       checkpointEvery: f["checkpoint-every"] as number | undefined,
-      progress: { write: writeStdout, tty: stdoutIsTerminal() },
+      progress,
       log: (l) => say(`  ${l}`),
+      testLabel: "  test",
     },
   );
-  model.dispose();
-  const best = await loadTaggerFolder(fs, dir);
-  const ev = await evaluateTagger(best.model, enc(s.test), best.labelMaps, meta.mainTask, {
-    onBatch: evaluationProgress("  test", { write: writeStdout, tty: stdoutIsTerminal() }),
-  });
-  best.model.dispose();
+  const ev = test!;
+  const labelMaps = labelMapsOf(meta);
   const main = ev.tasks[meta.mainTask];
   const gold = s.test.map((x) => x.columns[meta.mainTask]);
   const accuracy: Record<string, number> = {};

@@ -7,7 +7,7 @@
  */
 import { joinPath } from "../bert.ts";
 import type { TrainingState } from "../src/tagging/train/checkpoint_state.ts";
-import { OUTPUT_FILES } from "../src/tagging/train/trainer.ts";
+import { OUTPUT_FILES } from "../src/tagging/train/mod.ts";
 import { ArgumentError } from "./args.ts";
 import { fs } from "./files.ts";
 import { parseTasks } from "./data.ts";

@@ -3,16 +3,15 @@
  * POS corpus and a small BERT the project makes itself).
  * @module
  */
-import { setSeed } from "../src/core/random.ts";
 import { BertConfig } from "../src/bert/config.ts";
 import { joinPath } from "../src/io/file_system.ts";
-import type { BertTokenizer } from "../src/bert/tokenizer.ts";
 import { loadBertTokenizer } from "../src/bert/tokenizer_files.ts";
 import { stdoutIsTerminal, writeStdout } from "../src/io/deno/terminal.ts";
-import { loadTrainingCheckpoint } from "../src/tagging/train/checkpoint_state.ts";
-import { encodeSentences } from "../src/tagging/data/encode_corpus.ts";
 import {
-  evaluateTagger,
+  loadTrainingCheckpoint,
+  type TrainingCheckpoint,
+} from "../src/tagging/train/checkpoint_state.ts";
+import {
   type Evaluation,
   formatConllEvaluation,
   formatEntityTable,
@@ -20,14 +19,15 @@ import {
   summarizeEvaluation,
 } from "../src/tagging/model/evaluate.ts";
 import type { Sentence } from "../src/tagging/data/sentence.ts";
+import type { TaggerMeta } from "../src/tagging/model/tagger_folder.ts";
+import { OUTPUT_FILES } from "../src/tagging/train/output.ts";
 import {
-  createTagger,
-  labelMapsOf,
-  loadTaggerFolder,
-  type TaggerMeta,
-} from "../src/tagging/model/tagger_folder.ts";
-import { OUTPUT_FILES, trainTagger } from "../src/tagging/train/trainer.ts";
-import { evaluationProgress, fmtTime } from "../src/tagging/train/progress.ts";
+  type PipelineControl,
+  type PipelineSpec,
+  runTrainingPipeline,
+} from "../src/tagging/train/pipeline.ts";
+import type { TrainResult } from "../src/tagging/train/trainer.ts";
+import { fmtTime } from "../src/tagging/train/progress.ts";
 import { ArgumentError, CORPUS_FLAGS, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { parseTasks } from "./data.ts";
 import { DEVICE_FLAGS, selectDevice } from "./device.ts";
@@ -37,8 +37,14 @@ import { reuseHeads } from "../src/tagging/model/head_reuse.ts";
 import { fs, withPath, writtenLine } from "./files.ts";
 import { validateRunFlags } from "./validate.ts";
 import { checkOutRun, planResume, removeRun } from "./run_folder.ts";
-import { buildLabelMaps, loadBaseModel, loadRunData, trainOptionsFromFlags } from "./run_setup.ts";
-import type { WeightMap } from "../src/bert/weights.ts";
+import {
+  buildLabelMaps,
+  type Flags,
+  loadBaseModel,
+  loadRunData,
+  type RunData,
+  trainOptionsFromFlags,
+} from "./run_setup.ts";
 
 /** Flags of `train`. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -191,18 +197,20 @@ function say(line: string): void {
   writeStdout(line + "\n");
 }
 
-/** Runs `train`. */
+/** The terminal progress display of `train`. */
+const progress = () => ({ write: writeStdout, tty: stdoutIsTerminal() });
+
+/** Runs `train`: checks → resume plan → data and model → the training pipeline → report. */
 export async function trainCommand(argv: string[]): Promise<void> {
   const { flags, positionals } = parseArgs(argv, TRAIN_FLAGS);
   if (positionals.length) throw new ArgumentError(`train: unexpected argument "${positionals[0]}"`);
-  const f = flags as Record<string, string | number | boolean | undefined>;
+  const f = flags as Flags;
   const t0 = performance.now();
   const out = (f.out as string) ?? "runs/tagger";
   await validateRunFlags(f, "runs/tagger");
   await checkOutRun(f, out);
   const ckptPath = joinPath(out, OUTPUT_FILES.checkpoint);
-  const resume = f.resume === true;
-  const saved = resume
+  const saved = f.resume === true
     ? await withPath("--out", out, () => loadTrainingCheckpoint(fs, ckptPath))
     : undefined;
   const plan = saved ? planResume(f, saved.state, out) : undefined;
@@ -213,160 +221,171 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (plan?.note) say(plan.note);
   const device = await selectDevice(f);
   say(device.line);
-
-  const { train, dev, test, taskCols } = await loadRunData(f, say);
-  const taskNames = taskCols.map(([t]) => t);
-
-  // Model.
-  const seed = (f.seed as number) ?? 42;
-  let tokenizer: BertTokenizer;
-  let config: BertConfig;
-  let meta: TaggerMeta;
-  let encoder = null;
-  let reusedHeads: WeightMap | undefined;
-  if (resume && !saved) say(`resume: no checkpoint at ${ckptPath}, starting fresh`);
-  if (saved) {
-    const dir = joinPath(out, OUTPUT_FILES.checkpointDir);
-    config = BertConfig.fromJSON(saved.state.bertConfig, ckptPath);
-    const tc = joinPath(dir, "tokenizer_config.json");
-    tokenizer = loadBertTokenizer({
-      vocabTxt: await fs.readTextFile(joinPath(dir, "vocab.txt")),
-      tokenizerConfig: (await fs.exists(tc)) ? await fs.readTextFile(tc) : undefined,
-    }, dir);
-    meta = saved.state.meta;
-  } else {
-    const mainTask = f["main-task"] as string | undefined;
-    const maps = buildLabelMaps(taskNames, train, dev, say);
-    const main = mainTask ?? taskNames.find((t) => isEntityTask(maps[t])) ?? taskNames[0];
-    if (!taskNames.includes(main)) {
-      throw new ArgumentError(`--main-task ${main} is not among the tasks ${taskNames.join(",")}`);
-    }
-    const weights: Record<string, number> = {};
-    if (f["task-weights"] !== undefined) {
-      for (const [t, w] of parseTasks(f["task-weights"] as string)) {
-        if (!taskNames.includes(t)) throw new ArgumentError(`--task-weights: unknown task ${t}`);
-        const v = Number(w);
-        if (!(v >= 0) || !Number.isFinite(v)) {
-          throw new ArgumentError(
-            `--task-weights: weight of ${t} must be a number >= 0, got "${w}"`,
-          );
-        }
-        weights[t] = v;
-      }
-    }
-    let encoderWeights: WeightMap | null;
-    const base = await loadBaseModel(f, train, say);
-    ({ tokenizer, config, encoder: encoderWeights } = base);
-    encoder = encoderWeights;
-    meta = {
-      tasks: taskNames.map((t) => ({ name: t, weight: weights[t] ?? 1, labels: maps[t].toJSON() })),
-      mainTask: main,
-      headDropout: (f["head-dropout"] as number) ?? 0.3,
-      maxLength: Math.min((f["max-length"] as number) ?? 128, config.maxPositionEmbeddings),
-      labelAllSubwords: f["label-all-subwords"] === true,
-      ...(base.source ? { baseModel: base.source } : {}),
-    };
-    if (base.heads) {
-      const r = reuseHeads(meta, base.heads, f.model as string);
-      r.notes.forEach((n) => say(`note: ${n}`));
-      ({ meta, heads: reusedHeads } = r);
-    }
-  }
-  setSeed(seed);
-  const model = createTagger(config, meta);
-  if (encoder) model.loadEncoder(encoder);
-  if (reusedHeads) model.loadHeads(reusedHeads);
-  const labelMaps = labelMapsOf(meta);
-  const enc = (s: Sentence[]) =>
-    encodeSentences(s, tokenizer, labelMaps, {
-      maxLength: meta.maxLength,
-      labelAllSubwords: meta.labelAllSubwords,
-    });
-  const encTrain = enc(train);
-  const encDev = enc(dev);
-  const encTest = test ? enc(test) : undefined;
-  say(
-    `training: ${
-      model.numParameters().toLocaleString("en")
-    } parameters, main task ${meta.mainTask}, output ${out}`,
-  );
-
+  const data = await loadRunData(f, say);
+  if (f.resume === true && !saved) say(`resume: no checkpoint at ${ckptPath}, starting fresh`);
+  const spec: PipelineSpec = {
+    ...(saved ? await resumedModel(out, saved) : await freshModel(f, data)),
+    initSeed: (f.seed as number) ?? 42,
+    train: data.train,
+    dev: data.dev,
+    test: data.test,
+    fs,
+    outDir: out,
+  };
   if (f.overwrite === true) await withPath("--out", out, () => removeRun(out));
-  const result = await withPath("--out", out, () =>
-    trainTagger(
-      { model, tokenizer, meta, train: encTrain, dev: encDev, fs, outDir: out },
-      trainOptionsFromFlags(f, seed),
-      {
-        resume,
-        extendEpochs: plan?.extendEpochs,
-        checkpointEvery: f["checkpoint-every"] as number | undefined,
-        progress: { write: writeStdout, tty: stdoutIsTerminal() },
-        log: say,
-        stopAfterStep: f["stop-after"] as number | undefined,
-        dumpInit: f["dump-init"] as string | undefined,
-        dumpBatches: f["dump-batches"] as string | undefined,
-      },
-    ));
-  model.dispose();
-  say("");
-  if (result.alreadyFinished) {
-    say(`${out}: the run had already finished; nothing changed`);
-    return;
-  }
-  if (!result.completed) {
-    say(`stopped after update ${result.steps}: checkpoint in ${ckptPath} (--resume continues)`);
-    say(await writtenLine(out, dumped(f)));
-    return;
-  }
-  if (result.bestDev) {
-    say(
-      `best dev (epoch ${result.bestEpoch}): ${summarizeEvaluation(result.bestDev, meta.mainTask)}`,
-    );
-    const main = result.bestDev.tasks[meta.mainTask];
-    say(formatEntityTable(main));
-  }
-  const metrics: Record<string, unknown> = JSON.parse(
-    await fs.readTextFile(joinPath(out, OUTPUT_FILES.metrics)),
+  const { train: result, test } = await withPath(
+    "--out",
+    out,
+    () =>
+      runTrainingPipeline(spec, trainOptionsFromFlags(f, spec.initSeed), runControl(f, spec, plan)),
   );
-  if (encTest && test) {
-    const best = await loadTaggerFolder(fs, out);
-    const ev = await evaluateTagger(best.model, encTest, best.labelMaps, meta.mainTask, {
-      onBatch: evaluationProgress("test", { write: writeStdout, tty: stdoutIsTerminal() }),
-    });
-    const order = [...taskNames.filter((t) => t !== meta.mainTask), meta.mainTask];
-    await fs.writeFileAtomic(
-      joinPath(out, "test_predictions.conll"),
-      formatConllEvaluation(test, ev.predictions, order),
-    );
-    const { predictions: _p, ...scores } = ev;
-    metrics.test = scores;
-    say(`test: ${summarizeEvaluation(ev, meta.mainTask)}`);
-    say(formatEntityTable(ev.tasks[meta.mainTask]));
-    best.model.dispose();
-  }
-  const wall = (performance.now() - t0) / 1000;
-  metrics.wallSeconds = wall;
-  metrics.device = device.line.split("\n")[0];
-  await fs.writeFileAtomic(
-    joinPath(out, OUTPUT_FILES.metrics),
-    JSON.stringify(metrics, null, 2) + "\n",
-  );
+  if (!result.completed || result.alreadyFinished) return;
+  const metrics = await saveTestAndMetrics(out, spec, test, device.line, t0);
   await writeTrainCard(out, {
     argv,
     flags: f,
-    meta,
-    sizes: { train: train.length, dev: dev.length, test: test?.length },
+    meta: spec.meta,
+    sizes: { train: data.train.length, dev: data.dev.length, test: data.test?.length },
     dev: result.bestDev ?? undefined,
     test: metrics.test as Evaluation | undefined,
   });
   say(
-    `done in ${fmtTime(wall)} (training ${result.trainSeconds.toFixed(1)} s, ${
-      result.sentencesPerSecond.toFixed(0)
-    } sentences/s, ${result.tokensPerSecond.toFixed(0)} tokens/s)${
-      result.stoppedEarly ? ", stopped early" : ""
-    }; model and metrics in ${out}`,
+    `done in ${fmtTime(metrics.wallSeconds as number)} (training ${
+      result.trainSeconds.toFixed(1)
+    } s, ${result.sentencesPerSecond.toFixed(0)} sentences/s, ${
+      result.tokensPerSecond.toFixed(0)
+    } tokens/s)${result.stoppedEarly ? ", stopped early" : ""}; model and metrics in ${out}`,
   );
   say(await writtenLine(out, dumped(f)));
+}
+
+/** Run control and events of `train`: the progress bar, messages, the resume and dump flags. */
+function runControl(
+  f: Flags,
+  spec: PipelineSpec,
+  plan: { extendEpochs?: number } | undefined,
+): PipelineControl {
+  const out = spec.outDir;
+  const started = (parameters: number) =>
+    `training: ${parameters.toLocaleString("en")} parameters, main task ${spec.meta.mainTask}, ` +
+    `output ${out}`;
+  return {
+    resume: f.resume === true,
+    extendEpochs: plan?.extendEpochs,
+    checkpointEvery: f["checkpoint-every"] as number | undefined,
+    progress: progress(),
+    log: say,
+    stopAfterStep: f["stop-after"] as number | undefined,
+    dumpInit: f["dump-init"] as string | undefined,
+    dumpBatches: f["dump-batches"] as string | undefined,
+    events: {
+      onStart: ({ parameters }) => say(started(parameters)),
+      onTrained: (r) => reportTraining(r, spec.meta, out, f),
+    },
+  };
+}
+
+/** The model of a resumed run: config, tokenizer and tagger settings from its checkpoint. */
+async function resumedModel(out: string, saved: TrainingCheckpoint) {
+  const dir = joinPath(out, OUTPUT_FILES.checkpointDir);
+  const config = BertConfig.fromJSON(
+    saved.state.bertConfig,
+    joinPath(out, OUTPUT_FILES.checkpoint),
+  );
+  const tc = joinPath(dir, "tokenizer_config.json");
+  const tokenizer = loadBertTokenizer({
+    vocabTxt: await fs.readTextFile(joinPath(dir, "vocab.txt")),
+    tokenizerConfig: (await fs.exists(tc)) ? await fs.readTextFile(tc) : undefined,
+  }, dir);
+  return { config, tokenizer, meta: saved.state.meta };
+}
+
+/** The model of a fresh run: --model (or the demo BERT), label maps and tasks from the flags. */
+async function freshModel(f: Flags, data: RunData) {
+  const taskNames = data.taskCols.map(([t]) => t);
+  const maps = buildLabelMaps(taskNames, data.train, data.dev, say);
+  const main = (f["main-task"] as string | undefined) ??
+    taskNames.find((t) => isEntityTask(maps[t])) ?? taskNames[0];
+  if (!taskNames.includes(main)) {
+    throw new ArgumentError(`--main-task ${main} is not among the tasks ${taskNames.join(",")}`);
+  }
+  const weights = taskWeights(f, taskNames);
+  const base = await loadBaseModel(f, data.train, say);
+  const meta: TaggerMeta = {
+    tasks: taskNames.map((t) => ({ name: t, weight: weights[t] ?? 1, labels: maps[t].toJSON() })),
+    mainTask: main,
+    headDropout: (f["head-dropout"] as number) ?? 0.3,
+    maxLength: Math.min((f["max-length"] as number) ?? 128, base.config.maxPositionEmbeddings),
+    labelAllSubwords: f["label-all-subwords"] === true,
+    ...(base.source ? { baseModel: base.source } : {}),
+  };
+  const { tokenizer, config, encoder } = base;
+  if (!base.heads) return { config, tokenizer, meta, encoder };
+  const r = reuseHeads(meta, base.heads, f.model as string);
+  r.notes.forEach((n) => say(`note: ${n}`));
+  return { config, tokenizer, meta: r.meta, encoder, heads: r.heads };
+}
+
+/** --task-weights as task → weight. */
+function taskWeights(f: Flags, taskNames: readonly string[]): Record<string, number> {
+  const weights: Record<string, number> = {};
+  if (f["task-weights"] === undefined) return weights;
+  for (const [t, w] of parseTasks(f["task-weights"] as string)) {
+    if (!taskNames.includes(t)) throw new ArgumentError(`--task-weights: unknown task ${t}`);
+    const v = Number(w);
+    if (!(v >= 0) || !Number.isFinite(v)) {
+      throw new ArgumentError(`--task-weights: weight of ${t} must be a number >= 0, got "${w}"`);
+    }
+    weights[t] = v;
+  }
+  return weights;
+}
+
+/** After training, before the test set: what happened, and the best dev scores. */
+async function reportTraining(r: TrainResult, meta: TaggerMeta, out: string, f: Flags) {
+  say("");
+  if (r.alreadyFinished) {
+    say(`${out}: the run had already finished; nothing changed`);
+  } else if (!r.completed) {
+    const ckpt = joinPath(out, OUTPUT_FILES.checkpoint);
+    say(`stopped after update ${r.steps}: checkpoint in ${ckpt} (--resume continues)`);
+    say(await writtenLine(out, dumped(f)));
+  } else if (r.bestDev) {
+    say(`best dev (epoch ${r.bestEpoch}): ${summarizeEvaluation(r.bestDev, meta.mainTask)}`);
+    say(formatEntityTable(r.bestDev.tasks[meta.mainTask]));
+  }
+}
+
+/**
+ * Save: the test predictions and scores, the wall time and device added to metrics.json.
+ * Returns the metrics written.
+ */
+async function saveTestAndMetrics(
+  out: string,
+  spec: PipelineSpec,
+  test: Evaluation | undefined,
+  deviceLine: string,
+  t0: number,
+): Promise<Record<string, unknown>> {
+  const path = joinPath(out, OUTPUT_FILES.metrics);
+  const metrics: Record<string, unknown> = JSON.parse(await fs.readTextFile(path));
+  const { meta } = spec;
+  if (test && spec.test) {
+    const taskNames = meta.tasks.map((t) => t.name);
+    const order = [...taskNames.filter((t) => t !== meta.mainTask), meta.mainTask];
+    await fs.writeFileAtomic(
+      joinPath(out, "test_predictions.conll"),
+      formatConllEvaluation(spec.test as Sentence[], test.predictions, order),
+    );
+    const { predictions: _p, ...scores } = test;
+    metrics.test = scores;
+    say(`test: ${summarizeEvaluation(test, meta.mainTask)}`);
+    say(formatEntityTable(test.tasks[meta.mainTask]));
+  }
+  metrics.wallSeconds = (performance.now() - t0) / 1000;
+  metrics.device = deviceLine.split("\n")[0];
+  await fs.writeFileAtomic(path, JSON.stringify(metrics, null, 2) + "\n");
+  return metrics;
 }
 
 /** The --dump-init / --dump-batches paths that were written. */

@@ -12,7 +12,7 @@ import { BertConfig } from "../src/bert/config.ts";
 import { setSeed } from "../src/core/random.ts";
 import { DenoFileSystem } from "../src/io/deno/fs.ts";
 import { createTagger } from "../src/tagging/model/tagger_folder.ts";
-import { trainTagger } from "../src/tagging/train/trainer.ts";
+import { trainTagger } from "../src/tagging/train/mod.ts";
 import { tinySetup } from "../test/tagging/tagger_fixture.ts";
 import { STEP_PARITY } from "../test/tagging/step_parity_setup.ts";
 

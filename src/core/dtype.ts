@@ -14,11 +14,6 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
 /** Float storage of the CPU backend. */
 export type FloatArray = Float32Array | Float64Array;
 
-/** Bytes per element on the device (f32 and i32 are both 4 bytes). */
-export function bytesPerElement(_dtype: DType): number {
-  return 4;
-}
-
 /**
  * `data` as float32: itself when it already is (reads from a backend are copies already, so a
  * checkpoint of a large model is not copied twice), else a converted copy (the float64 CPU

@@ -33,11 +33,6 @@ export function getBackend(): Backend {
   return defaultBackend;
 }
 
-/** Whether a default backend was set. */
-export function hasBackend(): boolean {
-  return defaultBackend !== null;
-}
-
 /** Registers a new object with the innermost scope (if any). */
 export function track<T extends Disposable>(obj: T): T {
   const scope = scopes[scopes.length - 1];

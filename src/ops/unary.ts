@@ -29,7 +29,6 @@ const ADD_S = e("add_scalar", "a + p.x", (a, _b, _c, p) => a + p[0]);
 
 // Gradient expressions: a = saved input or output, b = dy.
 const MUL = e("mul", "a * b", (a, b) => a * b);
-const DIV = e("div", "a / b", (a, b) => a / b);
 const LOG_GRAD = e("log_grad", "b / a", (a, b) => b / a);
 const SQRT_GRAD = e("sqrt_grad", "0.5 * b / a", (a, b) => 0.5 * b / a);
 const RSQRT_GRAD = e("rsqrt_grad", "-0.5 * b * a * a * a", (a, b) => -0.5 * b * a * a * a);
@@ -117,8 +116,3 @@ export function mulScalar(x: Tensor, s: number): Tensor {
 export function addScalar(x: Tensor, s: number): Tensor {
   return withGrad("add_scalar", [x], map("add_scalar", ADD_S, [x], [s]), [], (dy) => [dy.view()]);
 }
-
-/** Element-wise product without graph, for gradient rules in other op files. */
-export const rawMul = (a: Tensor, b: Tensor): Tensor => map("mul", MUL, [a, b]);
-/** Element-wise quotient without graph. */
-export const rawDiv = (a: Tensor, b: Tensor): Tensor => map("div", DIV, [a, b]);

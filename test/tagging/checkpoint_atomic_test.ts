@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { MemoryFileSystem } from "../../src/io/file_system.ts";
 import { loadTrainingCheckpoint } from "../../src/tagging/train/checkpoint_state.ts";
-import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/trainer.ts";
+import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/mod.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 
 Deno.test("a crash mid-write leaves the old file", async () => {

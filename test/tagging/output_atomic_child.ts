@@ -9,7 +9,7 @@
  * @module
  */
 import { DenoFileSystem } from "../../src/io/deno/fs.ts";
-import { trainTagger } from "../../src/tagging/train/trainer.ts";
+import { trainTagger } from "../../src/tagging/train/mod.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 
 /** The options of the run (the parent resumes with the same). */

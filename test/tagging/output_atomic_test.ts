@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { DenoFileSystem } from "../../src/io/deno/fs.ts";
-import { OUTPUT_FILES, recoverOutput, trainTagger } from "../../src/tagging/train/trainer.ts";
+import { OUTPUT_FILES, recoverOutput, trainTagger } from "../../src/tagging/train/mod.ts";
 import { CHECKPOINT_EVERY, folderHashes, RUN } from "./output_atomic_child.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { MemoryFileSystem } from "../../src/io/file_system.ts";
 import { setSeed } from "../../src/core/random.ts";
 import { loadTrainingCheckpoint } from "../../src/tagging/train/checkpoint_state.ts";
-import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/trainer.ts";
+import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/mod.ts";
 import { NonFiniteLossError } from "../../src/tagging/train/errors.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 

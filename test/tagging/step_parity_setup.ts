@@ -4,7 +4,7 @@
  * tagger_fixture.ts with every dropout off, trained for a few updates.
  * @module
  */
-import type { TrainOptions } from "../../src/tagging/train/trainer.ts";
+import type { TrainOptions } from "../../src/tagging/train/mod.ts";
 
 /** What both sides of the step-parity check use. */
 export const STEP_PARITY = {

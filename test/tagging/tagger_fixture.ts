@@ -10,7 +10,7 @@ import { demoBert, demoTaggerMeta } from "../../src/tagging/demo/demo_model.ts";
 import { encodeSentences } from "../../src/tagging/data/encode_corpus.ts";
 import { trainDevSplit } from "../../src/tagging/data/split.ts";
 import { createTagger, labelMapsOf } from "../../src/tagging/model/tagger_folder.ts";
-import type { TrainInput } from "../../src/tagging/train/trainer.ts";
+import type { TrainInput } from "../../src/tagging/train/mod.ts";
 
 /** Data, tokenizer, config and meta of a tiny NER + POS setup. */
 export function tinySetup(sentences: number, size = { hiddenSize: 32, intermediateSize: 64 }) {

@@ -9,7 +9,7 @@ import { loadCheckpointFolder } from "../../src/bert/checkpoint.ts";
 import { evaluateTagger } from "../../src/tagging/model/evaluate.ts";
 import { predictEncoded } from "../../src/tagging/model/inference.ts";
 import { loadTaggerFolder } from "../../src/tagging/model/tagger_folder.ts";
-import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/trainer.ts";
+import { OUTPUT_FILES, trainTagger } from "../../src/tagging/train/mod.ts";
 import { tinySetup } from "./tagger_fixture.ts";
 
 Deno.test("tiny tagger: dev F1 improves, output folder round-trips", async () => {

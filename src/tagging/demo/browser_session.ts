@@ -3,23 +3,20 @@
  * runs in the page and in Deno (the browser test trains the same run in both and compares): pick a
  * model (the built-in demo BERT, a pretrained Hugging Face folder, or a trained tagger folder),
  * a corpus (seed CSV or CoNLL bytes), train NER + POS with per-step callbacks, tag typed text and
- * hand out the trained model's files. Built on the tagging API (trainTagger, tagWords,
+ * hand out the trained model's files. Built on the tagging API (the training pipeline, tagWords,
  * loadTaggerFolder); this module only adds the in-memory plumbing a page needs.
  *
- * Training goes through {@link trainTagger} writing into a {@link MemoryFileSystem}; the step and
- * evaluation records it appends to `train_log.jsonl` are what the callbacks receive.
+ * Training is the same {@link runTrainingPipeline} as the CLI's, writing into a
+ * {@link MemoryFileSystem}; its step and evaluation events are what the callbacks receive.
  * @module
  */
-import { setSeed } from "../../core/random.ts";
 import { loadCheckpointFromFiles, type LoadedCheckpoint } from "../../bert/checkpoint.ts";
 import type { BertConfig } from "../../bert/config.ts";
 import { MemoryFileSystem } from "../../io/file_system.ts";
-import type { BertTokenizer } from "../../bert/tokenizer.ts";
 import type { EpochRecord } from "../train/checkpoint_state.ts";
 import { CONLL2003_COLUMNS, readConll } from "../data/conll_reader.ts";
 import { GMB_COLUMNS, readCsvCorpus } from "../data/csv_reader.ts";
 import { demoBert } from "./demo_model.ts";
-import { encodeSentences } from "../data/encode_corpus.ts";
 import { splitText, tagWords } from "../model/predict.ts";
 import { TaggingArgumentError } from "../errors.ts";
 import { LabelMap } from "../data/label_map.ts";
@@ -27,18 +24,15 @@ import type { Sentence } from "../data/sentence.ts";
 import { trainDevSplit } from "../data/split.ts";
 import { convertScheme, detectScheme } from "../data/tag_scheme.ts";
 import {
-  createTagger,
   type LoadedTagger,
   loadTaggerFolder,
   TAGGER_FILES,
   type TaggerMeta,
 } from "../model/tagger_folder.ts";
-import {
-  OUTPUT_FILES,
-  type TrainOptions,
-  type TrainResult,
-  trainTagger,
-} from "../train/trainer.ts";
+import type { StepRecord, TrainOptions } from "../train/options.ts";
+import { OUTPUT_FILES } from "../train/output.ts";
+import { runTrainingPipeline } from "../train/pipeline.ts";
+import type { TrainResult } from "../train/trainer.ts";
 
 /** The two tasks the page trains: the corpus columns are renamed to these. */
 export const SESSION_TASKS = ["ner", "pos"] as const;
@@ -83,19 +77,7 @@ export interface TaggedWord {
   pos: string;
 }
 
-/** A training step as the trainer logs it. */
-export interface StepRecord {
-  /** Global update number (1-based). */
-  step: number;
-  /** Epoch of the update (0-based). */
-  epoch: number;
-  /** Learning rate the update used. */
-  lr: number;
-  /** Weighted mean loss over the tasks. */
-  loss: number;
-  /** Each task's own loss. */
-  tasks: Record<string, number>;
-}
+export type { StepRecord };
 
 /** Settings of one training run in the workbench (the trainer's options plus data settings). */
 export interface SessionTrainOptions extends TrainOptions {
@@ -136,18 +118,6 @@ export class SessionStateError extends Error {
   constructor(readonly operation: string, detail: string) {
     super(`${operation}: ${detail}`);
     this.name = "SessionStateError";
-  }
-}
-
-/** A MemoryFileSystem that reports every line the trainer appends to its JSONL log. */
-class LoggingFileSystem extends MemoryFileSystem {
-  constructor(readonly onLine: (line: string) => Promise<void>) {
-    super();
-  }
-  override async appendFile(path: string, data: Uint8Array | string): Promise<void> {
-    await super.appendFile(path, data);
-    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
-    for (const line of text.split("\n")) if (line.trim()) await this.onLine(line);
   }
 }
 
@@ -235,6 +205,50 @@ export class TaggerSession {
    * {@link modelFiles} use the best epoch's model.
    */
   async train(options: SessionTrainOptions = {}, cb: TrainCallbacks = {}): Promise<TrainResult> {
+    const { train, dev, labelMaps } = this.#trainingData(options);
+    const parts = await this.#modelParts(train, labelMaps);
+    const meta: TaggerMeta = {
+      tasks: SESSION_TASKS.map((t) => ({ name: t, weight: 1, labels: labelMaps[t].toJSON() })),
+      mainTask: "ner",
+      headDropout: options.headDropout ?? 0.1,
+      maxLength: Math.min(options.maxLength ?? 128, parts.config.maxPositionEmbeddings),
+      labelAllSubwords: false,
+    };
+    // Let the page repaint between steps even when the backend never waits (CPU).
+    const repaint = () => new Promise<void>((res) => setTimeout(res, 0));
+    const fs = new MemoryFileSystem();
+    const out = "out";
+    const { train: result } = await runTrainingPipeline(
+      {
+        ...parts,
+        meta,
+        initSeed: options.initSeed ?? options.seed ?? 42,
+        train,
+        dev,
+        fs,
+        outDir: out,
+      },
+      options,
+      {
+        log: cb.log,
+        events: {
+          onStep: async (e) => {
+            await cb.onStep?.(e, e.totalSteps);
+            await repaint();
+          },
+          onEvaluation: async (e) => {
+            await cb.onEval?.(e.record);
+            await repaint();
+          },
+        },
+      },
+    );
+    await this.#keepTrained(fs, out);
+    return result;
+  }
+
+  /** The corpus split into train and dev, with label maps from all of it. */
+  #trainingData(options: SessionTrainOptions) {
     if (this.corpus.length === 0) throw new SessionStateError("train", "no corpus loaded");
     const sentences = options.limit ? this.corpus.slice(0, options.limit) : this.corpus;
     const seed = options.seed ?? 42;
@@ -248,60 +262,34 @@ export class TaggerSession {
     // Label maps from the whole corpus so a dev-only label cannot fail encoding.
     const labelMaps: Record<string, LabelMap> = {};
     for (const t of SESSION_TASKS) labelMaps[t] = LabelMap.fromSentences(sentences, t);
+    return { train: split.train, dev: split.dev, labelMaps };
+  }
 
-    let config: BertConfig;
-    let tokenizer: BertTokenizer;
+  /**
+   * Config, tokenizer and pretrained weights of the model source: the demo BERT (vocabulary from
+   * `train`), a pretrained encoder, or a trained tagger (its heads too when the labels match).
+   */
+  async #modelParts(train: Sentence[], labelMaps: Record<string, LabelMap>) {
     const src = this.source;
-    if (src.kind === "demo") ({ config, tokenizer } = demoBert(split.train));
-    else if (src.kind === "pretrained") ({ config, tokenizer } = src.checkpoint);
-    else {({ config, tokenizer } = {
-        config: src.tagger.model.config,
-        tokenizer: src.tagger.tokenizer,
-      });}
-
-    const maxLength = Math.min(options.maxLength ?? 128, config.maxPositionEmbeddings);
-    const meta: TaggerMeta = {
-      tasks: SESSION_TASKS.map((t) => ({ name: t, weight: 1, labels: labelMaps[t].toJSON() })),
-      mainTask: "ner",
-      headDropout: options.headDropout ?? 0.1,
-      maxLength,
-      labelAllSubwords: false,
+    if (src.kind === "demo") return { ...demoBert(train), encoder: null };
+    if (src.kind === "pretrained") {
+      const { config, tokenizer, weights } = src.checkpoint;
+      return { config, tokenizer, encoder: weights };
+    }
+    const { model, tokenizer } = src.tagger;
+    const same = src.tagger.meta.tasks.every((t) =>
+      JSON.stringify(t.labels.labels) === JSON.stringify(labelMaps[t.name]?.labels)
+    );
+    return {
+      config: model.config,
+      tokenizer,
+      encoder: await model.encoderWeights(),
+      heads: same ? await model.headWeights() : undefined,
     };
-    // Seeded before any parameter exists: the same seed gives the same initial weights.
-    setSeed(options.initSeed ?? seed);
-    const model = createTagger(config, meta);
-    if (src.kind === "pretrained") model.loadEncoder(src.checkpoint.weights);
-    if (src.kind === "tagger") {
-      model.loadEncoder(await src.tagger.model.encoderWeights());
-      const same = src.tagger.meta.tasks.every((t) =>
-        JSON.stringify(t.labels.labels) === JSON.stringify(labelMaps[t.name]?.labels)
-      );
-      if (same) model.loadHeads(await src.tagger.model.headWeights());
-    }
+  }
 
-    const enc = (s: Sentence[]) => encodeSentences(s, tokenizer, labelMaps, { maxLength });
-    const train = enc(split.train);
-    const dev = enc(split.dev);
-    const windows = train.reduce((n, e) => n + e.windows.length, 0);
-    const totalSteps = Math.ceil(windows / (options.batchSize ?? 16)) * (options.epochs ?? 3);
-    const fs = new LoggingFileSystem(async (line) => {
-      const r = JSON.parse(line);
-      if (r.type === "step") await cb.onStep?.(r as StepRecord, totalSteps);
-      else if (r.type === "eval") await cb.onEval?.(r as EpochRecord);
-      // Let the page repaint between steps even when the backend never waits (CPU).
-      await new Promise((res) => setTimeout(res, 0));
-    });
-    const out = "out";
-    let result: TrainResult;
-    try {
-      result = await trainTagger(
-        { model, tokenizer, meta, train, dev, fs, outDir: out },
-        options,
-        { log: cb.log },
-      );
-    } finally {
-      model.dispose();
-    }
+  /** Makes the run's best model the session's tagger and keeps its files for download. */
+  async #keepTrained(fs: MemoryFileSystem, out: string): Promise<void> {
     this.#replaceTagger(await loadTaggerFolder(fs, out));
     this.#files = {};
     // The model files from the output's model/ folder, the run's records from beside it.
@@ -310,7 +298,6 @@ export class TaggerSession {
         fs.files.get(`${out}/${name}`);
       if (b) this.#files[name] = b;
     }
-    return result;
   }
 
   /**

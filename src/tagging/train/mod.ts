@@ -3,25 +3,10 @@
  * folder, the training pipeline (set-up, epochs, evaluation, save) and the terminal progress bar.
  * @module
  */
-export {
-  decodeTrainingCheckpoint,
-  encodeTrainingCheckpoint,
-  type EpochRecord,
-  loadTrainingCheckpoint,
-  type ResolvedTrainOptions,
-  saveTrainingCheckpoint,
-  type TrainingCheckpoint,
-  type TrainingState,
-} from "./checkpoint_state.ts";
-export {
-  OUTPUT_FILES,
-  recoverOutput,
-  resolveTrainOptions,
-  type TrainControl,
-  type TrainInput,
-  type TrainOptions,
-  type TrainResult,
-  trainTagger,
-} from "./trainer.ts";
-export { CheckpointStateError, NonFiniteLossError } from "./errors.ts";
-export { evaluationProgress, fmtTime, ProgressBar, type ProgressOptions } from "./progress.ts";
+export * from "./checkpoint_state.ts";
+export * from "./errors.ts";
+export * from "./options.ts";
+export * from "./output.ts";
+export * from "./pipeline.ts";
+export * from "./progress.ts";
+export * from "./trainer.ts";

@@ -2,11 +2,14 @@
  * The training loop of the multi-task tagger: AdamW (no decay on biases and LayerNorm weights),
  * linear warmup then linear decay, gradient clipping, seeded data order and dropout; an evaluation
  * on dev after every epoch keeping the best model by the main task's dev score (entity F1), early
- * stopping with patience; a JSONL log of every step and evaluation; resumable checkpoints.
+ * stopping with patience; a JSONL log of every step and evaluation; resumable checkpoints; typed
+ * events ({@link TrainEvents}) for whoever shows progress.
  *
- * Every save is one unit: the best model (`model/`) and the checkpoint (`checkpoint/`) are written
- * as new folders and swapped in by rename; a start first cleans up what an interrupted run left
- * (half-written folders and temp files), and a resume cuts the log back to the checkpoint's step.
+ * The run is a sequence of named stages: {@link openRun} (fresh state, or the checkpoint's with
+ * the logs cut back to it), then per epoch the updates ({@link TrainingRun.trainEpoch}), the dev
+ * evaluation ({@link TrainingRun.evaluateEpoch}) and the checkpoint ({@link TrainingRun.endEpoch}),
+ * and last the result and metrics.json ({@link TrainingRun.finish}). The output folder's layout and
+ * clean-up are in output.ts.
  * @module
  */
 import { tidy } from "../../core/engine.ts";
@@ -17,87 +20,35 @@ import { clipGradNorm } from "../../nn/optim/clip.ts";
 import { linearWarmupDecay } from "../../nn/optim/schedule.ts";
 import { checkpointFiles } from "../../bert/checkpoint.ts";
 import { type FileSystem, joinPath } from "../../io/file_system.ts";
-import { recoverFolder, removeTempFiles, replaceFolder } from "../../io/folder_swap.ts";
+import { replaceFolder } from "../../io/folder_swap.ts";
 import type { BertTokenizer } from "../../bert/tokenizer.ts";
-import { type Batch, makeBatches } from "../data/batching.ts";
+import { type Batch, type Example, makeBatches } from "../data/batching.ts";
 import {
   type EpochRecord,
   loadTrainingCheckpoint,
-  type ResolvedTrainOptions,
   saveTrainingCheckpoint,
+  type TrainingCheckpoint,
   type TrainingState,
 } from "./checkpoint_state.ts";
 import { type EncodedSentence, windowExamples } from "../data/encode_corpus.ts";
 import { evaluateTagger, type Evaluation, summarizeEvaluation } from "../model/evaluate.ts";
 import type { MultiTaskTagger } from "../model/multitask_tagger.ts";
-import { evaluationProgress, ProgressBar, type ProgressOptions } from "./progress.ts";
+import { evaluationProgress, ProgressBar } from "./progress.ts";
 import {
   labelMapsOf,
-  MODEL_DIR,
   saveTaggerFolder,
   saveTaggerOutput,
   type TaggerMeta,
 } from "../model/tagger_folder.ts";
 import { CheckpointStateError, NonFiniteLossError } from "./errors.ts";
 import { TaggingArgumentError } from "../errors.ts";
-
-/** Training hyper-parameters (defaults in brackets). */
-export interface TrainOptions {
-  /** Passes over the training data [3]. */
-  epochs?: number;
-  /** Sentences (windows) per update [16]. */
-  batchSize?: number;
-  /** Peak learning rate [5e-5]. */
-  lr?: number;
-  /** AdamW decoupled weight decay [0.01]. */
-  weightDecay?: number;
-  /** Fraction of all updates spent warming up [0.1]. */
-  warmupFraction?: number;
-  /** Global gradient-norm clip [1.0]. */
-  clipNorm?: number;
-  /** Seed of the data order (dropout and init are seeded by the caller's `setSeed`) [42]. */
-  seed?: number;
-  /** Epochs without a better dev score before stopping [3]. */
-  patience?: number;
-  /** Windows per evaluation forward pass [64]. */
-  evalBatchSize?: number;
-  /**
-   * Batches of similar lengths (length buckets inside pools of 50 batches: less padding, but each
-   * batch's mean loss then weighs its tokens by how short its sentences are) instead of batches
-   * drawn at random as transformers' Trainer does [false].
-   */
-  lengthBuckets?: boolean;
-}
-
-/** Run control that is not part of the run's identity. */
-export interface TrainControl {
-  /** Continue from `<out>/checkpoint/training_state.safetensors` when present. */
-  resume?: boolean;
-  /**
-   * On resume: train to this many epochs instead of the run's own (more only; the learning-rate
-   * schedule then decays to 0 at the new end, from the step the run is at).
-   */
-  extendEpochs?: number;
-  /** Also checkpoint every N updates (always at each epoch end). */
-  checkpointEvery?: number;
-  /** Stop (with a checkpoint) after this global update, as if interrupted. */
-  stopAfterStep?: number;
-  /** Progress display; none when absent. */
-  progress?: ProgressOptions;
-  /** Messages for people (device, evaluations, early stopping). */
-  log?: (line: string) => void;
-  /**
-   * Before the first update of a fresh run, write the initial model here as a tagger folder
-   * (config.json, model.safetensors, heads.safetensors, …), for a reference trainer to start from
-   * (tools/reference_trainer.py).
-   */
-  dumpInit?: string;
-  /**
-   * Append one JSON line per update to this file: the update's padded batch (example indices,
-   * input ids, attention mask, labels per task), for a reference trainer to replay.
-   */
-  dumpBatches?: string;
-}
+import {
+  resolveTrainOptions,
+  type StepRecord,
+  type TrainControl,
+  type TrainOptions,
+} from "./options.ts";
+import { CHECKPOINT_STATE, OUTPUT_FILES, recoverOutput, truncateJsonl } from "./output.ts";
 
 /** What to train. */
 export interface TrainInput {
@@ -145,49 +96,6 @@ export interface TrainResult {
   tokensPerSecond: number;
 }
 
-/** Paths inside the output folder. */
-export const OUTPUT_FILES = {
-  /** The best model, a complete tagger folder (swapped in as a whole). */
-  modelDir: MODEL_DIR,
-  checkpointDir: "checkpoint",
-  checkpoint: "checkpoint/training_state.safetensors",
-  log: "train_log.jsonl",
-  metrics: "metrics.json",
-} as const;
-
-/** Resolves defaults and checks ranges. @throws TaggingArgumentError */
-export function resolveTrainOptions(o: TrainOptions = {}): ResolvedTrainOptions {
-  const r: ResolvedTrainOptions = {
-    epochs: o.epochs ?? 3,
-    batchSize: o.batchSize ?? 16,
-    lr: o.lr ?? 5e-5,
-    weightDecay: o.weightDecay ?? 0.01,
-    warmupFraction: o.warmupFraction ?? 0.1,
-    clipNorm: o.clipNorm ?? 1,
-    seed: o.seed ?? 42,
-    patience: o.patience ?? 3,
-    evalBatchSize: o.evalBatchSize ?? 64,
-    lengthBuckets: o.lengthBuckets ?? false,
-  };
-  const posInt = ["epochs", "batchSize", "patience", "evalBatchSize"] as const;
-  for (const k of posInt) {
-    if (!Number.isInteger(r[k]) || r[k] < 1) {
-      throw new TaggingArgumentError("train", `${k} must be a positive integer, got ${r[k]}`);
-    }
-  }
-  if (!(r.lr > 0)) throw new TaggingArgumentError("train", `lr must be > 0, got ${r.lr}`);
-  if (!(r.warmupFraction >= 0 && r.warmupFraction < 1)) {
-    throw new TaggingArgumentError(
-      "train",
-      `warmupFraction must be in [0, 1), got ${r.warmupFraction}`,
-    );
-  }
-  if (!(r.weightDecay >= 0) || !(r.clipNorm > 0) || !Number.isSafeInteger(r.seed)) {
-    throw new TaggingArgumentError("train", "weightDecay >= 0, clipNorm > 0 and an integer seed");
-  }
-  return r;
-}
-
 /**
  * One line of the `dumpBatches` file: the update's number (from 1), epoch, the schedule's total
  * and warmup updates, and the batch as nested arrays, row by row.
@@ -212,42 +120,6 @@ function batchJson(state: TrainingState, batch: Batch): string {
   }) + "\n";
 }
 
-/**
- * Removes what an interrupted run left in `outDir`: half-written `.model.new/` and
- * `.checkpoint.new/` (or the old folder put back when a swap stopped between its renames) and the
- * temp files of atomic writes.
- */
-export async function recoverOutput(fs: FileSystem, outDir: string): Promise<void> {
-  for (const dir of [OUTPUT_FILES.modelDir, OUTPUT_FILES.checkpointDir]) {
-    await recoverFolder(fs, joinPath(outDir, dir));
-    await removeTempFiles(fs, joinPath(outDir, dir));
-  }
-  await removeTempFiles(fs, outDir);
-}
-
-/**
- * Keeps the lines of a JSONL file that `keep` accepts, rewriting it atomically when any go (a
- * half-written last line, which does not parse, goes too).
- */
-async function truncateJsonl(
-  fs: FileSystem,
-  path: string,
-  keep: (entry: { type?: string; step?: number; epoch?: number }) => boolean,
-): Promise<void> {
-  if (!(await fs.exists(path))) return;
-  const lines = (await fs.readTextFile(path)).split("\n").filter((l) => l !== "");
-  const kept = lines.filter((l) => {
-    try {
-      return keep(JSON.parse(l));
-    } catch {
-      return false;
-    }
-  });
-  if (kept.length < lines.length) {
-    await fs.writeFileAtomic(path, kept.map((l) => l + "\n").join(""));
-  }
-}
-
 /** Whether training of `state` is over (every epoch done, or stopped early). */
 function finished(state: TrainingState): boolean {
   return state.epoch >= state.options.epochs || state.badEpochs >= state.options.patience;
@@ -264,271 +136,406 @@ export async function trainTagger(
   control: TrainControl = {},
 ): Promise<TrainResult> {
   const t0 = performance.now();
-  const { model, fs, outDir, meta } = input;
-  const log = control.log ?? (() => {});
-  const path = (p: string) => joinPath(outDir, p);
+  const start = await openRun(input, trainOptions, control);
+  if (start.done) return finishedResult(start.state, (performance.now() - t0) / 1000);
+  const run = new TrainingRun(input, control, start);
+  try {
+    await run.trainEpochs();
+  } finally {
+    run.dispose();
+  }
+  return await run.finish(t0);
+}
+
+/** Where {@link openRun} leaves a run: its state, and the checkpoint it resumes. */
+interface RunStart {
+  /** A resume of a run that had already finished: nothing to do. */
+  done: boolean;
+  state: TrainingState;
+  examples: Example[];
+  saved?: TrainingCheckpoint;
+}
+
+/**
+ * Set-up: cleans up after an interrupted run, windows the training data, and either loads the
+ * checkpoint (model parameters restored, logs cut back to its step) or starts a fresh state.
+ */
+async function openRun(
+  input: TrainInput,
+  trainOptions: TrainOptions,
+  control: TrainControl,
+): Promise<RunStart> {
+  const { fs, outDir } = input;
   await fs.mkdirp(outDir);
   await recoverOutput(fs, outDir);
   const { examples } = windowExamples(input.train);
   if (examples.length === 0) throw new TaggingArgumentError("train", "no training sentences");
-  const labelMaps = labelMapsOf(meta);
+  const ckpt = joinPath(outDir, OUTPUT_FILES.checkpoint);
+  const saved = control.resume ? await loadTrainingCheckpoint(fs, ckpt) : undefined;
+  if (!saved) {
+    const state = await startFresh(input, trainOptions, control, examples.length);
+    return { done: false, state, examples };
+  }
+  const state = saved.state;
+  if (state.trainExamples !== examples.length) {
+    throw new CheckpointStateError(
+      ckpt,
+      `was made on ${state.trainExamples} training examples, this run has ${examples.length}: resume with the same data and settings`,
+    );
+  }
+  const log = control.log ?? (() => {});
+  if (control.extendEpochs !== undefined && control.extendEpochs > state.options.epochs) {
+    extendRun(state, control.extendEpochs, examples.length, log);
+  }
+  if (finished(state) && (await fs.exists(joinPath(outDir, OUTPUT_FILES.metrics)))) {
+    return { done: true, state, examples };
+  }
+  // Parameters first: AdamW holds the parameter tensors it updates.
+  input.model.loadStateDict(saved.model);
+  await cutLogsBack(fs, outDir, state, control.dumpBatches);
+  log(`resuming at step ${state.step} (epoch ${state.epoch + 1}, batch ${state.batchInEpoch})`);
+  return { done: false, state, examples, saved };
+}
 
-  let state: TrainingState;
-  const saved = control.resume
-    ? await loadTrainingCheckpoint(fs, path(OUTPUT_FILES.checkpoint))
-    : undefined;
-  if (saved) {
-    state = saved.state;
-    if (state.trainExamples !== examples.length) {
-      throw new CheckpointStateError(
-        path(OUTPUT_FILES.checkpoint),
-        `was made on ${state.trainExamples} training examples, this run has ${examples.length}: resume with the same data and settings`,
+/** The log and batch dump hold exactly the checkpoint's steps: later ones are redone. */
+async function cutLogsBack(
+  fs: FileSystem,
+  outDir: string,
+  state: TrainingState,
+  dumpBatches: string | undefined,
+): Promise<void> {
+  await truncateJsonl(
+    fs,
+    joinPath(outDir, OUTPUT_FILES.log),
+    (e) =>
+      e.type === "step"
+        ? (e.step ?? Infinity) <= state.step
+        : e.type === "eval" && (e.epoch ?? Infinity) <= state.history.length,
+  );
+  if (dumpBatches) await truncateJsonl(fs, dumpBatches, (e) => (e.step ?? Infinity) <= state.step);
+}
+
+/** A fresh run's state (the schedule sized from the data), an empty log and batch dump. */
+async function startFresh(
+  input: TrainInput,
+  trainOptions: TrainOptions,
+  control: TrainControl,
+  examples: number,
+): Promise<TrainingState> {
+  const { model, fs, meta } = input;
+  const options = resolveTrainOptions(trainOptions);
+  const totalSteps = Math.ceil(examples / options.batchSize) * options.epochs;
+  const state: TrainingState = {
+    step: 0,
+    epoch: 0,
+    batchInEpoch: 0,
+    totalSteps,
+    warmupSteps: Math.round(options.warmupFraction * totalSteps),
+    random: globalRandom.getState(),
+    trainExamples: examples,
+    bestScore: -1,
+    bestEpoch: -1,
+    badEpochs: 0,
+    epochLossSum: 0,
+    epochLossCount: 0,
+    history: [],
+    options,
+    meta,
+    bertConfig: model.config.toJSON(),
+  };
+  await fs.writeFileAtomic(joinPath(input.outDir, OUTPUT_FILES.log), "");
+  if (control.dumpInit) {
+    await saveTaggerFolder(fs, control.dumpInit, { model, tokenizer: input.tokenizer, meta });
+  }
+  if (control.dumpBatches) await fs.writeFileAtomic(control.dumpBatches, "");
+  return state;
+}
+
+/** The losses and gradient norm of one update, read back from the device. */
+interface UpdateValues {
+  loss: number;
+  tasks: Record<string, number>;
+  gradNorm: number;
+}
+
+/** A run between {@link openRun} and its result: the optimizer, counters and the stages. */
+class TrainingRun {
+  readonly #opt: AdamW;
+  readonly #bar: ProgressBar | null;
+  readonly #state: TrainingState;
+  readonly #examples: Example[];
+  /** The tokenizer and config written next to the checkpoint, so a resume needs nothing else. */
+  readonly #files: Record<string, Uint8Array>;
+  #trainMs = 0;
+  #trainSentences = 0;
+  #trainTokens = 0;
+  #bestDev: Omit<Evaluation, "predictions"> | null = null;
+  #completed = true;
+  #stoppedEarly: boolean;
+
+  constructor(readonly input: TrainInput, readonly control: TrainControl, start: RunStart) {
+    const state = start.state;
+    const o = state.options;
+    this.#state = state;
+    this.#examples = start.examples;
+    this.#files = checkpointFiles({
+      config: input.model.config,
+      weights: new Map(),
+      tokenizer: input.tokenizer,
+    });
+    this.#opt = new AdamW(input.model.namedParameters(), {
+      lr: o.lr,
+      weightDecay: o.weightDecay,
+      noDecay: bertNoDecay,
+    });
+    if (start.saved) {
+      this.#opt.loadState(start.saved.optimizer);
+      globalRandom.setState(state.random);
+    }
+    this.#bar = control.progress
+      ? new ProgressBar(state.totalSteps, control.progress, state.step)
+      : null;
+    this.#stoppedEarly = state.badEpochs >= o.patience;
+  }
+
+  #path(p: string): string {
+    return joinPath(this.input.outDir, p);
+  }
+
+  #log(line: string): void {
+    this.control.log?.(line);
+  }
+
+  /** Epochs until the last, early stopping, or `stopAfterStep`. */
+  async trainEpochs(): Promise<void> {
+    this.input.model.train();
+    const o = this.#state.options;
+    while (this.#state.epoch < o.epochs && !this.#stoppedEarly) {
+      if (!(await this.trainEpoch())) return;
+      this.#bar?.break();
+      await this.evaluateEpoch();
+      await this.endEpoch();
+    }
+  }
+
+  /** The rest of the current epoch's updates; false when stopped by `stopAfterStep`. */
+  async trainEpoch(): Promise<boolean> {
+    const state = this.#state;
+    const control = this.control;
+    const o = state.options;
+    const batches = makeBatches(this.#examples, {
+      batchSize: o.batchSize,
+      shuffle: true,
+      seed: o.seed * 1000 + state.epoch,
+      // Checkpoints from before the option had length buckets.
+      bucketByLength: o.lengthBuckets ?? true,
+    });
+    for (let b = state.batchInEpoch; b < batches.length; b++) {
+      await this.trainStep(batches[b], b);
+      if (control.checkpointEvery && state.step % control.checkpointEvery === 0) {
+        await this.saveCheckpoint();
+      }
+      if (control.stopAfterStep !== undefined && state.step >= control.stopAfterStep) {
+        await this.saveCheckpoint();
+        this.#completed = false;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One update on batch `b` of the epoch: logged, reported, and stopped on a non-finite loss. */
+  async trainStep(batch: Batch, b: number): Promise<void> {
+    const state = this.#state;
+    const ts = performance.now();
+    this.#opt.lr = linearWarmupDecay(
+      state.step,
+      state.options.lr,
+      state.warmupSteps,
+      state.totalSteps,
+    );
+    if (this.control.dumpBatches) {
+      await this.input.fs.appendFile(this.control.dumpBatches, batchJson(state, batch));
+    }
+    const values = await this.#update(batch);
+    this.#trainMs += performance.now() - ts;
+    state.step++;
+    state.batchInEpoch = b + 1;
+    const tokens = batch.attentionMask.reduce((s, x) => s + x, 0);
+    this.#trainSentences += batch.batchSize;
+    this.#trainTokens += tokens;
+    const record: StepRecord = {
+      step: state.step,
+      epoch: state.epoch,
+      lr: this.#opt.lr,
+      loss: values.loss,
+      tasks: values.tasks,
+      gradNorm: values.gradNorm,
+    };
+    const line = JSON.stringify({ type: "step", ...record }) + "\n";
+    await this.input.fs.appendFile(this.#path(OUTPUT_FILES.log), line);
+    const sentences = batch.batchSize;
+    await this.control.events?.onStep?.({
+      ...record,
+      totalSteps: state.totalSteps,
+      sentences,
+      tokens,
+    });
+    if (!Number.isFinite(values.loss)) {
+      this.#bar?.break();
+      throw new NonFiniteLossError(state.step, values.loss, this.#path(OUTPUT_FILES.checkpoint));
+    }
+    state.epochLossSum += values.loss;
+    state.epochLossCount++;
+    this.#bar?.update(state.step, { sentences, tokens, loss: values.loss, epoch: state.epoch });
+  }
+
+  /** Forward, backward, clip and AdamW step on `batch`; the values read back. */
+  async #update(batch: Batch): Promise<UpdateValues> {
+    const { model } = this.input;
+    const params = model.parameters();
+    const shape = [batch.batchSize, batch.seqLen];
+    const { loss, perTask, norm } = tidy(() => {
+      const labels: Record<string, ReturnType<typeof tensor>> = {};
+      for (const [t, l] of Object.entries(batch.labels)) labels[t] = tensor(l, shape);
+      const r = model.loss({
+        inputIds: tensor(batch.inputIds, shape),
+        attentionMask: tensor(batch.attentionMask, shape),
+      }, labels);
+      r.loss.backward();
+      const { norm, scale } = clipGradNorm(params, this.#state.options.clipNorm);
+      this.#opt.step(scale);
+      model.zeroGrad();
+      return { ...r, norm };
+    });
+    const value = await loss.item();
+    const gradNorm = await norm.item();
+    norm.dispose();
+    const tasks: Record<string, number> = {};
+    for (const [t, l] of Object.entries(perTask)) tasks[t] = await l.item(), l.dispose();
+    loss.dispose();
+    return { loss: value, tasks, gradNorm };
+  }
+
+  /** The epoch's dev evaluation: logged, reported, the model saved when best; true then. */
+  async evaluateEpoch(): Promise<boolean> {
+    const { model, fs, outDir, meta, tokenizer } = this.input;
+    const state = this.#state;
+    const progress = this.control.progress;
+    const dev = await evaluateTagger(model, this.input.dev, labelMapsOf(meta), meta.mainTask, {
+      batchSize: state.options.evalBatchSize,
+      onBatch: progress && evaluationProgress(`epoch ${state.epoch + 1} dev`, progress),
+    });
+    model.train();
+    const { predictions: _p, ...devScores } = dev;
+    const meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
+    const record: EpochRecord = {
+      epoch: state.epoch + 1,
+      step: state.step,
+      meanLoss,
+      devScore: dev.mainScore,
+      dev: devScores,
+    };
+    state.history.push(record);
+    await fs.appendFile(
+      this.#path(OUTPUT_FILES.log),
+      JSON.stringify({ type: "eval", ...record }) + "\n",
+    );
+    const improved = dev.mainScore > state.bestScore;
+    this.#log(
+      `epoch ${state.epoch + 1}: loss ${meanLoss.toFixed(4)} | dev ${
+        summarizeEvaluation(dev, meta.mainTask)
+      }${improved ? " (best)" : ""}`,
+    );
+    await this.control.events?.onEvaluation?.({ record, improved });
+    if (improved) {
+      state.bestScore = dev.mainScore;
+      state.bestEpoch = state.epoch + 1;
+      state.badEpochs = 0;
+      this.#bestDev = devScores;
+      await saveTaggerOutput(fs, outDir, { model, tokenizer, meta });
+    } else state.badEpochs++;
+    return improved;
+  }
+
+  /** Closes the epoch: counters reset, a checkpoint, early stopping by patience. */
+  async endEpoch(): Promise<void> {
+    const state = this.#state;
+    const o = state.options;
+    state.epoch++;
+    state.batchInEpoch = 0;
+    state.epochLossSum = 0;
+    state.epochLossCount = 0;
+    await this.saveCheckpoint();
+    if (state.badEpochs >= o.patience && state.epoch < o.epochs) {
+      this.#stoppedEarly = true;
+      this.#log(
+        `early stopping: no better dev ${this.input.meta.mainTask} score for ${o.patience} epochs`,
       );
     }
-    if (control.extendEpochs !== undefined && control.extendEpochs > state.options.epochs) {
-      extendRun(state, control.extendEpochs, examples.length, log);
-    }
-    if (finished(state) && (await fs.exists(path(OUTPUT_FILES.metrics)))) {
-      return finishedResult(state, (performance.now() - t0) / 1000);
-    }
-    // Parameters first: AdamW holds the parameter tensors it updates.
-    model.loadStateDict(saved.model);
-    // The log and batch dump hold exactly the checkpoint's steps: later ones are redone.
-    await truncateJsonl(
-      fs,
-      path(OUTPUT_FILES.log),
-      (e) =>
-        e.type === "step"
-          ? (e.step ?? Infinity) <= state.step
-          : e.type === "eval" && (e.epoch ?? Infinity) <= state.history.length,
-    );
-    if (control.dumpBatches) {
-      await truncateJsonl(fs, control.dumpBatches, (e) => (e.step ?? Infinity) <= state.step);
-    }
-    log(`resuming at step ${state.step} (epoch ${state.epoch + 1}, batch ${state.batchInEpoch})`);
-  } else {
-    const options = resolveTrainOptions(trainOptions);
-    const perEpoch = Math.ceil(examples.length / options.batchSize);
-    const totalSteps = perEpoch * options.epochs;
-    state = {
-      step: 0,
-      epoch: 0,
-      batchInEpoch: 0,
-      totalSteps,
-      warmupSteps: Math.round(options.warmupFraction * totalSteps),
-      random: globalRandom.getState(),
-      trainExamples: examples.length,
-      bestScore: -1,
-      bestEpoch: -1,
-      badEpochs: 0,
-      epochLossSum: 0,
-      epochLossCount: 0,
-      history: [],
-      options,
-      meta,
-      bertConfig: model.config.toJSON(),
-    };
-    await fs.writeFileAtomic(path(OUTPUT_FILES.log), "");
-    if (control.dumpInit) {
-      await saveTaggerFolder(fs, control.dumpInit, { model, tokenizer: input.tokenizer, meta });
-    }
-    if (control.dumpBatches) await fs.writeFileAtomic(control.dumpBatches, "");
-  }
-  const o = state.options;
-  const opt = new AdamW(model.namedParameters(), {
-    lr: o.lr,
-    weightDecay: o.weightDecay,
-    noDecay: bertNoDecay,
-  });
-  if (saved) {
-    opt.loadState(saved.optimizer);
-    globalRandom.setState(state.random);
   }
 
-  // The tokenizer and config next to the checkpoint, so a resume needs nothing else.
-  const files = checkpointFiles({
-    config: model.config,
-    weights: new Map(),
-    tokenizer: input.tokenizer,
-  });
-  const saveCheckpoint = async () => {
+  /** Writes `checkpoint/` as a whole (tokenizer and config beside the state, for a resume). */
+  async saveCheckpoint(): Promise<void> {
+    const { model, fs } = this.input;
+    const files = this.#files;
+    const state = this.#state;
     state.random = globalRandom.getState();
     const checkpoint = {
       state,
       model: await model.stateDict(),
-      optimizer: await opt.state(),
+      optimizer: await this.#opt.state(),
     };
-    await replaceFolder(fs, path(OUTPUT_FILES.checkpointDir), async (tmp) => {
+    await replaceFolder(fs, this.#path(OUTPUT_FILES.checkpointDir), async (tmp) => {
       for (const name of ["vocab.txt", "tokenizer_config.json", "config.json"]) {
         await fs.writeFileAtomic(joinPath(tmp, name), files[name]);
       }
       await saveTrainingCheckpoint(fs, joinPath(tmp, CHECKPOINT_STATE), checkpoint);
     });
-  };
-  const bar = control.progress
-    ? new ProgressBar(state.totalSteps, control.progress, state.step)
-    : null;
-  const mainTask = meta.mainTask;
-  let trainMs = 0;
-  let trainSentences = 0;
-  let trainTokens = 0;
-  let bestDev: Omit<Evaluation, "predictions"> | null = null;
-  let completed = true;
-  let stoppedEarly = state.badEpochs >= o.patience;
-  const params = model.parameters();
-  model.train();
+    await this.control.events?.onCheckpoint?.({
+      step: state.step,
+      epoch: state.epoch,
+      path: this.#path(OUTPUT_FILES.checkpoint),
+    });
+  }
 
-  try {
-    outer: while (state.epoch < o.epochs && !stoppedEarly) {
-      const batches = makeBatches(examples, {
-        batchSize: o.batchSize,
-        shuffle: true,
-        seed: o.seed * 1000 + state.epoch,
-        // Checkpoints from before the option had length buckets.
-        bucketByLength: o.lengthBuckets ?? true,
-      });
-      for (let b = state.batchInEpoch; b < batches.length; b++) {
-        const batch = batches[b];
-        const ts = performance.now();
-        opt.lr = linearWarmupDecay(state.step, o.lr, state.warmupSteps, state.totalSteps);
-        const shape = [batch.batchSize, batch.seqLen];
-        if (control.dumpBatches) {
-          await fs.appendFile(control.dumpBatches, batchJson(state, batch));
-        }
-        const { loss, perTask, norm } = tidy(() => {
-          const labels: Record<string, ReturnType<typeof tensor>> = {};
-          for (const [t, l] of Object.entries(batch.labels)) labels[t] = tensor(l, shape);
-          const r = model.loss({
-            inputIds: tensor(batch.inputIds, shape),
-            attentionMask: tensor(batch.attentionMask, shape),
-          }, labels);
-          r.loss.backward();
-          const { norm, scale } = clipGradNorm(params, o.clipNorm);
-          opt.step(scale);
-          model.zeroGrad();
-          return { ...r, norm };
-        });
-        const value = await loss.item();
-        const gradNorm = await norm.item();
-        norm.dispose();
-        const taskLoss: Record<string, number> = {};
-        for (const [t, l] of Object.entries(perTask)) taskLoss[t] = await l.item(), l.dispose();
-        loss.dispose();
-        trainMs += performance.now() - ts;
-        state.step++;
-        state.batchInEpoch = b + 1;
-        const tokens = batch.attentionMask.reduce((s, x) => s + x, 0);
-        trainSentences += batch.batchSize;
-        trainTokens += tokens;
-        await fs.appendFile(
-          path(OUTPUT_FILES.log),
-          JSON.stringify({
-            type: "step",
-            step: state.step,
-            epoch: state.epoch,
-            lr: opt.lr,
-            loss: value,
-            tasks: taskLoss,
-            gradNorm,
-          }) + "\n",
-        );
-        if (!Number.isFinite(value)) {
-          bar?.break();
-          throw new NonFiniteLossError(state.step, value, path(OUTPUT_FILES.checkpoint));
-        }
-        state.epochLossSum += value;
-        state.epochLossCount++;
-        bar?.update(state.step, {
-          sentences: batch.batchSize,
-          tokens,
-          loss: value,
-          epoch: state.epoch,
-        });
-        if (control.checkpointEvery && state.step % control.checkpointEvery === 0) {
-          await saveCheckpoint();
-        }
-        if (control.stopAfterStep !== undefined && state.step >= control.stopAfterStep) {
-          await saveCheckpoint();
-          completed = false;
-          break outer;
-        }
-      }
-      bar?.break();
-      const dev = await evaluateTagger(model, input.dev, labelMaps, mainTask, {
-        batchSize: o.evalBatchSize,
-        onBatch: control.progress &&
-          evaluationProgress(`epoch ${state.epoch + 1} dev`, control.progress),
-      });
-      model.train();
-      const { predictions: _p, ...devScores } = dev;
-      const meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
-      const record: EpochRecord = {
-        epoch: state.epoch + 1,
-        step: state.step,
-        meanLoss,
-        devScore: dev.mainScore,
-        dev: devScores,
-      };
-      state.history.push(record);
-      await fs.appendFile(
-        path(OUTPUT_FILES.log),
-        JSON.stringify({ type: "eval", ...record }) + "\n",
+  /** Frees the optimizer's state. */
+  dispose(): void {
+    this.#opt.dispose();
+  }
+
+  /** The run's result; metrics.json when it completed. */
+  async finish(t0: number): Promise<TrainResult> {
+    const state = this.#state;
+    const bestDev = this.#bestDev ??
+      (state.bestEpoch > 0
+        ? state.history[state.bestEpoch - 1]?.dev as Omit<Evaluation, "predictions">
+        : null);
+    const trainSeconds = this.#trainMs / 1000;
+    const result: TrainResult = {
+      completed: this.#completed,
+      alreadyFinished: false,
+      stoppedEarly: this.#stoppedEarly,
+      steps: state.step,
+      bestEpoch: state.bestEpoch,
+      bestScore: state.bestScore,
+      bestDev,
+      history: state.history,
+      seconds: (performance.now() - t0) / 1000,
+      trainSeconds,
+      sentencesPerSecond: this.#trainSentences / Math.max(1e-9, trainSeconds),
+      tokensPerSecond: this.#trainTokens / Math.max(1e-9, trainSeconds),
+    };
+    if (this.#completed) {
+      const { mainTask } = this.input.meta;
+      await this.input.fs.writeFileAtomic(
+        this.#path(OUTPUT_FILES.metrics),
+        JSON.stringify({ mainTask, options: state.options, ...result }, null, 2) + "\n",
       );
-      const improved = dev.mainScore > state.bestScore;
-      log(
-        `epoch ${state.epoch + 1}: loss ${meanLoss.toFixed(4)} | dev ${
-          summarizeEvaluation(dev, mainTask)
-        }${improved ? " (best)" : ""}`,
-      );
-      if (improved) {
-        state.bestScore = dev.mainScore;
-        state.bestEpoch = state.epoch + 1;
-        state.badEpochs = 0;
-        bestDev = devScores;
-        await saveTaggerOutput(fs, outDir, { model, tokenizer: input.tokenizer, meta });
-      } else state.badEpochs++;
-      state.epoch++;
-      state.batchInEpoch = 0;
-      state.epochLossSum = 0;
-      state.epochLossCount = 0;
-      await saveCheckpoint();
-      if (state.badEpochs >= o.patience && state.epoch < o.epochs) {
-        stoppedEarly = true;
-        log(`early stopping: no better dev ${mainTask} score for ${o.patience} epochs`);
-      }
     }
-  } finally {
-    opt.dispose();
+    return result;
   }
-  if (!bestDev && state.bestEpoch > 0) {
-    bestDev = state.history[state.bestEpoch - 1]?.dev as Omit<Evaluation, "predictions">;
-  }
-  const trainSeconds = trainMs / 1000;
-  const result: TrainResult = {
-    completed,
-    alreadyFinished: false,
-    stoppedEarly,
-    steps: state.step,
-    bestEpoch: state.bestEpoch,
-    bestScore: state.bestScore,
-    bestDev,
-    history: state.history,
-    seconds: (performance.now() - t0) / 1000,
-    trainSeconds,
-    sentencesPerSecond: trainSentences / Math.max(1e-9, trainSeconds),
-    tokensPerSecond: trainTokens / Math.max(1e-9, trainSeconds),
-  };
-  if (completed) {
-    await fs.writeFileAtomic(
-      path(OUTPUT_FILES.metrics),
-      JSON.stringify({ mainTask, options: o, ...result }, null, 2) + "\n",
-    );
-  }
-  return result;
 }
-
-/** The checkpoint's file inside `checkpoint/`. */
-const CHECKPOINT_STATE = OUTPUT_FILES.checkpoint.slice(OUTPUT_FILES.checkpointDir.length + 1);
 
 /**
  * Lengthens a resumed run to `epochs`: the schedule's end moves to the new last update (warmup,
