@@ -30,6 +30,7 @@ export const WASM_TARGETS: WasmTarget[] = [
     output: "wasm/sgemm_relaxed.wasm",
     flags: ["--enable", "relaxed-simd"],
   },
+  { source: "wasm/passes.as.ts", output: "wasm/passes.wasm", flags: [] },
 ];
 
 /** Raised when the compiler reports an error. */

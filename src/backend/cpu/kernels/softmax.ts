@@ -15,6 +15,8 @@
 import type { SoftmaxAttrs, SoftmaxGradAttrs } from "../../../ops/softmax.ts";
 import { expExact, expF32, expNonPositive } from "./fast_math.ts";
 import type { CpuKernel } from "./types.ts";
+import type { TypedArray } from "../../../core/dtype.ts";
+import { wasmPasses } from "../wasm_passes.ts";
 
 /** Offset of row `r`'s mask under the row shape and the mask's strides. */
 export function maskRowOffset(r: number, rowShape: number[], strides: number[]): number {
@@ -35,10 +37,41 @@ function scratchRow(n: number): Float64Array {
   return scratch;
 }
 
+let maskRows = new Int32Array(256);
+
+/**
+ * Runs the float32 softmax in WebAssembly (../wasm_passes.ts) when it can: not log, float32, the
+ * mask's columns contiguous, rows of at least 16 (shorter ones gain nothing over the copies).
+ */
+function softmaxWasm(
+  x: TypedArray,
+  mask: TypedArray,
+  y: TypedArray,
+  a: SoftmaxAttrs,
+  rowOffset: number,
+) {
+  const { rows, cols, hasMask } = a;
+  if (a.log || cols < 16 || !(x instanceof Float32Array) || !(y instanceof Float32Array)) {
+    return false;
+  }
+  if (hasMask && (a.maskColStride !== 1 || !(mask instanceof Float32Array))) return false;
+  const w = wasmPasses();
+  if (!w) return false;
+  if (hasMask) {
+    if (maskRows.length < rows) maskRows = new Int32Array(Math.max(rows, 2 * maskRows.length));
+    for (let r = 0; r < rows; r++) {
+      maskRows[r] = maskRowOffset(rowOffset + r, a.rowShape, a.maskStrides);
+    }
+  }
+  w.softmax(x, hasMask ? mask as Float32Array : null, hasMask ? maskRows : null, rows, cols, y);
+  return true;
+}
+
 const softmax: CpuKernel = ([x, mask], [y], attrs) => {
   const a = attrs as unknown as SoftmaxAttrs;
   const { rows, cols, hasMask, maskColStride: ms, log } = a;
   const rowOffset = (attrs.rowOffset as number | undefined) ?? 0;
+  if (softmaxWasm(x, mask, y, a, rowOffset)) return;
   const t = scratchRow(cols);
   const f32 = y instanceof Float32Array;
   for (let r = 0; r < rows; r++) {
