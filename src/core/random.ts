@@ -7,7 +7,7 @@
  * @module
  */
 
-/** PCG-style integer hash of a u32 (same formula as `hash_u32` in the WebGPU dropout shaders). */
+/** PCG-style integer hash of a u32 (same formula as `hash_u32` in shaders/hash.wgsl). */
 export function hashU32(v: number): number {
   const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
   const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;

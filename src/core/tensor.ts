@@ -118,7 +118,7 @@ export class Tensor implements Disposable {
     return await s.backend.read(s.handle, s.dtype, this.size);
   }
 
-  /** Reads the data as a plain nested array, mostly for tests and printing. */
+  /** Reads the data as a flat plain array (row-major), mostly for tests and printing. */
   async array(): Promise<number[]> {
     return Array.from(await this.data());
   }

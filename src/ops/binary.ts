@@ -1,6 +1,12 @@
 /**
- * Broadcasting arithmetic: add, sub, mul, div. Forward is the `map` kernel with the expression
- * below; each gradient is summed back over the broadcast axes of its input.
+ * Broadcasting arithmetic: add, sub, mul, div. Forward is the `map` kernel with the expressions
+ * below; each gradient is summed back over the broadcast axes of its input (`sumToShape`, the
+ * `reduce` kernel).
+ *
+ * Kernel `map`: CPU src/backend/cpu/kernels/elementwise.ts, WebGPU
+ * src/backend/webgpu/kernels/elementwise.ts + shaders/map.wgsl (the expression spliced in). On the
+ * CPU, add, sub, mul and div run hand-written row loops (`SPECIAL` in elementwise.ts, picked by the
+ * expression's key); `div_grad_b` takes the generic loop that calls the JS expression.
  * @module
  */
 import type { Tensor } from "../core/tensor.ts";

@@ -1,6 +1,11 @@
 /**
  * Creating tensors: from host data, constants, ranges and seeded random values. Random values are
  * drawn on the host from one seeded generator and uploaded, so every backend gets identical numbers.
+ *
+ * Kernel `fill` (`full` and `ones` with a non-zero value): CPU
+ * src/backend/cpu/kernels/elementwise.ts, WebGPU src/backend/webgpu/kernels/elementwise.ts +
+ * shaders/fill.wgsl. Zeros are a zeroed allocation (`Backend.alloc`), everything else an upload
+ * (`Backend.upload`): no kernel.
  * @module
  */
 import type { Backend } from "../backend/backend.ts";

@@ -2,8 +2,10 @@
  * Cross-entropy over logits with `ignore_index`, averaged over the targets that are not ignored
  * (PyTorch's `F.cross_entropy(..., ignore_index=-100, reduction="mean")`). Fused: one kernel gives
  * each row's loss, one gives the logits' gradient `(softmax − onehot)·scale` directly.
- * Kernels (src/backend/{cpu,webgpu}/kernels/cross_entropy.ts, shaders/cross_entropy.wgsl):
- * `cross_entropy` and `cross_entropy_grad`.
+ *
+ * Kernels `cross_entropy` and `cross_entropy_grad`: CPU src/backend/cpu/kernels/cross_entropy.ts,
+ * WebGPU src/backend/webgpu/kernels/cross_entropy.ts + shaders/cross_entropy.wgsl. The mean over
+ * the rows is the `reduce` kernel (`sum`) and a `map`.
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";

@@ -1,8 +1,11 @@
 /**
  * Inverted dropout with a counter-based mask: element i is kept when `hashUniform(seed, i) ≥ p`, so
  * the backward pass regenerates the same mask from the seed instead of storing it, and the CPU and
- * WebGPU backends drop the same elements. Kernel: `dropout` (src/backend/{cpu,webgpu}/kernels/
- * dropout.ts, shaders/dropout.wgsl), used for both directions.
+ * WebGPU backends drop the same elements.
+ *
+ * Kernel `dropout`, used for both directions: CPU src/backend/cpu/kernels/dropout.ts (keeps the
+ * forward's mask bits for the backward call), WebGPU src/backend/webgpu/kernels/dropout.ts +
+ * shaders/dropout.wgsl with shaders/hash.wgsl appended (`hashU32` of src/core/random.ts).
  * @module
  */
 import { ShapeError } from "../core/errors.ts";

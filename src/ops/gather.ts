@@ -1,9 +1,11 @@
 /**
- * Embedding lookup: rows of a table picked by integer ids, with a scatter-add gradient. Kernels
- * (src/backend/{cpu,webgpu}/kernels/gather.ts, shaders/gather.wgsl): `gather_rows` and
- * `segment_sum_rows`. The gradient groups positions by id on the host (ids are host data in every
- * pipeline: they come from the tokenizer), so each table row is written by one invocation: no float
- * atomics, and the sum order is fixed, so runs are bit-for-bit reproducible.
+ * Embedding lookup: rows of a table picked by integer ids, with a scatter-add gradient. The
+ * gradient groups positions by id on the host (ids are host data in every pipeline: they come from
+ * the tokenizer), so each table row is written by one invocation: no float atomics, and the sum
+ * order is fixed, so runs are bit-for-bit reproducible.
+ *
+ * Kernels `gather_rows` and `segment_sum_rows`: CPU src/backend/cpu/kernels/gather.ts, WebGPU
+ * src/backend/webgpu/kernels/gather.ts + shaders/gather.wgsl.
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";

@@ -1,7 +1,14 @@
 /**
  * Exact (erf) GELU, as Hugging Face BERT's `hidden_act: "gelu"`:
- * `gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2))`, derivative `Φ(x) + x·φ(x)`. A `map` expression; WGSL
- * has no erf, so shaders/erf.wgsl is prepended to the shader.
+ * `gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2))`, derivative `Φ(x) + x·φ(x)`.
+ *
+ * Kernel `map` with the `GELU` / `GELU_GRAD` expressions below (no kernel of its own):
+ * - CPU src/backend/cpu/kernels/elementwise.ts: float32 outputs take the table-based loops of
+ *   src/backend/cpu/kernels/gelu_f32.ts (`SPECIAL_F32`, picked by the keys "gelu" and "gelu_grad");
+ *   float64 outputs (gradient checks) call the JS expression with src/core/erf.ts.
+ * - WebGPU src/backend/webgpu/kernels/elementwise.ts + shaders/map.wgsl; WGSL has no erf, so
+ *   shaders/erf.wgsl is prepended (`wgslPrelude`).
+ * `linear(..., { gelu: true })` fuses the same function into the `matmul` kernel (see linear.ts).
  * @module
  */
 import { erf } from "../core/erf.ts";

@@ -2,9 +2,13 @@
  * Attention's per-head matmuls read Q, K, V and write the context straight from and to the
  * `[B, T, heads · d]` activations of the linear layers, with strided addressing instead of
  * `reshape` + `permute` copies (four copies forward and four backward per layer), and with the
- * 1/√d scale folded into the product. Kernel: `matmul` with its layout attributes
- * (src/backend/cpu/kernels/matmul.ts through BLAS lda/ldb/ldc, src/backend/webgpu/kernels/matmul.ts
- * with shaders/matmul_*.wgsl). The gradients are the same kernel with flipped flags and views.
+ * 1/√d scale folded into the product. The gradients are the same kernel with flipped flags and
+ * views.
+ *
+ * Kernel `matmul` with its layout attributes (head strides, row pitches; see `matmulLayout` in
+ * matmul.ts): CPU src/backend/cpu/kernels/matmul.ts (one strided-batch GEMM call per outer index,
+ * BLAS's lda/ldb/ldc), WebGPU src/backend/webgpu/kernels/matmul.ts + matmul_plan.ts +
+ * shaders/matmul_register.wgsl / matmul_tiled.wgsl (strides as uniforms).
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";

@@ -1,9 +1,17 @@
 /**
  * Layer normalisation over the last axis as one fused op: `y = (x - mean)·rstd·γ + β`.
  * The forward kernel also returns each row's mean and 1/σ, which the backward kernels reuse.
- * Kernels (src/backend/{cpu,webgpu}/kernels/layer_norm.ts, shaders/layer_norm.wgsl):
- * `layer_norm`, `layer_norm_grad` (dx, per row) and `layer_norm_grad_params` (dγ, dβ, per column);
- * `residual_layer_norm` is the forward of BERT's sublayer output LayerNorm(dropout(x) + residual).
+ *
+ * Kernels `layer_norm`, `layer_norm_grad` (dx, per row) and `layer_norm_grad_params` (dγ, dβ, per
+ * column): CPU src/backend/cpu/kernels/layer_norm.ts, WebGPU
+ * src/backend/webgpu/kernels/layer_norm.ts + shaders/layer_norm.wgsl.
+ *
+ * `residual_layer_norm` (`residualLayerNorm`, BERT's sublayer output LayerNorm(dropout(x) +
+ * residual)) is a forward kernel only. On the CPU it has a file of its own,
+ * src/backend/cpu/kernels/residual_layer_norm.ts (reusing the `dropout` and `layer_norm` kernels);
+ * on WebGPU it is in src/backend/webgpu/kernels/layer_norm.ts + shaders/layer_norm.wgsl, with
+ * shaders/hash.wgsl appended (the dropout mask). Its gradient is `layer_norm_grad`,
+ * `layer_norm_grad_params` and the `dropout` kernel.
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";

@@ -1,8 +1,16 @@
 /**
  * `linear(x, W, b) = x·Wᵀ + b` with PyTorch's [out, in] weight, as one op: the bias add (and an
- * optional exact GELU) runs inside the matmul kernel (the `matmul` kernel with a third
- * input; WGSL epilogue in shaders/matmul_*.wgsl), so a layer is one dispatch instead of two or
- * three and the activations are written once. Gradients: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
+ * optional exact GELU) runs inside the matmul kernel, so a layer is one dispatch instead of two or
+ * three and the activations are written once. Gradients: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy
+ * (`matmul` and `reduce`), through GELU first with the `map` kernel and `GELU_GRAD` (gelu.ts).
+ *
+ * Kernel `matmul` with a third input (the bias) and `epilogue: "gelu"`, and in training with GELU a
+ * second output (the value before GELU):
+ * - CPU src/backend/cpu/kernels/matmul.ts: the bias is added in the GEMM's store where the GEMM
+ *   offers it (`Gemm.sgemmBias`: the WASM GEMM), else preset into C; the GELU is a `map` pass over
+ *   the result, which for float32 is gelu.ts's path (src/backend/cpu/kernels/gelu_f32.ts).
+ * - WebGPU src/backend/webgpu/kernels/matmul.ts + matmul_plan.ts: the bias and GELU are the WGSL
+ *   epilogue of shaders/matmul_register.wgsl / matmul_tiled.wgsl, with shaders/erf.wgsl appended.
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";

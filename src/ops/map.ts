@@ -2,7 +2,16 @@
  * Element-wise ops share one kernel, `map`: each op supplies its scalar expression twice — as WGSL
  * text (inputs `a`, `b`, `c`, scalar params `p.x..p.w`) and as a JS function — and the backends
  * apply it with NumPy broadcasting. Keeping both forms side by side in the op's file is what makes
- * CPU/WebGPU parity a property of one line each.
+ * CPU/WebGPU parity a property of one line each. The element-wise ops are in binary.ts, unary.ts,
+ * gelu.ts and where.ts (other files call `map` with an expression of their own); there is no
+ * kernel file per op.
+ *
+ * Kernel `map`: CPU src/backend/cpu/kernels/elementwise.ts — hand-written row loops for some
+ * expression keys (`SPECIAL`: add, sub, mul, div, add_scalar, mul_scalar; `SPECIAL_F32`, float32
+ * only: gelu and gelu_grad in src/backend/cpu/kernels/gelu_f32.ts), a generic loop calling the JS
+ * expression for the rest; only the row-loop expressions split across worker threads
+ * (`mapHasRowLoop`, src/backend/cpu/parallel.ts). WebGPU src/backend/webgpu/kernels/elementwise.ts
+ * + shaders/map.wgsl, with the WGSL expression spliced in and its `wgslPrelude` prepended.
  * @module
  */
 import type { DType } from "../core/dtype.ts";

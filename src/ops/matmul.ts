@@ -1,8 +1,15 @@
 /**
  * Batched matrix multiply with transpose flags, so attention (Q·Kᵀ) and linear layers (x·Wᵀ with
- * HF's [out, in] weights) need no transpose copies. Kernel: `matmul`
- * (src/backend/cpu/kernels/matmul.ts via GEMM/BLAS, src/backend/webgpu/kernels/matmul.ts with
- * shaders/matmul_*.wgsl). Gradients are matmuls with flipped flags.
+ * HF's [out, in] weights) need no transpose copies. Gradients are matmuls with flipped flags.
+ *
+ * Kernel `matmul`:
+ * - CPU src/backend/cpu/kernels/matmul.ts, through the backend's GEMM (the `Gemm` contract of
+ *   src/backend/cpu/gemm.ts): the TypeScript src/backend/cpu/gemm_js.ts, the WebAssembly
+ *   src/backend/cpu/wasm_gemm.ts (wasm/sgemm.as.ts) or OpenBLAS through FFI (src/io/deno/blas.ts);
+ *   GEMMs split by rows across threads in src/backend/cpu/parallel.ts (`splitGemm`).
+ * - WebGPU src/backend/webgpu/kernels/matmul.ts; the variant, its WGSL and the dispatch come from
+ *   `planMatmul` in src/backend/webgpu/kernels/matmul_plan.ts (shaders/matmul_register.wgsl for
+ *   software adapters, shaders/matmul_tiled.wgsl for real GPUs).
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";

@@ -1,7 +1,9 @@
 /**
  * Every op of the tensor library. Each file holds one op family: its forward (a kernel call) and
- * its gradient rule, side by side; the kernels of the same name are in
- * src/backend/cpu/kernels/<file> and src/backend/webgpu/kernels/<file> (+ shaders/<file>.wgsl).
+ * its gradient rule, side by side, and its module header names its kernels, their CPU and WebGPU
+ * files, shaders and any special CPU path. Mostly these share the op file's base name
+ * (src/backend/cpu/kernels/<file>, src/backend/webgpu/kernels/<file>, shaders/<file>.wgsl); the
+ * exceptions are listed in the README's Layout section.
  * @module
  */
 import "./backward.ts";

@@ -1,7 +1,10 @@
 /**
  * Reductions over axes: sum, mean, max (with keepdim), and `sumToShape`, which folds a broadcast
- * gradient back onto its input's shape. Kernel: `reduce` (src/backend/{cpu,webgpu}/kernels/reduce.ts,
- * shaders/reduce.wgsl) reduces the middle axis of an `[outer, r, inner]` view.
+ * gradient back onto its input's shape.
+ *
+ * Kernel `reduce` (sum, sum of squares or max over the middle axis of an `[outer, r, inner]` view):
+ * CPU src/backend/cpu/kernels/reduce.ts, WebGPU src/backend/webgpu/kernels/reduce.ts +
+ * shaders/reduce.wgsl. max's gradient mask is a `map` expression (map.ts).
  * @module
  */
 import { normAxes, sameShape, sizeOf } from "../core/shape.ts";

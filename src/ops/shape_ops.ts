@@ -1,8 +1,10 @@
 /**
- * Shape ops: reshape (a view, no copy), permute/transpose, slice, concat, broadcastTo. The copies
- * use two kernels (src/backend/{cpu,webgpu}/kernels/strided.ts, shaders/strided.wgsl):
- * `strided_copy` gathers a strided view of the input into a contiguous output, and
- * `strided_scatter` writes a contiguous input into a strided view of an existing output.
+ * Shape ops: reshape (a view, no copy), permute/transpose, slice, concat, broadcastTo.
+ *
+ * Kernels `strided_copy` (gathers a strided view of the input into a contiguous output) and
+ * `strided_scatter` (writes a contiguous input into a strided view of an existing output): CPU
+ * src/backend/cpu/kernels/strided.ts, WebGPU src/backend/webgpu/kernels/strided.ts +
+ * shaders/strided.wgsl. Gradients of broadcasts are `sumToShape` (reduce.ts).
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";

@@ -1,8 +1,9 @@
 /**
  * Softmax and log-softmax over the last axis, with an optional additive mask broadcast onto the
  * scores (attention's padding mask: [B, 1, 1, T] onto [B, h, T, T]) fused into the same pass.
- * Kernels (src/backend/{cpu,webgpu}/kernels/softmax.ts, shaders/softmax.wgsl): `softmax` and
- * `softmax_grad`.
+ *
+ * Kernels `softmax` and `softmax_grad`: CPU src/backend/cpu/kernels/softmax.ts, WebGPU
+ * src/backend/webgpu/kernels/softmax.ts + shaders/softmax.wgsl.
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";

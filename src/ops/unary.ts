@@ -1,6 +1,10 @@
 /**
  * Element-wise functions of one tensor: neg, exp, log, sqrt, rsqrt, pow by a scalar, tanh, relu,
  * abs, sigmoid, and scalar add/mul. Each is a `map` expression plus its derivative expression.
+ *
+ * Kernel `map`: CPU src/backend/cpu/kernels/elementwise.ts (hand-written row loops for add_scalar,
+ * mul_scalar and the `mul` of exp's gradient; the generic loop calls the JS expression for the
+ * others), WebGPU src/backend/webgpu/kernels/elementwise.ts + shaders/map.wgsl.
  * @module
  */
 import type { Tensor } from "../core/tensor.ts";

@@ -1,6 +1,10 @@
 /**
  * Selection: `where(cond, a, b)` and `maskedFill(x, mask, value)`, with broadcasting. `cond` is any
  * tensor whose non-zero elements select `a` (f32 0/1 masks and i32 masks both work).
+ *
+ * Kernel `map`: CPU src/backend/cpu/kernels/elementwise.ts (the generic loop, which calls the JS
+ * expression), WebGPU src/backend/webgpu/kernels/elementwise.ts + shaders/map.wgsl; gradients are
+ * folded back with `sumToShape` (reduce.ts).
  * @module
  */
 import type { Tensor } from "../core/tensor.ts";

@@ -24,7 +24,10 @@ export interface OpCase {
   name: string;
   inputs: InputSpec[];
   f: (...xs: Tensor[]) => Tensor;
-  /** Skip the finite-difference check (ops with kinks where random inputs may land). */
+  /**
+   * Largest gradient error accepted, relative to the largest gradient (`gradCheck`'s `tol`;
+   * default 1e-6).
+   */
   tol?: number;
 }
 

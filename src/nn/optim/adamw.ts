@@ -1,10 +1,14 @@
 /**
  * AdamW with decoupled weight decay (PyTorch's `torch.optim.AdamW`): one fused in-place kernel call
- * for all parameters of a step (`adamw_group`: src/backend/{cpu,webgpu}/kernels/adamw*.ts,
- * shaders/adamw_group.wgsl; WebGPU packs several parameters per dispatch). Parameters
- * can be excluded from decay (biases and LayerNorm weights, as in BERT fine-tuning). Gradient
- * clipping's scale is applied inside the same kernel, read from the device, so a step never waits
- * for a value to come back to the host.
+ * for all parameters of a step. Parameters can be excluded from decay (biases and LayerNorm
+ * weights, as in BERT fine-tuning). Gradient clipping's scale is applied inside the same kernel,
+ * read from the device, so a step never waits for a value to come back to the host.
+ *
+ * Kernel `adamw_group` (an optimizer, so not in src/ops/): CPU
+ * src/backend/cpu/kernels/adamw_group.ts, which runs the single-parameter `adamw` kernel of
+ * src/backend/cpu/kernels/adamw.ts on each parameter; WebGPU src/backend/webgpu/kernels/adamw.ts,
+ * both kernels in one file: several parameters per dispatch with shaders/adamw_group.wgsl, or one
+ * per dispatch with shaders/adamw.wgsl (software adapters, parameters too large to bind).
  * @module
  */
 import { toFloat32 } from "../../core/dtype.ts";

@@ -1,5 +1,9 @@
 /**
- * All WebGPU kernels by name; each family's file is named as the op file in src/ops/ that uses it.
+ * All WebGPU kernels by name. A family's file is mostly named as the op file in src/ops/ that uses
+ * it; the exceptions: elementwise.ts (`map` and `fill`: src/ops/map.ts and the ops built on it,
+ * src/ops/creation.ts), strided.ts (src/ops/shape_ops.ts), layer_norm.ts also holds
+ * `residual_layer_norm`, adamw.ts holds `adamw` and `adamw_group` (src/nn/optim/adamw.ts), and
+ * matmul.ts also serves src/ops/linear.ts and src/ops/head_matmul.ts.
  * @module
  */
 import { adamwKernels } from "./adamw.ts";
