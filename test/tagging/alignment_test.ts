@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
 import {
   alignLabels,
   AlignmentError,
@@ -16,54 +16,63 @@ const enc = {
 const X = IGNORE_INDEX;
 
 Deno.test("alignLabels: first sub-word carries the label, the rest are ignored", () => {
-  assertEquals(alignLabels(enc, [3, 0, 7]), Int32Array.of(X, 3, 0, X, X, 7, X));
+  assert.deepEqual(alignLabels(enc, [3, 0, 7]), Int32Array.of(X, 3, 0, X, X, 7, X));
 });
 
 Deno.test("alignLabels: labelAllSubwords labels every sub-word of a word", () => {
-  assertEquals(
+  assert.deepEqual(
     alignLabels(enc, Int32Array.of(3, 0, 7), { labelAllSubwords: true }),
     Int32Array.of(X, 3, 0, 0, 0, 7, X),
   );
 });
 
 Deno.test("first sub-word positions and mask", () => {
-  assertEquals(firstSubwordPositions(enc, 3), Int32Array.of(1, 2, 5));
-  assertEquals(firstSubwordMask(enc), Uint8Array.of(0, 1, 1, 0, 0, 1, 0));
+  assert.deepEqual(firstSubwordPositions(enc, 3), Int32Array.of(1, 2, 5));
+  assert.deepEqual(firstSubwordMask(enc), Uint8Array.of(0, 1, 1, 0, 0, 1, 0));
 });
 
 Deno.test("wordPredictions reads the first sub-word of each word", () => {
-  assertEquals(wordPredictions(enc, Int32Array.of(9, 1, 2, 8, 8, 3, 9), 3), Int32Array.of(1, 2, 3));
+  assert.deepEqual(
+    wordPredictions(enc, Int32Array.of(9, 1, 2, 8, 8, 3, 9), 3),
+    Int32Array.of(1, 2, 3),
+  );
 });
 
 Deno.test("words without sub-words are reported unless allowed", () => {
   const gap = { ids: Int32Array.of(101, 5, 6, 102), wordIds: Int32Array.of(-1, 0, 2, -1) };
-  assertThrows(() => alignLabels(gap, [1, 2, 3]), AlignmentError, "word 1 of 3");
-  assertEquals(
+  assert.throws(
+    () => alignLabels(gap, [1, 2, 3]),
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("word 1 of 3"),
+  );
+  assert.deepEqual(
     alignLabels(gap, [1, 2, 3], { allowUnrepresentedWords: true }),
     Int32Array.of(X, 1, 3, X),
   );
-  assertThrows(() => wordPredictions(gap, Int32Array.of(0, 4, 5, 0), 3), AlignmentError, "word 1");
-  assertEquals(
+  assert.throws(
+    () => wordPredictions(gap, Int32Array.of(0, 4, 5, 0), 3),
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("word 1"),
+  );
+  assert.deepEqual(
     wordPredictions(gap, Int32Array.of(0, 4, 5, 0), 3, { fillMissing: 0 }),
     Int32Array.of(4, 0, 5),
   );
 });
 
 Deno.test("malformed encodings are rejected with positions", () => {
-  assertThrows(
+  assert.throws(
     () => alignLabels({ ids: Int32Array.of(1, 2), wordIds: Int32Array.of(0) }, [0]),
-    AlignmentError,
-    "ids has 2",
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("ids has 2"),
   );
-  assertThrows(
+  assert.throws(
     () => alignLabels({ ids: Int32Array.of(1, 2), wordIds: Int32Array.of(0, 3) }, [0, 1]),
-    AlignmentError,
-    "wordIds[1] = 3",
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("wordIds[1] = 3"),
   );
-  assertThrows(
+  assert.throws(
     () => alignLabels({ ids: Int32Array.of(1, 2, 3), wordIds: Int32Array.of(1, 0, 1) }, [0, 1]),
-    AlignmentError,
-    "out of order",
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("out of order"),
   );
-  assertThrows(() => wordPredictions(enc, Int32Array.of(1, 2), 3), AlignmentError, "2 predictions");
+  assert.throws(
+    () => wordPredictions(enc, Int32Array.of(1, 2), 3),
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("2 predictions"),
+  );
 });

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
 import {
   AlignmentError,
   type Example,
@@ -20,13 +20,13 @@ function example(len: number, tag: number): Example {
 Deno.test("padBatch pads to the longest row with pad id, mask 0 and ignored labels", () => {
   const exs = [example(3, 1), example(5, 2)];
   const b = padBatch(exs, [0, 1], 0);
-  assertEquals([b.batchSize, b.seqLen], [2, 5]);
-  assertEquals(b.inputIds, Int32Array.of(1100, 1101, 1102, 0, 0, 2100, 2101, 2102, 2103, 2104));
-  assertEquals(b.attentionMask, Int32Array.of(1, 1, 1, 0, 0, 1, 1, 1, 1, 1));
+  assert.deepEqual([b.batchSize, b.seqLen], [2, 5]);
+  assert.deepEqual(b.inputIds, Int32Array.of(1100, 1101, 1102, 0, 0, 2100, 2101, 2102, 2103, 2104));
+  assert.deepEqual(b.attentionMask, Int32Array.of(1, 1, 1, 0, 0, 1, 1, 1, 1, 1));
   const X = IGNORE_INDEX;
-  assertEquals(b.labels.ner, Int32Array.of(1, 1, 1, X, X, 2, 2, 2, 2, 2));
-  assertEquals(b.labels.pos.slice(0, 5), Int32Array.of(-1, -1, -1, X, X));
-  assertEquals(b.indices, Int32Array.of(0, 1));
+  assert.deepEqual(b.labels.ner, Int32Array.of(1, 1, 1, X, X, 2, 2, 2, 2, 2));
+  assert.deepEqual(b.labels.pos.slice(0, 5), Int32Array.of(-1, -1, -1, X, X));
+  assert.deepEqual(b.indices, Int32Array.of(0, 1));
 });
 
 function lengths(rng: Rng, n: number) {
@@ -36,11 +36,11 @@ function lengths(rng: Rng, n: number) {
 function checkPartition(batches: ReturnType<typeof makeBatches>, n: number, batchSize: number) {
   const seen = new Uint8Array(n);
   for (const b of batches) {
-    assert(b.batchSize <= batchSize && b.batchSize >= 1);
-    assertEquals(b.inputIds.length, b.batchSize * b.seqLen);
+    assert.ok(b.batchSize <= batchSize && b.batchSize >= 1);
+    assert.deepEqual(b.inputIds.length, b.batchSize * b.seqLen);
     let longest = 0;
     for (const i of b.indices) {
-      assertEquals(seen[i], 0);
+      assert.equal(seen[i], 0);
       seen[i] = 1;
     }
     b.indices.forEach((i, r) => {
@@ -49,12 +49,12 @@ function checkPartition(batches: ReturnType<typeof makeBatches>, n: number, batc
         0,
       );
       longest = Math.max(longest, len);
-      assertEquals(b.inputIds[r * b.seqLen], 100 + i * 1000);
-      assertEquals(b.labels.ner[r * b.seqLen], i);
+      assert.deepEqual(b.inputIds[r * b.seqLen], 100 + i * 1000);
+      assert.deepEqual(b.labels.ner[r * b.seqLen], i);
     });
-    assertEquals(b.seqLen, longest, "padded to the batch's longest sequence");
+    assert.deepEqual(b.seqLen, longest, "padded to the batch's longest sequence");
   }
-  assert(seen.every((x) => x === 1), "every example in exactly one batch");
+  assert.ok(seen.every((x) => x === 1), "every example in exactly one batch");
 }
 
 const padding = (bs: ReturnType<typeof makeBatches>) =>
@@ -63,9 +63,9 @@ const padding = (bs: ReturnType<typeof makeBatches>) =>
 Deno.test("makeBatches (eval): sorted by length, every example once", () => {
   const exs = lengths(new Rng(1), 203);
   const bs = makeBatches(exs, { batchSize: 16 });
-  assertEquals(bs.length, 13);
+  assert.equal(bs.length, 13);
   checkPartition(bs, exs.length, 16);
-  for (let k = 1; k < bs.length; k++) assert(bs[k].seqLen >= bs[k - 1].seqLen);
+  for (let k = 1; k < bs.length; k++) assert.ok(bs[k].seqLen >= bs[k - 1].seqLen);
 });
 
 Deno.test("makeBatches (train): seeded, bucketed, less padding than unbucketed", () => {
@@ -75,29 +75,35 @@ Deno.test("makeBatches (train): seeded, bucketed, less padding than unbucketed",
   const c = makeBatches(exs, { batchSize: 32, shuffle: true, seed: 6, poolBatches: 8 });
   checkPartition(a, exs.length, 32);
   checkPartition(c, exs.length, 32);
-  assertEquals(a.map((x) => Array.from(x.indices)), b.map((x) => Array.from(x.indices)));
-  assert(
+  assert.deepEqual(a.map((x) => Array.from(x.indices)), b.map((x) => Array.from(x.indices)));
+  assert.ok(
     JSON.stringify(a.map((x) => Array.from(x.indices))) !==
       JSON.stringify(c.map((x) => Array.from(x.indices))),
   );
   const plain = makeBatches(exs, { batchSize: 32, shuffle: true, seed: 5, bucketByLength: false });
   checkPartition(plain, exs.length, 32);
-  assert(padding(a) * 4 < padding(plain), `bucketed ${padding(a)} vs plain ${padding(plain)}`);
+  assert.ok(padding(a) * 4 < padding(plain), `bucketed ${padding(a)} vs plain ${padding(plain)}`);
   // Batch order is shuffled: lengths are not monotone over batches.
-  assert(a.some((x, k) => k > 0 && x.seqLen < a[k - 1].seqLen));
+  assert.ok(a.some((x, k) => k > 0 && x.seqLen < a[k - 1].seqLen));
 });
 
 Deno.test("makeBatches: argument and consistency errors", () => {
-  assertThrows(() => makeBatches([example(2, 0)], { batchSize: 0 }), TaggingArgumentError);
-  assertEquals(makeBatches([], { batchSize: 4 }), []);
+  assert.throws(() => makeBatches([example(2, 0)], { batchSize: 0 }), TaggingArgumentError);
+  assert.deepEqual(makeBatches([], { batchSize: 4 }), []);
   const bad: Example[] = [example(2, 0), {
     inputIds: Int32Array.of(1, 2),
     labels: { ner: Int32Array.of(0) },
   }];
-  assertThrows(() => makeBatches(bad, { batchSize: 2 }), AlignmentError, "example 1");
+  assert.throws(
+    () => makeBatches(bad, { batchSize: 2 }),
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("example 1"),
+  );
   const short: Example[] = [example(2, 0), {
     ...example(2, 1),
     labels: { ner: Int32Array.of(0), pos: Int32Array.of(0, 0) },
   }];
-  assertThrows(() => padBatch(short, [0, 1]), AlignmentError, "labels.ner has 1");
+  assert.throws(
+    () => padBatch(short, [0, 1]),
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("labels.ner has 1"),
+  );
 });

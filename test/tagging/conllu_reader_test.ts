@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
 import {
   CorpusFormatError,
   EmptySentenceError,
@@ -31,56 +31,68 @@ const UD = [
 
 Deno.test("conllu: ranges and empty nodes skipped, sent_id kept, UPOS default", () => {
   const s = readConllu(UD, { file: "es.conllu" });
-  assertEquals(s.length, 2);
-  assertEquals(s[0].id, "s1");
-  assertEquals(s[0].words, ["Vamos", "nos", "a", "el", "mar", "."]);
-  assertEquals(s[0].columns, { pos: ["VERB", "PRON", "ADP", "DET", "NOUN", "PUNCT"] });
-  assertEquals(s[0].source.line, 4);
-  assertEquals(Array.from(s[0].source.tokenLines!), [5, 6, 8, 9, 10, 12]);
-  assertEquals(s[1].id, "s2");
-  assertEquals(s[1].source.line, 15);
+  assert.equal(s.length, 2);
+  assert.equal(s[0].id, "s1");
+  assert.deepEqual(s[0].words, ["Vamos", "nos", "a", "el", "mar", "."]);
+  assert.deepEqual(s[0].columns, { pos: ["VERB", "PRON", "ADP", "DET", "NOUN", "PUNCT"] });
+  assert.equal(s[0].source.line, 4);
+  assert.deepEqual(Array.from(s[0].source.tokenLines!), [5, 6, 8, 9, 10, 12]);
+  assert.equal(s[1].id, "s2");
+  assert.equal(s[1].source.line, 15);
 });
 
 Deno.test("conllu: XPOS and several fields by name", () => {
   const s = readConllu(UD, { fields: { pos: "XPOS", lemma: "LEMMA" } });
-  assertEquals(s[0].columns.pos, ["VMM", "PP", "SPS", "DA", "NC", "Fp"]);
-  assertEquals(s[0].columns.lemma, ["ir", "nosotros", "a", "el", "mar", "."]);
+  assert.deepEqual(s[0].columns.pos, ["VMM", "PP", "SPS", "DA", "NC", "Fp"]);
+  assert.deepEqual(s[0].columns.lemma, ["ir", "nosotros", "a", "el", "mar", "."]);
 });
 
 Deno.test("conllu: malformed input is located", () => {
-  const ragged = assertThrows(
+  assert.throws(
     () => readConllu("# sent_id = a\n1\tx\tx\tX\n", { file: "r.conllu" }),
-    RaggedRowError,
+    (ragged: unknown) => {
+      assert.ok(ragged instanceof RaggedRowError, String(ragged));
+      assert.deepEqual([ragged.line, ragged.expected, ragged.actual], [2, 10, 4]);
+      return true;
+    },
   );
-  assertEquals([ragged.line, ragged.expected, ragged.actual], [2, 10, 4]);
-  const badId = assertThrows(
+  assert.throws(
     () => readConllu(row("x1", "a", "_", "X", "_", "_", "_", "_", "_", "_")),
-    CorpusFormatError,
+    (badId: unknown) => {
+      assert.ok(badId instanceof CorpusFormatError, String(badId));
+      assert.deepEqual([badId.line, badId.field], [1, "ID"]);
+      return true;
+    },
   );
-  assertEquals([badId.line, badId.field], [1, "ID"]);
-  const gap = assertThrows(
-    () =>
-      readConllu(
-        [
-          row("1", "a", "_", "X", "_", "_", "_", "_", "_", "_"),
-          row("3", "b", "_", "X", "_", "_", "_", "_", "_", "_"),
-        ]
-          .join("\n"),
-      ),
-    CorpusFormatError,
-  );
-  assertEquals(gap.line, 2);
-  const empty = assertThrows(
+  assert.throws(() =>
+    readConllu(
+      [
+        row("1", "a", "_", "X", "_", "_", "_", "_", "_", "_"),
+        row("3", "b", "_", "X", "_", "_", "_", "_", "_", "_"),
+      ]
+        .join("\n"),
+    ), (gap: unknown) => {
+    assert.ok(gap instanceof CorpusFormatError, String(gap));
+    assert.equal(gap.line, 2);
+    return true;
+  });
+  assert.throws(
     () => readConllu("# sent_id = e1\n# text = \n\n", { file: "e.conllu" }),
-    EmptySentenceError,
+    (empty: unknown) => {
+      assert.ok(empty instanceof EmptySentenceError, String(empty));
+      assert.deepEqual([empty.file, empty.line], ["e.conllu", 1]);
+      assert.ok(empty.message.includes("e1"));
+      return true;
+    },
   );
-  assertEquals([empty.file, empty.line], ["e.conllu", 1]);
-  assert(empty.message.includes("e1"));
-  const onlyRange = assertThrows(
+  assert.throws(
     () => readConllu(row("1-2", "al", "_", "_", "_", "_", "_", "_", "_", "_") + "\n"),
-    EmptySentenceError,
+    (onlyRange: unknown) => {
+      assert.ok(onlyRange instanceof EmptySentenceError, String(onlyRange));
+      assert.equal(onlyRange.line, 1);
+      return true;
+    },
   );
-  assertEquals(onlyRange.line, 1);
 });
 
 const NER = "# sent_id = s2\nHola O\n\n# sent_id = s1\nVamos O\nnos O\na O\nel O\nmar B-LOC\n. O\n";
@@ -89,11 +101,11 @@ Deno.test("conllu: NER column joined from an IOB2 file keyed on sent_id", () => 
   const base = readConllu(UD, { file: "es.conllu" });
   const ner = readConll(NER, { file: "es.ner", comments: true, columns: ["word", "ner"] });
   const joined = joinColumn(base, ner);
-  assertEquals(joined.map((s) => s.columns.ner), [["O", "O", "O", "O", "B-LOC", "O"], ["O"]]);
-  assertEquals(joined[0].columns.pos, base[0].columns.pos);
-  assertEquals(base[0].columns.ner, undefined); // inputs untouched
+  assert.deepEqual(joined.map((s) => s.columns.ner), [["O", "O", "O", "O", "B-LOC", "O"], ["O"]]);
+  assert.deepEqual(joined[0].columns.pos, base[0].columns.pos);
+  assert.equal(base[0].columns.ner, undefined); // inputs untouched
   const renamed = joinColumn(base, ner, { from: "ner", to: "entities" });
-  assertEquals(renamed[1].columns.entities, ["O"]);
+  assert.deepEqual(renamed[1].columns.entities, ["O"]);
 });
 
 Deno.test("conllu join: missing partner, word mismatch and duplicate ids are located", () => {
@@ -103,21 +115,33 @@ Deno.test("conllu join: missing partner, word mismatch and duplicate ids are loc
     comments: true,
     columns: ["word", "ner"],
   });
-  const missing = assertThrows(() => joinColumn(base, partial), CorpusFormatError, '"s1"');
-  assertEquals([missing.file, missing.line], ["es.conllu", 4]);
-  assertEquals(joinColumn(base, partial, { onMissing: "drop" }).map((s) => s.id), ["s2"]);
+  assert.throws(() => joinColumn(base, partial), (missing: unknown) => {
+    assert.ok(missing instanceof CorpusFormatError, String(missing));
+    assert.ok(missing.message.includes('"s1"'), missing.message);
+    assert.deepEqual([missing.file, missing.line], ["es.conllu", 4]);
+    return true;
+  });
+  assert.deepEqual(joinColumn(base, partial, { onMissing: "drop" }).map((s) => s.id), ["s2"]);
   const wrong = readConll("# sent_id = s2\nHello O\n", {
     file: "w.ner",
     comments: true,
     columns: ["word", "ner"],
   });
-  const mismatch = assertThrows(() => joinColumn([base[1]], wrong), CorpusFormatError, "w.ner:2");
-  assertEquals([mismatch.file, mismatch.line, mismatch.field], ["es.conllu", 15, "FORM"]);
+  assert.throws(() => joinColumn([base[1]], wrong), (mismatch: unknown) => {
+    assert.ok(mismatch instanceof CorpusFormatError, String(mismatch));
+    assert.ok(mismatch.message.includes("w.ner:2"), mismatch.message);
+    assert.deepEqual([mismatch.file, mismatch.line, mismatch.field], ["es.conllu", 15, "FORM"]);
+    return true;
+  });
   const dup = readConll("# sent_id = s2\nHola O\n\n# sent_id = s2\nHola O\n", {
     file: "d.ner",
     comments: true,
     columns: ["word", "ner"],
   });
-  const d = assertThrows(() => joinColumn(base, dup), CorpusFormatError, "duplicate");
-  assertEquals(d.line, 5);
+  assert.throws(() => joinColumn(base, dup), (d: unknown) => {
+    assert.ok(d instanceof CorpusFormatError, String(d));
+    assert.ok(d.message.includes("duplicate"), d.message);
+    assert.equal(d.line, 5);
+    return true;
+  });
 });

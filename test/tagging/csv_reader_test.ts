@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
 import {
   CorpusFormatError,
   DecodeError,
@@ -21,31 +21,31 @@ Deno.test("csv: forward-filled sentence ids, CRLF, column mapping and token line
     "Sentence: 1,Thousands,NNS,O\r\n,of,IN,O\r\n,London,NNP,B-geo\r\n" +
     "Sentence: 2,Iranian,JJ,B-gpe\r\n,officials,NNS,O\r\n";
   const s = readCsvCorpus(text, { file: "t.csv" });
-  assertEquals(s.length, 2);
-  assertEquals(s[0].words, ["Thousands", "of", "London"]);
-  assertEquals(s[0].columns, { pos: ["NNS", "IN", "NNP"], ner: ["O", "O", "B-geo"] });
-  assertEquals(s[0].id, "Sentence: 1");
-  assertEquals(s[0].source.file, "t.csv");
-  assertEquals(s[0].source.line, 2);
-  assertEquals(Array.from(s[0].source.tokenLines!), [2, 3, 4]);
-  assertEquals(s[1].source.line, 5);
-  assertEquals(s[1].columns.ner, ["B-gpe", "O"]);
+  assert.equal(s.length, 2);
+  assert.deepEqual(s[0].words, ["Thousands", "of", "London"]);
+  assert.deepEqual(s[0].columns, { pos: ["NNS", "IN", "NNP"], ner: ["O", "O", "B-geo"] });
+  assert.equal(s[0].id, "Sentence: 1");
+  assert.equal(s[0].source.file, "t.csv");
+  assert.equal(s[0].source.line, 2);
+  assert.deepEqual(Array.from(s[0].source.tokenLines!), [2, 3, 4]);
+  assert.equal(s[1].source.line, 5);
+  assert.deepEqual(s[1].columns.ner, ["B-gpe", "O"]);
 });
 
 Deno.test("csv: repeated ids on every row (already forward-filled) give one sentence", () => {
   const s = readCsvCorpus("Sentence #,Word,POS,Tag\nS1,a,DT,O\nS1,b,NN,O\nS2,c,NN,O\n");
-  assertEquals(s.map((x) => x.words), [["a", "b"], ["c"]]);
+  assert.deepEqual(s.map((x) => x.words), [["a", "b"], ["c"]]);
 });
 
 Deno.test("csv: RFC 4180 quoted fields with delimiters, doubled quotes and line breaks", () => {
   const text = 'Sentence #,Word,POS,Tag\nSentence: 1,"""",``,O\n,"10,000",CD,O\n' +
     ',"multi\nline",NN,O\n,end,NN,"B-x"\nSentence: 2,z,NN,O';
   const s = readCsvCorpus(text);
-  assertEquals(s[0].words, ['"', "10,000", "multi\nline", "end"]);
-  assertEquals(s[0].columns.ner, ["O", "O", "O", "B-x"]);
+  assert.deepEqual(s[0].words, ['"', "10,000", "multi\nline", "end"]);
+  assert.deepEqual(s[0].columns.ner, ["O", "O", "O", "B-x"]);
   // The quoted field spans lines 4-5, so the next record starts on line 6.
-  assertEquals(Array.from(s[0].source.tokenLines!), [2, 3, 4, 6]);
-  assertEquals(s[1].source.line, 7);
+  assert.deepEqual(Array.from(s[0].source.tokenLines!), [2, 3, 4, 6]);
+  assert.equal(s[1].source.line, 7);
 });
 
 Deno.test("csv: custom header names, output names and delimiter", () => {
@@ -56,8 +56,8 @@ Deno.test("csv: custom header names, output names and delimiter", () => {
     columns: { ner: "tag" },
     delimiter: ";",
   });
-  assertEquals(s[0].words, ["Paris", "is"]);
-  assertEquals(s[0].columns, { ner: ["B-LOC", "O"] });
+  assert.deepEqual(s[0].words, ["Paris", "is"]);
+  assert.deepEqual(s[0].columns, { ner: ["B-LOC", "O"] });
 });
 
 Deno.test("csv: cp1252 bytes are detected; 0x85 stays inside its word", () => {
@@ -65,88 +65,115 @@ Deno.test("csv: cp1252 bytes are detected; 0x85 stays inside its word", () => {
     "Sentence #,Word,POS,Tag\r\nSentence: 1,caf\u00e9,NN,O\r\n,\u2026,:,O\r\n,it\u2019s,PRP,O\r\n",
   );
   const s = readCsvCorpus(bytes, { file: "w.csv" });
-  assertEquals(s.length, 1);
-  assertEquals(s[0].words, ["café", "…", "it’s"]);
-  assertEquals(Array.from(s[0].source.tokenLines!), [2, 3, 4]);
+  assert.equal(s.length, 1);
+  assert.deepEqual(s[0].words, ["café", "…", "it’s"]);
+  assert.deepEqual(Array.from(s[0].source.tokenLines!), [2, 3, 4]);
 });
 
 Deno.test("csv: U+0085 (NEL) in decoded text is not a line break", () => {
   const s = readCsvCorpus("Sentence #,Word,POS,Tag\nSentence: 1,a\u0085b,NN,O\n,c,NN,O\n");
-  assertEquals(s[0].words, ["a\u0085b", "c"]);
+  assert.deepEqual(s[0].words, ["a\u0085b", "c"]);
 });
 
 Deno.test("csv: UTF-8 bytes with BOM decode as UTF-8", () => {
   const bytes = new TextEncoder().encode("\ufeffSentence #,Word,POS,Tag\nSentence: 1,café,NN,O\n");
-  assertEquals(readCsvCorpus(bytes).map((x) => x.words), [["café"]]);
+  assert.deepEqual(readCsvCorpus(bytes).map((x) => x.words), [["café"]]);
 });
 
 Deno.test("csv: forced utf-8 on cp1252 bytes throws DecodeError with the line", () => {
   const bytes = cp1252("Sentence #,Word,POS,Tag\nSentence: 1,ok,NN,O\n,caf\u00e9,NN,O\n");
-  const e = assertThrows(
+  assert.throws(
     () => readCsvCorpus(bytes, { file: "bad.csv", encoding: "utf-8" }),
-    DecodeError,
+    (e: unknown) => {
+      assert.ok(e instanceof DecodeError, String(e));
+      assert.equal(e.file, "bad.csv");
+      assert.equal(e.line, 3);
+      assert.deepEqual(e.byteOffset, bytes.indexOf(0xe9));
+      assert.ok(e.message.startsWith("bad.csv:3:"), e.message);
+      return true;
+    },
   );
-  assertEquals(e.file, "bad.csv");
-  assertEquals(e.line, 3);
-  assertEquals(e.byteOffset, bytes.indexOf(0xe9));
-  assert(e.message.startsWith("bad.csv:3:"), e.message);
 });
 
 Deno.test("csv: ragged row names file and line", () => {
-  const e = assertThrows(
+  assert.throws(
     () => readCsvCorpus("Sentence #,Word,POS,Tag\nSentence: 1,a,DT,O\n,b,NN\n", { file: "r.csv" }),
-    RaggedRowError,
+    (e: unknown) => {
+      assert.ok(e instanceof RaggedRowError, String(e));
+      assert.deepEqual([e.file, e.line, e.expected, e.actual], ["r.csv", 3, 4, 3]);
+      assert.ok(e.message.includes("r.csv:3"));
+      return true;
+    },
   );
-  assertEquals([e.file, e.line, e.expected, e.actual], ["r.csv", 3, 4, 3]);
-  assert(e.message.includes("r.csv:3"));
 });
 
 Deno.test("csv: missing column names the header field", () => {
-  const e = assertThrows(
+  assert.throws(
     () => readCsvCorpus("Sentence #,Word,Tag\nSentence: 1,a,O\n", { file: "m.csv" }),
-    MissingColumnError,
+    (e: unknown) => {
+      assert.ok(e instanceof MissingColumnError, String(e));
+      assert.deepEqual([e.file, e.line, e.field], ["m.csv", 1, "POS"]);
+      assert.ok(e.message.includes('field "POS"'), e.message);
+      return true;
+    },
   );
-  assertEquals([e.file, e.line, e.field], ["m.csv", 1, "POS"]);
-  assert(e.message.includes('field "POS"'), e.message);
 });
 
 Deno.test("csv: malformed content is located", () => {
-  const first = assertThrows(
+  assert.throws(
     () => readCsvCorpus("Sentence #,Word,POS,Tag\n,a,DT,O\n", { file: "f.csv" }),
-    CorpusFormatError,
+    (first: unknown) => {
+      assert.ok(first instanceof CorpusFormatError, String(first));
+      assert.deepEqual([first.line, first.field], [2, "Sentence #"]);
+      return true;
+    },
   );
-  assertEquals([first.line, first.field], [2, "Sentence #"]);
-  const emptyWord = assertThrows(
+  assert.throws(
     () => readCsvCorpus("Sentence #,Word,POS,Tag\nSentence: 1,,DT,O\n"),
-    CorpusFormatError,
+    (emptyWord: unknown) => {
+      assert.ok(emptyWord instanceof CorpusFormatError, String(emptyWord));
+      assert.deepEqual([emptyWord.line, emptyWord.field], [2, "Word"]);
+      return true;
+    },
   );
-  assertEquals([emptyWord.line, emptyWord.field], [2, "Word"]);
-  const emptyLabel = assertThrows(
+  assert.throws(
     () => readCsvCorpus("Sentence #,Word,POS,Tag\nSentence: 1,a,DT,\n"),
-    CorpusFormatError,
+    (emptyLabel: unknown) => {
+      assert.ok(emptyLabel instanceof CorpusFormatError, String(emptyLabel));
+      assert.deepEqual([emptyLabel.line, emptyLabel.field], [2, "Tag"]);
+      return true;
+    },
   );
-  assertEquals([emptyLabel.line, emptyLabel.field], [2, "Tag"]);
-  const dup = assertThrows(
+  assert.throws(
     () => readCsvCorpus("Sentence #,Word,POS,Tag\nS1,a,DT,O\nS2,b,DT,O\nS1,c,DT,O\n"),
-    CorpusFormatError,
+    (dup: unknown) => {
+      assert.ok(dup instanceof CorpusFormatError, String(dup));
+      assert.equal(dup.line, 4);
+      return true;
+    },
   );
-  assertEquals(dup.line, 4);
-  const unterminated = assertThrows(
+  assert.throws(
     () => readCsvCorpus('Sentence #,Word,POS,Tag\nS1,"abc,DT,O\nS2,b,DT,O\n'),
-    CorpusFormatError,
+    (unterminated: unknown) => {
+      assert.ok(unterminated instanceof CorpusFormatError, String(unterminated));
+      assert.equal(unterminated.line, 2);
+      return true;
+    },
   );
-  assertEquals(unterminated.line, 2);
-  const trailing = assertThrows(
+  assert.throws(
     () => readCsvCorpus('Sentence #,Word,POS,Tag\nS1,a,DT,O\nS1,"b"x,DT,O\n'),
-    CorpusFormatError,
+    (trailing: unknown) => {
+      assert.ok(trailing instanceof CorpusFormatError, String(trailing));
+      assert.equal(trailing.line, 3);
+      return true;
+    },
   );
-  assertEquals(trailing.line, 3);
 });
 
 Deno.test("csv records: trailing empty field, CR before LF and no final newline", () => {
   const rows: [string[], number][] = [];
   forEachCsvRecord('a,b,\r\n"x""y",\n,', (f, l) => rows.push([f, l]));
-  assertEquals(rows, [[["a", "b", ""], 1], [['x"y', ""], 2], [["", ""], 3]]);
+  assert.deepEqual(rows, [[["a", "b", ""], 1], [['x"y', ""], 2], [["", ""], 3]]);
 });
 
 Deno.test("csv: full GMB corpus (cp1252, CRLF) parses with the published counts", async () => {
@@ -157,12 +184,12 @@ Deno.test("csv: full GMB corpus (cp1252, CRLF) parses with the published counts"
     file: "ner_dataset.csv",
     onProgress: (done, total) => {
       calls++;
-      assert(done >= lastDone && done <= total);
+      assert.ok(done >= lastDone && done <= total);
       lastDone = done;
     },
   });
-  assert(calls > 1);
-  assertEquals(sentences.length, 47959);
+  assert.ok(calls > 1);
+  assert.equal(sentences.length, 47959);
   let tokens = 0;
   const pos = new Set<string>();
   const ner = new Set<string>();
@@ -171,16 +198,16 @@ Deno.test("csv: full GMB corpus (cp1252, CRLF) parses with the published counts"
     for (const p of s.columns.pos) pos.add(p);
     for (const t of s.columns.ner) ner.add(t);
   }
-  assertEquals(tokens, 1048575);
-  assertEquals(pos.size, 42);
-  assertEquals(ner.size, 17);
-  assertEquals(sentences[0].words.slice(0, 3), ["Thousands", "of", "demonstrators"]);
-  assertEquals(sentences[47958].id, "Sentence: 47959");
+  assert.equal(tokens, 1048575);
+  assert.equal(pos.size, 42);
+  assert.equal(ner.size, 17);
+  assert.deepEqual(sentences[0].words.slice(0, 3), ["Thousands", "of", "demonstrators"]);
+  assert.equal(sentences[47958].id, "Sentence: 47959");
   // Last row of the file is line 1,048,576 (header is line 1).
   const last = sentences[47958];
-  assertEquals(last.source.tokenLines![last.words.length - 1], 1048576);
+  assert.equal(last.source.tokenLines![last.words.length - 1], 1048576);
   // Line 1788 holds byte 0x85, which cp1252 decodes to an ellipsis inside one word.
   const at1788 = sentences.find((s) => s.source.tokenLines!.includes(1788))!;
-  assertEquals(at1788.words[at1788.source.tokenLines!.indexOf(1788)], "\u2026");
-  assertEquals(at1788.columns.pos[at1788.source.tokenLines!.indexOf(1788)], ",");
+  assert.equal(at1788.words[at1788.source.tokenLines!.indexOf(1788)], "\u2026");
+  assert.equal(at1788.columns.pos[at1788.source.tokenLines!.indexOf(1788)], ",");
 });

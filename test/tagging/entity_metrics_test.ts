@@ -1,4 +1,5 @@
-import { assertClose, assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
+import { assertClose } from "../helpers/close.ts";
 import {
   EntityScorer,
   evaluateEntities,
@@ -13,8 +14,8 @@ const L = (s: string) => s.split(" ");
 
 Deno.test("metrics: hand-worked micro / macro / weighted / per type", () => {
   const r = evaluateEntities([L("B-PER I-PER O B-LOC")], [L("B-PER I-PER O B-ORG")]);
-  assertEquals(r.types, ["LOC", "ORG", "PER"]);
-  assertEquals(r.micro, {
+  assert.deepEqual(r.types, ["LOC", "ORG", "PER"]);
+  assert.deepEqual(r.micro, {
     precision: 0.5,
     recall: 0.5,
     f1: 0.5,
@@ -22,7 +23,7 @@ Deno.test("metrics: hand-worked micro / macro / weighted / per type", () => {
     predicted: 2,
     correct: 1,
   });
-  assertEquals(r.perType.PER, {
+  assert.deepEqual(r.perType.PER, {
     precision: 1,
     recall: 1,
     f1: 1,
@@ -30,7 +31,7 @@ Deno.test("metrics: hand-worked micro / macro / weighted / per type", () => {
     predicted: 1,
     correct: 1,
   });
-  assertEquals(r.perType.ORG, {
+  assert.deepEqual(r.perType.ORG, {
     precision: 0,
     recall: 0,
     f1: 0,
@@ -38,7 +39,7 @@ Deno.test("metrics: hand-worked micro / macro / weighted / per type", () => {
     predicted: 1,
     correct: 0,
   });
-  assertEquals(r.perType.LOC, {
+  assert.deepEqual(r.perType.LOC, {
     precision: 0,
     recall: 0,
     f1: 0,
@@ -48,21 +49,21 @@ Deno.test("metrics: hand-worked micro / macro / weighted / per type", () => {
   });
   assertClose(r.macro.precision, 1 / 3, 1e-15);
   assertClose(r.weighted.f1, 0.5, 1e-15); // (0·1 + 0·0 + 1·1) / 2
-  assertEquals(r.accuracy, 0.75);
-  assertEquals([r.sentences, r.tokens], [1, 4]);
+  assert.equal(r.accuracy, 0.75);
+  assert.deepEqual([r.sentences, r.tokens], [1, 4]);
 });
 
 Deno.test("metrics: conlleval semantics decide matches", () => {
   // I- after O opens the same entity as B-, so this counts as correct ...
-  assertEquals(evaluateEntities([L("B-PER I-PER O")], [L("I-PER I-PER O")]).micro.f1, 1);
+  assert.equal(evaluateEntities([L("B-PER I-PER O")], [L("I-PER I-PER O")]).micro.f1, 1);
   // ... but B- B- is two entities, neither matching the gold one.
   const split = evaluateEntities([L("B-PER I-PER")], [L("B-PER B-PER")]).micro;
-  assertEquals([split.correct, split.predicted, split.support], [0, 2, 1]);
+  assert.deepEqual([split.correct, split.predicted, split.support], [0, 2, 1]);
   // A type change inside ends the entity.
   const typed = evaluateEntities([L("B-ORG I-ORG I-ORG")], [L("B-ORG I-ORG I-LOC")]).micro;
-  assertEquals([typed.correct, typed.predicted], [0, 2]);
+  assert.deepEqual([typed.correct, typed.predicted], [0, 2]);
   // BIOES gold vs IOB2 prediction denoting the same entities is a perfect score.
-  assertEquals(evaluateEntities([L("S-A B-B E-B O")], [L("B-A B-B I-B O")]).micro.f1, 1);
+  assert.equal(evaluateEntities([L("S-A B-B E-B O")], [L("B-A B-B I-B O")]).micro.f1, 1);
 });
 
 Deno.test("metrics: per-sentence counts and empty input", () => {
@@ -70,17 +71,29 @@ Deno.test("metrics: per-sentence counts and empty input", () => {
     [L("B-A O"), L("O O"), L("B-A I-A")],
     [L("B-A O"), L("B-B O"), L("B-A O")],
   );
-  assertEquals(counts, [{ tp: 1, fp: 0, fn: 0 }, { tp: 0, fp: 1, fn: 0 }, { tp: 0, fp: 1, fn: 1 }]);
+  assert.deepEqual(counts, [{ tp: 1, fp: 0, fn: 0 }, { tp: 0, fp: 1, fn: 0 }, {
+    tp: 0,
+    fp: 1,
+    fn: 1,
+  }]);
   const empty = new EntityScorer().report();
-  assertEquals([empty.micro.f1, empty.macro.f1, empty.accuracy, empty.types.length], [0, 0, 0, 0]);
-  assertThrows(() => evaluateEntities([L("O O")], [L("O")]), TaggingArgumentError, "sentence 0");
-  assertThrows(() => evaluateEntities([L("O")], []), TaggingArgumentError);
+  assert.deepEqual([empty.micro.f1, empty.macro.f1, empty.accuracy, empty.types.length], [
+    0,
+    0,
+    0,
+    0,
+  ]);
+  assert.throws(
+    () => evaluateEntities([L("O O")], [L("O")]),
+    (e: unknown) => e instanceof TaggingArgumentError && e.message.includes("sentence 0"),
+  );
+  assert.throws(() => evaluateEntities([L("O")], []), TaggingArgumentError);
 });
 
 Deno.test("tokenAccuracy on strings and ids", () => {
-  assertEquals(tokenAccuracy([L("NN VB"), L("DT")], [L("NN NN"), L("DT")]), 2 / 3);
-  assertEquals(tokenAccuracy([Int32Array.of(1, 2)], [Int32Array.of(1, 3)]), 0.5);
-  assertThrows(() => tokenAccuracy([L("A B")], [L("A")]), TaggingArgumentError);
+  assert.deepEqual(tokenAccuracy([L("NN VB"), L("DT")], [L("NN NN"), L("DT")]), 2 / 3);
+  assert.equal(tokenAccuracy([Int32Array.of(1, 2)], [Int32Array.of(1, 3)]), 0.5);
+  assert.throws(() => tokenAccuracy([L("A B")], [L("A")]), TaggingArgumentError);
 });
 
 interface Expected {
@@ -123,13 +136,13 @@ function checkAgainstSeqeval(set: FixtureSet, label: string) {
     "weighted avg": r.weighted,
   };
   const reportTypes = Object.keys(e.report).filter((k) => !(k in avg)).sort();
-  assertEquals(r.types, reportTypes, `${label} types`);
+  assert.deepEqual(r.types, reportTypes, `${label} types`);
   for (const [name, exp] of Object.entries(e.report)) {
     const got = avg[name] ?? r.perType[name];
     assertClose(got.precision, exp.precision, tol, `${label} ${name} precision`);
     assertClose(got.recall, exp.recall, tol, `${label} ${name} recall`);
     assertClose(got.f1, exp.f1, tol, `${label} ${name} f1`);
-    assertEquals(got.support, exp.support, `${label} ${name} support`);
+    assert.deepEqual(got.support, exp.support, `${label} ${name} support`);
   }
 }
 
@@ -159,10 +172,10 @@ Deno.test("fixture gold tags are those our CoNLL reader reads from valid.txt", a
     { file: "valid.txt" },
   );
   fixture.iob2.index.forEach((idx, k) => {
-    assertEquals(sentences[idx].columns.ner.join(" "), fixture.iob2.gold[k]);
-    assertEquals(sentences[idx].source.line, fixture.iob2.line[k]);
+    assert.deepEqual(sentences[idx].columns.ner.join(" "), fixture.iob2.gold[k]);
+    assert.deepEqual(sentences[idx].source.line, fixture.iob2.line[k]);
   });
   fixture.pos.index.forEach((idx, k) => {
-    assertEquals(sentences[idx].columns.pos.join(" "), fixture.pos.gold[k]);
+    assert.deepEqual(sentences[idx].columns.pos.join(" "), fixture.pos.gold[k]);
   });
 });

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
 import {
   LabelMap,
   LabelMapFormatError,
@@ -19,34 +19,52 @@ const test = readConll("\n\na DT O\nb FW B-Z\n", {
 
 Deno.test("LabelMap: deterministic order, O first, independent of corpus order", () => {
   const m = LabelMap.fromSentences(train, "ner");
-  assertEquals(m.labels, ["O", "B-A", "B-X", "I-A"]);
-  assertEquals(LabelMap.fromSentences(train.slice().reverse(), "ner").labels, m.labels);
-  assertEquals(LabelMap.fromSentences(train, "pos").labels, ["DT", "NN", "VB"]);
-  assertEquals([m.size, m.id("I-A"), m.label(2), m.has("B-Z")], [4, 3, "B-X", false]);
-  assertEquals(m.encode(train[1]), Int32Array.of(1, 3));
-  assertEquals(m.decode([0, 1]), ["O", "B-A"]);
+  assert.deepEqual(m.labels, ["O", "B-A", "B-X", "I-A"]);
+  assert.deepEqual(LabelMap.fromSentences(train.slice().reverse(), "ner").labels, m.labels);
+  assert.deepEqual(LabelMap.fromSentences(train, "pos").labels, ["DT", "NN", "VB"]);
+  assert.deepEqual([m.size, m.id("I-A"), m.label(2), m.has("B-Z")], [4, 3, "B-X", false]);
+  assert.deepEqual(m.encode(train[1]), Int32Array.of(1, 3));
+  assert.deepEqual(m.decode([0, 1]), ["O", "B-A"]);
 });
 
 Deno.test("LabelMap: JSON round trip", () => {
   const m = LabelMap.fromSentences(train, "ner");
   const text = JSON.stringify(m);
-  assertEquals(JSON.parse(text), { column: "ner", labels: ["O", "B-A", "B-X", "I-A"] });
+  assert.deepEqual(JSON.parse(text), { column: "ner", labels: ["O", "B-A", "B-X", "I-A"] });
   const back = LabelMap.fromJSON(text);
-  assertEquals([back.column, back.labels], [m.column, m.labels]);
-  assertEquals(LabelMap.fromJSON(JSON.parse(text)).id("B-X"), 2);
-  assertThrows(() => LabelMap.fromJSON("{", "labels.json"), LabelMapFormatError, "labels.json");
-  assertThrows(() => LabelMap.fromJSON({ column: "ner", labels: ["O", "O"] }), LabelMapFormatError);
-  assertThrows(() => LabelMap.fromJSON({ column: "ner", labels: [1] }), LabelMapFormatError);
-  assertThrows(() => LabelMap.fromJSON({ labels: [] }), LabelMapFormatError);
+  assert.deepEqual([back.column, back.labels], [m.column, m.labels]);
+  assert.equal(LabelMap.fromJSON(JSON.parse(text)).id("B-X"), 2);
+  assert.throws(
+    () => LabelMap.fromJSON("{", "labels.json"),
+    (e: unknown) => e instanceof LabelMapFormatError && e.message.includes("labels.json"),
+  );
+  assert.throws(
+    () => LabelMap.fromJSON({ column: "ner", labels: ["O", "O"] }),
+    LabelMapFormatError,
+  );
+  assert.throws(() => LabelMap.fromJSON({ column: "ner", labels: [1] }), LabelMapFormatError);
+  assert.throws(() => LabelMap.fromJSON({ labels: [] }), LabelMapFormatError);
 });
 
 Deno.test("LabelMap: unseen test label names file, line and column", () => {
   const m = LabelMap.fromSentences(train, "ner");
-  const e = assertThrows(() => m.encode(test[0]), UnknownLabelError);
-  assertEquals([e.label, e.file, e.line, e.field], ["B-Z", "test.txt", 4, "ner"]);
-  assert(e.message.startsWith('test.txt:4: field "ner": label "B-Z"'), e.message);
-  assertThrows(() => m.id("nope", { file: "f", line: 9 }), UnknownLabelError, "f:9");
-  assertThrows(() => m.label(4), TaggingArgumentError, "out of range");
-  assertThrows(() => LabelMap.fromSentences(train, "chunk"), MissingColumnError);
-  assertThrows(() => new LabelMap(["a", "a"]), TaggingArgumentError, "duplicate");
+  assert.throws(() => m.encode(test[0]), (e: unknown) => {
+    assert.ok(e instanceof UnknownLabelError, String(e));
+    assert.deepEqual([e.label, e.file, e.line, e.field], ["B-Z", "test.txt", 4, "ner"]);
+    assert.ok(e.message.startsWith('test.txt:4: field "ner": label "B-Z"'), e.message);
+    return true;
+  });
+  assert.throws(
+    () => m.id("nope", { file: "f", line: 9 }),
+    (e: unknown) => e instanceof UnknownLabelError && e.message.includes("f:9"),
+  );
+  assert.throws(
+    () => m.label(4),
+    (e: unknown) => e instanceof TaggingArgumentError && e.message.includes("out of range"),
+  );
+  assert.throws(() => LabelMap.fromSentences(train, "chunk"), MissingColumnError);
+  assert.throws(
+    () => new LabelMap(["a", "a"]),
+    (e: unknown) => e instanceof TaggingArgumentError && e.message.includes("duplicate"),
+  );
 });

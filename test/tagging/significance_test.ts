@@ -1,4 +1,5 @@
-import { assert, assertClose, assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
+import { assertClose } from "../helpers/close.ts";
 import {
   approximateRandomization,
   type EntityCounts,
@@ -22,10 +23,10 @@ function randomCounts(rng: Rng, n: number, skill: number): EntityCounts[] {
 Deno.test("identical systems: p = 1 for both tests", () => {
   const a = randomCounts(new Rng(1), 300, 0.8);
   const ar = approximateRandomization(a, a, { resamples: 500, seed: 3 });
-  assertEquals([ar.pValue, ar.resamples, ar.observed], [1, 500, 0]);
+  assert.deepEqual([ar.pValue, ar.resamples, ar.observed], [1, 500, 0]);
   const bs = pairedBootstrap(a, a, { resamples: 500, seed: 3 });
-  assertEquals([bs.pValue, bs.resamples, bs.observed], [1, 500, 0]);
-  assertEquals(bs.ci95, [0, 0]);
+  assert.deepEqual([bs.pValue, bs.resamples, bs.observed], [1, 500, 0]);
+  assert.deepEqual(bs.ci95, [0, 0]);
 });
 
 Deno.test("clearly different systems: p at its floor 1/(R+1)", () => {
@@ -38,14 +39,17 @@ Deno.test("clearly different systems: p at its floor 1/(R+1)", () => {
     return { tp, fp: 0, fn: g - tp };
   });
   const ar = approximateRandomization(a, b, { resamples: 999, seed: 1 });
-  assertEquals(ar.pValue, 1 / 1000);
-  assertEquals(ar.scoreA, 1);
-  assert(ar.observed > 0.4);
+  assert.deepEqual(ar.pValue, 1 / 1000);
+  assert.equal(ar.scoreA, 1);
+  assert.ok(ar.observed > 0.4);
   const bs = pairedBootstrap(a, b, { resamples: 999, seed: 1 });
-  assertEquals(bs.pValue, 1 / 1000);
+  assert.deepEqual(bs.pValue, 1 / 1000);
   // B: precision 1, recall ≈ 1/3 → F1 ≈ 0.5, so the difference is ≈ 0.5 with a tight interval.
-  assert(bs.ci95[0] < bs.observed && bs.observed < bs.ci95[1], `${bs.ci95} around ${bs.observed}`);
-  assert(bs.ci95[0] > 0.4 && bs.ci95[1] - bs.ci95[0] < 0.1, `${bs.ci95}`);
+  assert.ok(
+    bs.ci95[0] < bs.observed && bs.observed < bs.ci95[1],
+    `${bs.ci95} around ${bs.observed}`,
+  );
+  assert.ok(bs.ci95[0] > 0.4 && bs.ci95[1] - bs.ci95[0] < 0.1, `${bs.ci95}`);
 });
 
 Deno.test("approximate randomization agrees with the exact permutation test", () => {
@@ -68,7 +72,7 @@ Deno.test("approximate randomization agrees with the exact permutation test", ()
   const ar = approximateRandomization(a, b, { resamples: 20000, seed: 4 });
   // Binomial standard error at 20000 resamples is at most 0.0036.
   assertClose(ar.pValue, exact, 0.015, "AR vs exact");
-  assert(exact > 0.001 && exact < 0.999, `non-degenerate case (exact p ${exact})`);
+  assert.ok(exact > 0.001 && exact < 0.999, `non-degenerate case (exact p ${exact})`);
 });
 
 Deno.test("tests are seeded, deterministic, and use the chosen metric", () => {
@@ -77,14 +81,14 @@ Deno.test("tests are seeded, deterministic, and use the chosen metric", () => {
   const b = randomCounts(rng, 200, 0.65);
   const r1 = approximateRandomization(a, b, { resamples: 300, seed: 8 });
   const r2 = approximateRandomization(a, b, { resamples: 300, seed: 8 });
-  assertEquals(r1, r2);
+  assert.deepEqual(r1, r2);
   const p1 = pairedBootstrap(a, b, { resamples: 300, seed: 8, metric: "recall" });
-  assertEquals(p1, pairedBootstrap(a, b, { resamples: 300, seed: 8, metric: "recall" }));
+  assert.deepEqual(p1, pairedBootstrap(a, b, { resamples: 300, seed: 8, metric: "recall" }));
   const sum = (c: EntityCounts[]) =>
     c.reduce((x, y) => ({ tp: x.tp + y.tp, fp: x.fp + y.fp, fn: x.fn + y.fn }));
   const sa = sum(a);
   assertClose(p1.scoreA, sa.tp / (sa.tp + sa.fn), 1e-15);
-  assert(p1.pValue > 0 && p1.pValue <= 1);
+  assert.ok(p1.pValue > 0 && p1.pValue <= 1);
 });
 
 Deno.test("significance inputs from per-sentence entity counts; size mismatch rejected", () => {
@@ -92,7 +96,10 @@ Deno.test("significance inputs from per-sentence entity counts; size mismatch re
   const a = sentenceEntityCounts(gold, [["B-A", "O"], ["B-B", "I-B"]]);
   const b = sentenceEntityCounts(gold, [["O", "O"], ["B-B", "O"]]);
   const r = approximateRandomization(a, b, { resamples: 100, seed: 0 });
-  assertEquals([r.scoreA, r.scoreB], [1, 0]);
-  assertThrows(() => approximateRandomization(a, b.slice(1)), TaggingArgumentError, "2 sentences");
-  assertThrows(() => pairedBootstrap(a, b, { resamples: 0 }), TaggingArgumentError);
+  assert.deepEqual([r.scoreA, r.scoreB], [1, 0]);
+  assert.throws(
+    () => approximateRandomization(a, b.slice(1)),
+    (e: unknown) => e instanceof TaggingArgumentError && e.message.includes("2 sentences"),
+  );
+  assert.throws(() => pairedBootstrap(a, b, { resamples: 0 }), TaggingArgumentError);
 });

@@ -1,4 +1,5 @@
-import { assertClose, assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
+import { assertClose } from "../helpers/close.ts";
 import {
   incompleteBeta,
   logGamma,
@@ -21,10 +22,10 @@ const ref = JSON.parse(
 ) as Ref;
 
 Deno.test("mean and sample std on a worked example", () => {
-  assertEquals(mean([2, 4, 4, 4, 5, 5, 7, 9]), 5);
+  assert.equal(mean([2, 4, 4, 4, 5, 5, 7, 9]), 5);
   assertClose(sampleStd([2, 4, 4, 4, 5, 5, 7, 9]), Math.sqrt(32 / 7), 1e-15);
-  assertEquals(Number.isNaN(mean([])), true);
-  assertEquals(Number.isNaN(sampleStd([1])), true);
+  assert.equal(Number.isNaN(mean([])), true);
+  assert.equal(Number.isNaN(sampleStd([1])), true);
 });
 
 Deno.test("logGamma at integers and 1/2", () => {
@@ -52,19 +53,19 @@ Deno.test("Student-t quantiles match scipy.stats.t.ppf", () => {
       `ppf(${r.p}, ${r.df})`,
     );
   }
-  assertThrows(() => studentTQuantile(1, 3), TaggingArgumentError);
-  assertThrows(() => studentTQuantile(0.5, 0), TaggingArgumentError);
+  assert.throws(() => studentTQuantile(1, 3), TaggingArgumentError);
+  assert.throws(() => studentTQuantile(0.5, 0), TaggingArgumentError);
 });
 
 Deno.test("paired 95% t-interval matches scipy.stats.t.interval", () => {
   for (const r of ref.paired_t_95) {
     const iv = pairedTInterval(r.a, r.b);
-    assertEquals([iv.n, iv.df, iv.confidence], [r.a.length, r.a.length - 1, 0.95]);
+    assert.deepEqual([iv.n, iv.df, iv.confidence], [r.a.length, r.a.length - 1, 0.95]);
     assertClose(iv.meanDiff, r.mean, 1e-14);
     assertClose(iv.sdDiff, r.sd, 1e-14);
     assertClose(iv.low, r.low, 1e-10, `low n=${r.a.length}`);
     assertClose(iv.high, r.high, 1e-10, `high n=${r.a.length}`);
   }
-  assertThrows(() => pairedTInterval([1], [2]), TaggingArgumentError);
-  assertThrows(() => pairedTInterval([1, 2], [2]), TaggingArgumentError);
+  assert.throws(() => pairedTInterval([1], [2]), TaggingArgumentError);
+  assert.throws(() => pairedTInterval([1, 2], [2]), TaggingArgumentError);
 });

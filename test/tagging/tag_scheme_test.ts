@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
 import {
   convertScheme,
   detectScheme,
@@ -18,9 +18,9 @@ const E = (s: string) =>
   });
 
 Deno.test("splitLabel follows seqeval", () => {
-  assertEquals(splitLabel("B-PER"), { tag: "B", type: "PER" });
-  assertEquals(splitLabel("I-B-X"), { tag: "I", type: "B-X" });
-  assertEquals(splitLabel("O"), { tag: "O", type: "_" });
+  assert.deepEqual(splitLabel("B-PER"), { tag: "B", type: "PER" });
+  assert.deepEqual(splitLabel("I-B-X"), { tag: "I", type: "B-X" });
+  assert.deepEqual(splitLabel("O"), { tag: "O", type: "_" });
 });
 
 Deno.test("extractEntities: hand-worked conlleval cases", () => {
@@ -40,32 +40,32 @@ Deno.test("extractEntities: hand-worked conlleval cases", () => {
     ["I-PER E-PER O", "PER:0:2"],
     ["O O", ""],
   ];
-  for (const [labels, ents] of cases) assertEquals(extractEntities(L(labels)), E(ents), labels);
-  assertEquals(extractEntities([]), []);
+  for (const [labels, ents] of cases) assert.deepEqual(extractEntities(L(labels)), E(ents), labels);
+  assert.deepEqual(extractEntities([]), []);
 });
 
 Deno.test("detectScheme", () => {
-  assertEquals(detectScheme([L("B-PER I-PER O"), L("O B-LOC")]), "IOB2");
-  assertEquals(detectScheme([L("B-PER I-PER O"), L("O I-LOC")]), "IOB1");
-  assertEquals(detectScheme([L("B-PER I-LOC")]), "IOB1");
-  assertEquals(detectScheme([L("S-PER O B-LOC E-LOC")]), "BIOES");
-  assertEquals(detectScheme([L("O O")]), "IOB2");
-  assertEquals(detectScheme([L("NN VBZ DT")]), null);
-  assertEquals(detectScheme([L("O B-")]), null);
+  assert.equal(detectScheme([L("B-PER I-PER O"), L("O B-LOC")]), "IOB2");
+  assert.equal(detectScheme([L("B-PER I-PER O"), L("O I-LOC")]), "IOB1");
+  assert.equal(detectScheme([L("B-PER I-LOC")]), "IOB1");
+  assert.equal(detectScheme([L("S-PER O B-LOC E-LOC")]), "BIOES");
+  assert.equal(detectScheme([L("O O")]), "IOB2");
+  assert.equal(detectScheme([L("NN VBZ DT")]), null);
+  assert.equal(detectScheme([L("O B-")]), null);
 });
 
 Deno.test("convertScheme: IOB1 / IOB2 / BIOES round trips on hand cases", () => {
   const iob1 = L("I-PER I-PER B-PER O I-LOC O I-ORG I-ORG");
   const iob2 = L("B-PER I-PER B-PER O B-LOC O B-ORG I-ORG");
   const bioes = L("B-PER E-PER S-PER O S-LOC O B-ORG E-ORG");
-  assertEquals(toIob2(iob1), iob2);
-  assertEquals(toBioes(iob1), bioes);
-  assertEquals(toIob2(bioes), iob2);
-  assertEquals(convertScheme(iob2, "IOB1"), iob1);
-  assertEquals(convertScheme(bioes, "IOB1"), iob1);
-  assertEquals(toBioes(L("B-X I-X I-X")), L("B-X I-X E-X"));
+  assert.deepEqual(toIob2(iob1), iob2);
+  assert.deepEqual(toBioes(iob1), bioes);
+  assert.deepEqual(toIob2(bioes), iob2);
+  assert.deepEqual(convertScheme(iob2, "IOB1"), iob1);
+  assert.deepEqual(convertScheme(bioes, "IOB1"), iob1);
+  assert.deepEqual(toBioes(L("B-X I-X I-X")), L("B-X I-X E-X"));
   // Ill-formed input keeps conlleval's reading: I-LOC after B-PER starts a LOC entity.
-  assertEquals(toIob2(L("B-PER I-LOC O I-PER")), L("B-PER B-LOC O B-PER"));
+  assert.deepEqual(toIob2(L("B-PER I-LOC O I-PER")), L("B-PER B-LOC O B-PER"));
 });
 
 Deno.test("convertScheme preserves conlleval entities on random label sequences", () => {
@@ -76,13 +76,16 @@ Deno.test("convertScheme preserves conlleval entities on random label sequences"
     const ents = extractEntities(seq);
     for (const to of ["IOB1", "IOB2", "BIOES"] as const) {
       const conv = convertScheme(seq, to);
-      assertEquals(extractEntities(conv), ents, `${seq.join(" ")} -> ${to}`);
-      assertEquals(detectScheme([conv]) === "BIOES", to === "BIOES" && ents.length > 0);
-      assertEquals(convertScheme(conv, to), conv, "idempotent");
+      assert.deepEqual(extractEntities(conv), ents, `${seq.join(" ")} -> ${to}`);
+      assert.deepEqual(detectScheme([conv]) === "BIOES", to === "BIOES" && ents.length > 0);
+      assert.deepEqual(convertScheme(conv, to), conv, "idempotent");
     }
   }
 });
 
 Deno.test("convertScheme rejects non-chunk labels with the position", () => {
-  assertThrows(() => toIob2(L("O NN")), TagSchemeError, "position 1");
+  assert.throws(
+    () => toIob2(L("O NN")),
+    (e: unknown) => e instanceof TagSchemeError && e.message.includes("position 1"),
+  );
 });

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
 import {
   alignLabels,
   AlignmentError,
@@ -33,11 +33,11 @@ Deno.test("windows: a short sentence is one window equal to the input", () => {
   const enc = encode([1, 2, 1]);
   const labels = { ner: alignLabels(enc, [4, 5, 6]) };
   const ws = splitIntoWindows(enc, labels, { maxLength: 8 });
-  assertEquals(ws.length, 1);
-  assertEquals(ws[0].ids, enc.ids);
-  assertEquals(ws[0].labels.ner, labels.ner);
-  assertEquals([ws[0].contentStart, ws[0].contentEnd, ws[0].contentLength], [0, 4, 4]);
-  assertEquals(
+  assert.equal(ws.length, 1);
+  assert.deepEqual(ws[0].ids, enc.ids);
+  assert.deepEqual(ws[0].labels.ner, labels.ner);
+  assert.deepEqual([ws[0].contentStart, ws[0].contentEnd, ws[0].contentLength], [0, 4, 4]);
+  assert.deepEqual(
     mergeWindowPredictions(ws, [Int32Array.of(0, 7, 8, 8, 9, 0)], 3),
     Int32Array.of(7, 8, 9),
   );
@@ -47,28 +47,34 @@ Deno.test("windows: hand-worked centrality choice", () => {
   // 10 one-piece words, budget 4, stride 2: windows [0,4) [2,6) [4,8) [6,10).
   const enc = encode(new Array(10).fill(1));
   const ws = splitIntoWindows(enc, {}, { maxLength: 6, stride: 2 });
-  assertEquals(ws.map((w) => [w.contentStart, w.contentEnd]), [[0, 4], [2, 6], [4, 8], [6, 10]]);
+  assert.deepEqual(ws.map((w) => [w.contentStart, w.contentEnd]), [[0, 4], [2, 6], [4, 8], [
+    6,
+    10,
+  ]]);
   const preds = ws.map((w, k) => new Int32Array(w.ids.length).fill(k));
-  assertEquals(mergeWindowPredictions(ws, preds, 10), Int32Array.of(0, 0, 0, 1, 1, 2, 2, 3, 3, 3));
+  assert.deepEqual(
+    mergeWindowPredictions(ws, preds, 10),
+    Int32Array.of(0, 0, 0, 1, 1, 2, 2, 3, 3, 3),
+  );
 });
 
 function checkWindows(enc: SubwordEncoding, nWords: number, ws: Window[], maxLength: number) {
   const content = enc.ids.length - 2;
   const covered = new Uint8Array(content);
   for (const w of ws) {
-    assert(w.ids.length <= maxLength, `window length ${w.ids.length} > ${maxLength}`);
-    assertEquals(w.ids[0], CLS);
-    assertEquals(w.ids[w.ids.length - 1], SEP);
+    assert.ok(w.ids.length <= maxLength, `window length ${w.ids.length} > ${maxLength}`);
+    assert.deepEqual(w.ids[0], CLS);
+    assert.deepEqual(w.ids[w.ids.length - 1], SEP);
     for (let c = w.contentStart; c < w.contentEnd; c++) {
       covered[c] = 1;
-      assertEquals(w.ids[1 + c - w.contentStart], enc.ids[1 + c]);
-      assertEquals(w.wordIds[1 + c - w.contentStart], enc.wordIds[1 + c]);
+      assert.deepEqual(w.ids[1 + c - w.contentStart], enc.ids[1 + c]);
+      assert.deepEqual(w.wordIds[1 + c - w.contentStart], enc.wordIds[1 + c]);
     }
   }
-  assert(covered.every((x) => x === 1), "every sub-word is in some window");
+  assert.ok(covered.every((x) => x === 1), "every sub-word is in some window");
   // Reading each window's predictions as "the word id at that position" recovers every word.
   const preds = ws.map((w) => w.wordIds);
-  assertEquals(
+  assert.deepEqual(
     mergeWindowPredictions(ws, preds, nWords),
     Int32Array.from({ length: nWords }, (_, i) => i),
   );
@@ -86,7 +92,7 @@ function checkWindows(enc: SubwordEncoding, nWords: number, ws: Window[], maxLen
         if (Math.min(left, right) > best) [best, bestK] = [Math.min(left, right), k];
       }
     });
-    assertEquals(src.window[word], bestK, `word ${word}`);
+    assert.deepEqual(src.window[word], bestK, `word ${word}`);
   }
 }
 
@@ -104,11 +110,14 @@ Deno.test("windows: long random sentences are covered and merged exactly", () =>
     checkWindows(enc, nWords, ws, maxLength);
     for (const w of ws) {
       for (let i = 1; i < w.ids.length - 1; i++) {
-        assertEquals(w.labels.ner[i], labels.ner[1 + w.contentStart + i - 1]);
+        assert.deepEqual(w.labels.ner[i], labels.ner[1 + w.contentStart + i - 1]);
       }
       // Starts snap to a word boundary unless a word is longer than the stride.
       if (w.contentStart > 0 && pieces.every((p) => p <= stride)) {
-        assert(enc.wordIds[w.contentStart] !== enc.wordIds[w.contentStart + 1], "starts on a word");
+        assert.ok(
+          enc.wordIds[w.contentStart] !== enc.wordIds[w.contentStart + 1],
+          "starts on a word",
+        );
       }
     }
   }
@@ -117,28 +126,32 @@ Deno.test("windows: long random sentences are covered and merged exactly", () =>
 Deno.test("windows: a word longer than the budget is still covered", () => {
   const enc = encode([2, 30, 1]);
   const ws = splitIntoWindows(enc, {}, { maxLength: 10, stride: 4 });
-  assert(ws.length > 1);
+  assert.ok(ws.length > 1);
   checkWindows(enc, 3, ws, 10);
 });
 
 Deno.test("windows: special-token-only encodings and argument errors", () => {
   const empty = { ids: Int32Array.of(CLS, SEP), wordIds: Int32Array.of(-1, -1) };
   const ws = splitIntoWindows(empty, {}, { maxLength: 4 });
-  assertEquals(ws.length, 1);
-  assertEquals(mergeWindowPredictions(ws, [Int32Array.of(0, 0)], 0), new Int32Array(0));
+  assert.equal(ws.length, 1);
+  assert.deepEqual(mergeWindowPredictions(ws, [Int32Array.of(0, 0)], 0), new Int32Array(0));
   const enc = encode([1, 1, 1]);
-  assertThrows(() => splitIntoWindows(enc, {}, { maxLength: 2 }), TaggingArgumentError, "no room");
-  assertThrows(() => splitIntoWindows(enc, {}, { maxLength: 4, stride: 3 }), TaggingArgumentError);
-  assertThrows(
+  assert.throws(
+    () => splitIntoWindows(enc, {}, { maxLength: 2 }),
+    (e: unknown) => e instanceof TaggingArgumentError && e.message.includes("no room"),
+  );
+  assert.throws(() => splitIntoWindows(enc, {}, { maxLength: 4, stride: 3 }), TaggingArgumentError);
+  assert.throws(
     () => splitIntoWindows(enc, { ner: Int32Array.of(1) }, { maxLength: 4 }),
-    AlignmentError,
-    "labels.ner",
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("labels.ner"),
   );
   const w2 = splitIntoWindows(enc, {}, { maxLength: 4, stride: 1 });
-  assertThrows(() => mergeWindowPredictions(w2, [], 3), AlignmentError, "0 prediction arrays");
-  assertThrows(
+  assert.throws(
+    () => mergeWindowPredictions(w2, [], 3),
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("0 prediction arrays"),
+  );
+  assert.throws(
     () => mergeWindowPredictions(w2, w2.map(() => Int32Array.of(0)), 3),
-    AlignmentError,
-    "window 0",
+    (e: unknown) => e instanceof AlignmentError && e.message.includes("window 0"),
   );
 });
