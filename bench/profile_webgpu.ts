@@ -9,7 +9,7 @@
  * on any adapter, to count their dispatches.
  * @module
  */
-import { WebGPUBackend } from "../mod.ts";
+import { createWebGPUBackendForTesting } from "../src/backend/webgpu/webgpu_backend.ts";
 import { MODEL_SHAPES } from "./bench_inputs.ts";
 import { buildJointagStep } from "./bert_step.ts";
 import { benchOption } from "./options.ts";
@@ -29,7 +29,7 @@ if (
   );
   Deno.exit(2);
 }
-const backend = await WebGPUBackend.create({
+const backend = await createWebGPUBackendForTesting({
   profile: true,
   kernels: variants === "" ? undefined : variants as "software" | "gpu",
 });

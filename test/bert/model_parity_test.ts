@@ -18,7 +18,10 @@ import { adapterHasF16, gpu } from "../helpers/webgpu.ts";
 import { noBlas, optionalBlas } from "../helpers/blas.ts";
 import { without } from "../helpers/optional.ts";
 import { createWasmGemm } from "../../src/backend/cpu/wasm_gemm.ts";
-import { WebGPUBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
+import {
+  createWebGPUBackendForTesting,
+  WebGPUBackend,
+} from "../../src/backend/webgpu/webgpu_backend.ts";
 import { relErr } from "../helpers/rel_err.ts";
 
 const ref = JSON.parse(await Deno.readTextFile("test/fixtures/bert/tiny_bert_parity.json"));
@@ -105,7 +108,7 @@ for (const name of BACKENDS) {
           ? new CpuBackend({ gemm: blas! })
           : name === "webgpu"
           ? await gpu()
-          : (await WebGPUBackend.create({ kernels: "gpu" }))!,
+          : (await createWebGPUBackendForTesting({ kernels: "gpu" }))!,
       );
       const hiddenErr = relErr(r.hidden, ref.last_hidden_state.flat(2), 1e-12);
       assert.ok(hiddenErr <= 1e-4, `last hidden state rel err ${hiddenErr}`);

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Backend } from "../../src/backend/backend.ts";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
-import { WebGPUBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
+import { createWebGPUBackendForTesting } from "../../src/backend/webgpu/webgpu_backend.ts";
 import { Random } from "../../src/core/random.ts";
 import type { Tensor } from "../../src/core/tensor.ts";
 import { AdamW } from "../../src/nn/optim/adamw.ts";
@@ -77,7 +77,8 @@ Deno.test({
   fn: async () => {
     // A 64 KiB binding limit sends the 20,000-element parameter through the chunked single kernel.
     // GPU kernel variants (grouped dispatches) even on a software adapter.
-    const small = (await WebGPUBackend.create({ maxBindingBytes: 65536, kernels: "gpu" }))!;
+    const small =
+      (await createWebGPUBackendForTesting({ maxBindingBytes: 65536, kernels: "gpu" }))!;
     const sizes = [20_000, 17, 42, 64, 8, 3, 128, 96, 5, 256, 12, 1, 384, 40, 7, 16, 30, 4];
     const run = async (backend: Backend) => {
       const r = new Random(3);

@@ -104,10 +104,12 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const { WebGPUBackend } = await import("../../src/backend/webgpu/webgpu_backend.ts");
+    const { createWebGPUBackendForTesting } = await import(
+      "../../src/backend/webgpu/webgpu_backend.ts"
+    );
     const { dropout, add } = await import("../../src/ops/mod.ts");
     // A 64 KiB binding limit makes a 40,000-element tensor take three chunks.
-    const small = (await WebGPUBackend.create({ maxBindingBytes: 65536 }))!;
+    const small = (await createWebGPUBackendForTesting({ maxBindingBytes: 65536 }))!;
     const n = 40_000;
     const r = new Random(5);
     const xa = Float32Array.from({ length: n }, () => r.normal());

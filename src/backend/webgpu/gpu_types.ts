@@ -54,7 +54,7 @@ export interface GpuContext {
   /**
    * Kernel variants for a software (CPU) adapter — llvmpipe, SwiftShader: no workgroup memory, few
    * divergent branches — rather than for a real GPU. Follows the adapter unless overridden
-   * (`WebGPUBackendOptions.kernels`).
+   * (`WebGPUBackendTestOptions.kernels`).
    */
   readonly softwareKernels: boolean;
   /** Largest storage binding in bytes (the adapter's limit, or a smaller test override). */

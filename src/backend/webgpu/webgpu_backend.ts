@@ -30,8 +30,6 @@ export interface WebGPUBackendOptions {
   maxPendingDispatches?: number;
   /** An existing adapter (e.g. chosen by the caller). */
   adapter?: GPUAdapter;
-  /** Split element-wise work so no binding exceeds this many bytes (tests the splitting path). */
-  maxBindingBytes?: number;
   /**
    * Time every dispatch on the GPU with timestamp queries (needs the adapter's "timestamp-query"
    * feature) and keep totals per kernel, readable with `profile()`. Off by default: each dispatch
@@ -44,6 +42,16 @@ export interface WebGPUBackendOptions {
    * `shader-f16` feature; `create` throws {@link WebGPUPrecisionError} without it.
    */
   precision?: "f32" | "f16";
+}
+
+/**
+ * Options that force the backend's internal paths, for its tests and bench/profile_webgpu.ts: not
+ * part of the library's API (mod.ts exports neither them nor
+ * {@link createWebGPUBackendForTesting}).
+ */
+export interface WebGPUBackendTestOptions extends WebGPUBackendOptions {
+  /** Split element-wise work so no binding exceeds this many bytes (tests the splitting path). */
+  maxBindingBytes?: number;
   /**
    * Which kernel variants to run: "software" (for CPU adapters) or "gpu" (for real GPUs); default
    * from the adapter. Forcing "gpu" on a software adapter tests the GPU variants (slowly).
@@ -87,7 +95,10 @@ export class WebGPUBackend implements Backend, GpuContext {
   readonly limits: GPUSupportedLimits;
   /** Whether the adapter is a software (CPU) implementation: llvmpipe, SwiftShader. */
   readonly software: boolean;
-  /** Kernel variants for software adapters (the adapter's class unless `kernels` overrides it). */
+  /**
+   * Kernel variants for software adapters (the adapter's class unless
+   * {@link WebGPUBackendTestOptions.kernels} overrides it).
+   */
   readonly softwareKernels: boolean;
   readonly maxBindingBytes: number;
   readonly subgroupMaxSize?: number;
@@ -125,7 +136,7 @@ export class WebGPUBackend implements Backend, GpuContext {
   private constructor(
     readonly device: GPUDevice,
     adapter: GPUAdapter,
-    options: WebGPUBackendOptions,
+    options: WebGPUBackendTestOptions,
   ) {
     this.limits = device.limits;
     const info = adapter.info;
@@ -504,3 +515,10 @@ export class WebGPUBackend implements Backend, GpuContext {
 }
 
 export type { Binding, GpuHandle };
+
+/** `WebGPUBackend.create` with {@link WebGPUBackendTestOptions}; null if no WebGPU. */
+export function createWebGPUBackendForTesting(
+  options: WebGPUBackendTestOptions,
+): Promise<WebGPUBackend | null> {
+  return WebGPUBackend.create(options);
+}
