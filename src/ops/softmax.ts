@@ -3,7 +3,9 @@
  * scores (attention's padding mask: [B, 1, 1, T] onto [B, h, T, T]) fused into the same pass.
  *
  * Kernels `softmax` and `softmax_grad`: CPU src/backend/cpu/kernels/softmax.ts, WebGPU
- * src/backend/webgpu/kernels/softmax.ts + shaders/softmax.wgsl.
+ * src/backend/webgpu/kernels/softmax.ts + shaders/softmax.wgsl. On the CPU, the float32 forward
+ * (not log, mask columns contiguous, rows of 16 or more) runs the WebAssembly pass of
+ * src/backend/cpu/wasm_passes.ts (wasm/passes.as.ts) where it loads.
  * @module
  */
 import { fmtShape, ShapeError } from "../core/errors.ts";
