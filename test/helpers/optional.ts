@@ -1,6 +1,6 @@
 /**
  * Optional system components of the test suite (OpenBLAS, Chromium, the MiniLM download, Node.js,
- * a WebGPU adapter with shader-f16). A test that needs one passes `ignore: without(component, present)`:
+ * Python with torch and transformers, a WebGPU adapter with shader-f16). A test that needs one passes `ignore: without(component, present)`:
  * on a machine without it the test is reported as ignored, and `deno task test`
  * (tools/run_tests.ts) ends with one line naming every missing component and the command that
  * installs it. `JOINTAG_STRICT=1` (set by .ci/run after installing them) turns each missing
@@ -19,6 +19,10 @@ export const COMPONENTS = {
     install: "export JOINTAG_MINILM_DIR=$(tools/fetch_minilm.sh)",
   },
   node: { what: "Node.js 20 or later (node on PATH)", install: "apt install nodejs" },
+  transformers: {
+    what: "python3 with torch and transformers (or JOINTAG_PYTHON naming one)",
+    install: "pip install torch==2.13.0 transformers",
+  },
   f16: {
     what: "a WebGPU adapter with shader-f16 (Mesa's GL adapter lacks it)",
     install: "apt install mesa-vulkan-drivers",

@@ -5,6 +5,7 @@
  * back with every task. Needs python3 with torch and transformers (else ignored, and the reason
  * printed once).
  */
+import { without } from "../helpers/optional.ts";
 import assert from "node:assert/strict";
 import { generateDemoCorpus } from "../../src/tagging/demo/demo_corpus.ts";
 import { extractEntities } from "../../src/tagging/data/entities.ts";
@@ -35,8 +36,6 @@ function findPython(): string | undefined {
 }
 
 const PY = findPython();
-const NEEDS = "python3 with torch and transformers";
-if (!PY) console.error(`hf_export_test: ignored, ${NEEDS} not found (set JOINTAG_PYTHON)`);
 
 async function run(cmd: string, args: string[]): Promise<string> {
   const r = await new Deno.Command(cmd, {
@@ -59,8 +58,8 @@ function plainSentences(n: number): string[][] {
 }
 
 Deno.test({
-  name: `HF export: transformers' token-classification pipeline agrees with predict (${NEEDS})`,
-  ignore: !PY,
+  name: "HF export: transformers' token-classification pipeline agrees with predict",
+  ignore: without("transformers", PY),
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "jointag_hf_" });
     const out = `${dir}/model`;
