@@ -186,10 +186,14 @@ export {
   type TrainingState,
 } from "./src/tagging/train/mod.ts";
 export {
+  type CheckpointEvent,
+  type EvaluationEvent,
   OUTPUT_FILES,
   recoverOutput,
   resolveTrainOptions,
+  type StepEvent,
   type TrainControl,
+  type TrainEvents,
   type TrainInput,
   type TrainOptions,
   type TrainResult,

@@ -14,6 +14,7 @@ import { createWasmGemm } from "../../backend/cpu/wasm_gemm.ts";
 
 /** What {@link chooseBackend} picked. */
 export interface DeviceChoice {
+  /** The backend to hand to `setBackend` (the caller disposes it). */
   backend: Backend;
   /** Why this device (one line, for start-up output). */
   reason: string;
