@@ -20,6 +20,7 @@ import {
 } from "../src/tagging/model/evaluate.ts";
 import type { Sentence } from "../src/tagging/data/sentence.ts";
 import type { TaggerMeta } from "../src/tagging/model/tagger_folder.ts";
+import { trainingCharts } from "../src/tagging/train/charts.ts";
 import { OUTPUT_FILES } from "../src/tagging/train/output.ts";
 import {
   type PipelineControl,
@@ -241,6 +242,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   );
   if (!result.completed || result.alreadyFinished) return;
   const metrics = await saveTestAndMetrics(out, spec, test, device.line, t0);
+  await writeCharts(out);
   await writeTrainCard(out, {
     argv,
     flags: f,
@@ -386,6 +388,14 @@ async function saveTestAndMetrics(
   metrics.device = deviceLine.split("\n")[0];
   await fs.writeFileAtomic(path, JSON.stringify(metrics, null, 2) + "\n");
   return metrics;
+}
+
+/** The loss and dev-score charts (SVG) of the whole run, from its log. */
+async function writeCharts(out: string): Promise<void> {
+  const log = await fs.readTextFile(joinPath(out, OUTPUT_FILES.log));
+  for (const [name, svg] of Object.entries(trainingCharts(log))) {
+    await fs.writeFileAtomic(joinPath(out, name), svg);
+  }
 }
 
 /** The --dump-init / --dump-batches paths that were written. */

@@ -70,7 +70,7 @@ function range(values: number[], fromZero = true): [number, number] {
   return [lo, hi + (hi - lo) * 0.05];
 }
 
-/** A line chart over x = 1..n (epochs) with optional min–max bands. */
+/** A line chart over x = 1..n (epochs, or updates) with optional min–max bands. */
 export function lineChart(title: string, xLabel: string, yLabel: string, series: Series[]): string {
   const n = Math.max(1, ...series.map((s) => s.y.length));
   // Learning curves differ by little near the top: zoom to the data instead of starting at 0.
@@ -82,7 +82,9 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   const x = (i: number) => M.left + (n === 1 ? 0.5 : i / (n - 1)) * (W - M.left - M.right);
   const y = (v: number) => M.top + (1 - (v - lo) / (hi - lo)) * (H - M.top - M.bottom);
   const body = [yAxis(lo, hi, y)];
-  for (let i = 0; i < n; i++) {
+  // Ten labels at most and no markers on long series (a loss per update has hundreds of points).
+  const every = Math.ceil(n / 10);
+  for (let i = 0; i < n; i += every) {
     body.push(`<text x="${x(i)}" y="${H - M.bottom + 16}" text-anchor="middle">${i + 1}</text>`);
   }
   series.forEach((s, k) => {
@@ -99,8 +101,10 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
         s.y.map((v, i) => `${x(i)},${y(v)}`).join(" ")
       }" fill="none" stroke="${c}" stroke-width="2"/>`,
     );
-    for (const [i, v] of s.y.entries()) {
-      body.push(`<circle cx="${x(i)}" cy="${y(v)}" r="3" fill="${c}"/>`);
+    if (n <= 40) {
+      for (const [i, v] of s.y.entries()) {
+        body.push(`<circle cx="${x(i)}" cy="${y(v)}" r="3" fill="${c}"/>`);
+      }
     }
   });
   body.push(legend(series.map((s) => s.label)));

@@ -3,6 +3,7 @@
  * folder, the training pipeline (set-up, epochs, evaluation, save) and the terminal progress bar.
  * @module
  */
+export * from "./charts.ts";
 export * from "./checkpoint_state.ts";
 export * from "./errors.ts";
 export * from "./options.ts";
