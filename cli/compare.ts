@@ -306,6 +306,8 @@ export async function compareCommand(argv: string[]): Promise<void> {
       say(
         `compare: this share is done; run "compare --merge --out ${out}" once every share has finished`,
       );
+      // This share's job folders (each a trained tagger with its result.json).
+      say(`wrote ${mine.map((j) => joinPath(out, "jobs", j.id) + "/").join(", ")}`);
       return;
     }
   }
