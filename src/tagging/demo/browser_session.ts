@@ -22,7 +22,7 @@ import { TaggingArgumentError } from "../errors.ts";
 import { LabelMap } from "../data/label_map.ts";
 import type { Sentence } from "../data/sentence.ts";
 import { trainDevSplit } from "../data/split.ts";
-import { convertScheme, detectScheme } from "../data/tag_scheme.ts";
+import { convertScheme, detectSchemeByMajority } from "../data/tag_scheme.ts";
 import {
   type LoadedTagger,
   loadTaggerFolder,
@@ -53,8 +53,9 @@ export function parseCorpusFile(bytes: Uint8Array, fileName: string): Sentence[]
       columns: { ner: s.columns.ner, pos: s.columns.pos },
     }));
   }
-  const scheme = detectScheme(sentences.map((s) => s.columns.ner));
-  if (scheme === "IOB1" || scheme === "BIOES") {
+  // By majority, as the CLI decides: one stray `I-` does not make an IOB2 corpus IOB1.
+  const vote = detectSchemeByMajority(sentences.map((s) => s.columns.ner));
+  if (vote && (vote.scheme !== "IOB2" || vote.strays.length > 0)) {
     for (const s of sentences) s.columns.ner = convertScheme(s.columns.ner, "IOB2");
   }
   return sentences;
