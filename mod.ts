@@ -18,6 +18,26 @@
  * @module
  */
 export type { Backend, Handle, KernelAttrs, MemoryInfo } from "./src/backend/backend.ts";
+export type {
+  AdamWGroupAttrs,
+  CrossEntropyAttrs,
+  DropoutAttrs,
+  FillAttrs,
+  GatherAttrs,
+  KernelAttrsMap,
+  KernelName,
+  LayerNormAttrs,
+  MapAttrs,
+  MatmulAttrs,
+  NoAttrs,
+  ReduceAttrs,
+  ResidualLayerNormAttrs,
+  SegmentSumAttrs,
+  SoftmaxAttrs,
+  SoftmaxGradAttrs,
+  SplitAttrs,
+  StridedAttrs,
+} from "./src/backend/kernel_contract.ts";
 export { CpuBackend, type CpuBackendOptions } from "./src/backend/cpu/cpu_backend.ts";
 export type { CpuJob, CpuWorkers } from "./src/backend/cpu/parallel.ts";
 export type { Gemm, GemmArgs } from "./src/backend/cpu/gemm.ts";

@@ -7,6 +7,7 @@
  * @module
  */
 import type { DType, TypedArray } from "../core/dtype.ts";
+import type { KernelAttrsMap, KernelName } from "./kernel_contract.ts";
 
 /** Opaque per-backend buffer handle. */
 export type Handle = object;
@@ -23,7 +24,10 @@ export interface MemoryInfo {
   peakBytes: number;
 }
 
-/** Attributes of a kernel call: plain data plus, for element-wise kernels, the expression. */
+/**
+ * Attributes of a kernel call by a name known only at run time: plain data plus, for element-wise
+ * kernels, the expression. Each kernel's own type is in src/backend/kernel_contract.ts.
+ */
 export type KernelAttrs = Record<string, unknown>;
 
 /** A device that stores tensors and runs kernels. */
@@ -40,8 +44,16 @@ export interface Backend {
   read(handle: Handle, dtype: DType, size: number): Promise<TypedArray>;
   /** Releases a buffer (to the pool). */
   free(handle: Handle): void;
-  /** Runs kernel `name`; outputs are written, inputs only read. */
-  run(name: string, inputs: Handle[], outputs: Handle[], attrs: KernelAttrs): void;
+  /**
+   * Runs kernel `name` with that kernel's attributes (src/backend/kernel_contract.ts); outputs are
+   * written, inputs only read.
+   */
+  run<K extends KernelName>(
+    name: K,
+    inputs: Handle[],
+    outputs: Handle[],
+    attrs: KernelAttrsMap[K],
+  ): void;
   /** Whether this backend implements kernel `name`. */
   hasKernel(name: string): boolean;
   /** Live and pooled memory. */

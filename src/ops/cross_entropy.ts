@@ -15,13 +15,9 @@ import { expectDType, runKernel, withGrad } from "./kernel.ts";
 import { map, type MapExpr } from "./map.ts";
 import { sum } from "./reduce.ts";
 import { notEqualScalar } from "./where.ts";
+import type { CrossEntropyAttrs } from "../backend/kernel_contract.ts";
 
-/** Attributes of the cross-entropy kernels. */
-export interface CrossEntropyAttrs {
-  rows: number;
-  cols: number;
-  ignoreIndex: number;
-}
+export type { CrossEntropyAttrs };
 
 // A batch whose targets are all ignored has loss 0 (PyTorch gives NaN); training skips it cleanly.
 const SAFE_DIV: MapExpr = {
@@ -64,7 +60,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex = -100
     }
   }
   const attrs: CrossEntropyAttrs = { rows, cols, ignoreIndex };
-  const rowLoss = runKernel("cross_entropy", [logits, targets], [rows], "f32", attrs as never);
+  const rowLoss = runKernel("cross_entropy", [logits, targets], [rows], "f32", attrs);
   const valid = notEqualScalar(targets, ignoreIndex);
   const count = sum(valid);
   const total = sum(rowLoss);
@@ -75,7 +71,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex = -100
   const out = withGrad(op, [logits, targets], loss, [logits, targets, count], (dy, [lg, tg, n]) => {
     const scale = map(op, SAFE_DIV, [dy, n]);
     return [
-      runKernel("cross_entropy_grad", [lg, tg, scale], lg.shape, "f32", attrs as never),
+      runKernel("cross_entropy_grad", [lg, tg, scale], lg.shape, "f32", attrs),
       null,
     ];
   });

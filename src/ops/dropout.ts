@@ -12,17 +12,10 @@ import { ShapeError } from "../core/errors.ts";
 import { globalRandom } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel, withGrad } from "./kernel.ts";
+import { type DropoutAttrs, dropoutThreshold } from "../backend/kernel_contract.ts";
 
-/** Attributes of `dropout`. */
-export interface DropoutAttrs {
-  p: number;
-  seed: number;
-}
-
-/** The u32 hash value below which an element is dropped: p·2³², clamped to the u32 range. */
-export function dropoutThreshold(p: number): number {
-  return Math.min(Math.floor(p * 4294967296), 4294967295);
-}
+export { dropoutThreshold };
+export type { DropoutAttrs };
 
 /** Options of `dropout`. */
 export interface DropoutOptions {
@@ -45,8 +38,8 @@ export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Ten
     return withGrad("dropout", [x], x.view(), [], (dy) => [dy.view()]);
   }
   const attrs: DropoutAttrs = { p, seed: options.seed ?? globalRandom.nextU32() };
-  const y = runKernel("dropout", [x], x.shape, "f32", attrs as never);
+  const y = runKernel("dropout", [x], x.shape, "f32", attrs);
   return withGrad("dropout", [x], y, [], (dy) => [
-    runKernel("dropout", [dy], dy.shape, "f32", attrs as never),
+    runKernel("dropout", [dy], dy.shape, "f32", attrs),
   ]);
 }

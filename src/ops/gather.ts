@@ -12,19 +12,9 @@ import { fmtShape, ShapeError } from "../core/errors.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { tensor } from "./creation.ts";
 import { allocTensor, expectDType, runKernel, runKernelInto, withGrad } from "./kernel.ts";
+import type { GatherAttrs, SegmentSumAttrs } from "../backend/kernel_contract.ts";
 
-/** Attributes of `gather_rows`: `out[i, :] = table[ids[i], :]`. */
-export interface GatherAttrs {
-  rows: number;
-  width: number;
-  vocab: number;
-}
-
-/** Attributes of `segment_sum_rows`: `out[uniq[u], :] = Σ_{j in seg u} dy[order[j], :]`. */
-export interface SegmentSumAttrs {
-  segments: number;
-  width: number;
-}
+export type { GatherAttrs, SegmentSumAttrs };
 
 /**
  * `table[ids]`: ids of any shape (i32) → `[...ids.shape, width]`.
@@ -53,7 +43,7 @@ export function embedding(table: Tensor, ids: Tensor): Tensor {
     }
   }
   const attrs: GatherAttrs = { rows: ids.size, width, vocab };
-  const y = runKernel("gather_rows", [table, ids], [...ids.shape, width], "f32", attrs as never);
+  const y = runKernel("gather_rows", [table, ids], [...ids.shape, width], "f32", attrs);
   return withGrad(op, [table, ids], y, [], (dy) => {
     if (!ids.hostData) {
       throw new ShapeError(
@@ -84,7 +74,7 @@ function segmentSumRows(dy: Tensor, ids: Int32Array, vocab: number, width: numbe
   const out = allocTensor(dy.backend, [vocab, width], "f32", true);
   const attrs: SegmentSumAttrs = { segments: uniq.length, width };
   if (uniq.length > 0) {
-    runKernelInto("segment_sum_rows", [dy, orderT, startsT, uniqT], [out], attrs as never);
+    runKernelInto("segment_sum_rows", [dy, orderT, startsT, uniqT], [out], attrs);
   }
   orderT.dispose();
   startsT.dispose();

@@ -11,31 +11,12 @@
  * `linear(..., { gelu: true })` fuses the same function into the `matmul` kernel (see linear.ts).
  * @module
  */
-import { erf } from "../core/erf.ts";
+import { GELU, GELU_GRAD } from "../backend/gelu_expr.ts";
 import type { Tensor } from "../core/tensor.ts";
-import { erfWgsl } from "../generated/shaders.ts";
 import { withGrad } from "./kernel.ts";
-import { map, type MapExpr } from "./map.ts";
+import { map } from "./map.ts";
 
-const SQRT1_2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
-/** GELU expression (shared with fused matmul epilogues). */
-export const GELU: MapExpr = {
-  key: "gelu",
-  wgsl: "0.5 * a * (1.0 + erf_f32(a * 0.70710678118654752))",
-  js: (a) => 0.5 * a * (1 + erf(a * SQRT1_2)),
-  wgslPrelude: erfWgsl,
-};
-
-/** dy · gelu'(x): a = x, b = dy. */
-export const GELU_GRAD: MapExpr = {
-  key: "gelu_grad",
-  wgsl:
-    "b * (0.5 * (1.0 + erf_f32(a * 0.70710678118654752)) + a * 0.39894228040143268 * exp(-0.5 * a * a))",
-  js: (a, b) => b * (0.5 * (1 + erf(a * SQRT1_2)) + a * INV_SQRT_2PI * Math.exp(-0.5 * a * a)),
-  wgslPrelude: erfWgsl,
-};
+export { GELU, GELU_GRAD };
 
 /**
  * Exact GELU.

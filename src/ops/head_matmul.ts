@@ -70,7 +70,7 @@ function stridedMatmul(
     ldc: cView.ld,
     alpha,
   };
-  const c = runKernel("matmul", [a, b], cShape, "f32", attrs as never);
+  const c = runKernel("matmul", [a, b], cShape, "f32", attrs);
   return withGrad("matmul", [a, b], c, [a, b], (dc, [sa, sb], needs) => {
     let da: Tensor | null = null;
     let db: Tensor | null = null;

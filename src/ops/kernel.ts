@@ -4,7 +4,8 @@
  * gradient will be needed. Every op file in this folder is built from these two.
  * @module
  */
-import type { Backend, KernelAttrs } from "../backend/backend.ts";
+import type { Backend } from "../backend/backend.ts";
+import type { KernelAttrsMap, KernelName } from "../backend/kernel_contract.ts";
 import type { DType } from "../core/dtype.ts";
 import { getBackend, isGradEnabled } from "../core/engine.ts";
 import { BackendError, DTypeError, fmtShape, ShapeError } from "../core/errors.ts";
@@ -50,13 +51,13 @@ export function allocTensor(
   return new Tensor(shape, new Storage(backend, backend.alloc(dtype, size, zero), dtype, size));
 }
 
-/** Runs kernel `name` on `inputs`, producing one new tensor of `shape`/`dtype`. */
-export function runKernel(
-  name: string,
+/** Runs kernel `name` (attributes typed by the kernel contract) on `inputs`, producing one new tensor of `shape`/`dtype`. */
+export function runKernel<K extends KernelName>(
+  name: K,
   inputs: readonly Tensor[],
   shape: readonly number[],
   dtype: DType,
-  attrs: KernelAttrs = {},
+  attrs: KernelAttrsMap[K],
   zero = false,
   backend: Backend = backendOf(name, inputs),
 ): Tensor {
@@ -66,11 +67,11 @@ export function runKernel(
 }
 
 /** Runs kernel `name` producing several new tensors (e.g. layer norm's output, mean and rstd). */
-export function runKernelN(
-  name: string,
+export function runKernelN<K extends KernelName>(
+  name: K,
   inputs: readonly Tensor[],
   outs: readonly { shape: readonly number[]; dtype: DType; zero?: boolean }[],
-  attrs: KernelAttrs = {},
+  attrs: KernelAttrsMap[K],
 ): Tensor[] {
   const backend = backendOf(name, inputs);
   const tensors = outs.map((o) => allocTensor(backend, o.shape, o.dtype, o.zero));
@@ -79,11 +80,11 @@ export function runKernelN(
 }
 
 /** Runs kernel `name` writing into existing tensors (in-place updates such as optimizer steps). */
-export function runKernelInto(
-  name: string,
+export function runKernelInto<K extends KernelName>(
+  name: K,
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
-  attrs: KernelAttrs = {},
+  attrs: KernelAttrsMap[K],
 ): void {
   const backend = backendOf(name, [...inputs, ...outputs]);
   backend.run(name, inputs.map((t) => t.handle), outputs.map((t) => t.handle), attrs);

@@ -18,18 +18,11 @@ import { fmtShape, ShapeError } from "../core/errors.ts";
 import { sameShape } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { globalRandom } from "../core/random.ts";
-import { dropout, type DropoutAttrs } from "./dropout.ts";
+import { dropout } from "./dropout.ts";
 import { runKernelN, withGrad } from "./kernel.ts";
+import type { LayerNormAttrs, ResidualLayerNormAttrs } from "../backend/kernel_contract.ts";
 
-/** Attributes of the layer-norm kernels. */
-export interface LayerNormAttrs {
-  rows: number;
-  cols: number;
-  eps: number;
-}
-
-/** Attributes of `residual_layer_norm`: the layer norm's, and dropout's on `x` (p 0: none). */
-export interface ResidualLayerNormAttrs extends LayerNormAttrs, DropoutAttrs {}
+export type { LayerNormAttrs, ResidualLayerNormAttrs };
 
 function checkParams(op: string, x: Tensor, gamma: Tensor, beta: Tensor): void {
   const cols = x.shape[x.rank - 1];
@@ -58,7 +51,7 @@ function layerNormGrads(
       "layer_norm_grad",
       [dy, xs, g, m, r],
       [{ shape: xs.shape, dtype: "f32" }],
-      attrs as never,
+      attrs,
     )[0]
     : null;
   let dg: Tensor | null = null;
@@ -67,7 +60,7 @@ function layerNormGrads(
     [dg, db] = runKernelN("layer_norm_grad_params", [dy, xs, m, r], [
       { shape: [attrs.cols], dtype: "f32" },
       { shape: [attrs.cols], dtype: "f32" },
-    ], attrs as never);
+    ], attrs);
   }
   return [dx, needs[1] ? dg : null, needs[2] ? db : null];
 }
@@ -88,7 +81,7 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
     { shape: x.shape, dtype: "f32" },
     { shape: [rows], dtype: "f32" },
     { shape: [rows], dtype: "f32" },
-  ], attrs as never);
+  ], attrs);
   const out = withGrad(
     "layerNorm",
     [x, gamma, beta],
@@ -153,7 +146,7 @@ export function residualLayerNorm(
     { shape: [rows], dtype: "f32" },
     { shape: [rows], dtype: "f32" },
     { shape: x.shape, dtype: "f32" },
-  ], attrs as never);
+  ], attrs);
   const out = withGrad(
     op,
     [x, residual, gamma, beta],

@@ -86,7 +86,7 @@ export function linear(
     gelu && recording
       ? [{ shape: [rows, outF], dtype: "f32" }, { shape: [rows, outF], dtype: "f32" }]
       : [{ shape: [rows, outF], dtype: "f32" }],
-    attrs as never,
+    attrs,
   );
   x2.dispose();
   if (gelu && !recording) {

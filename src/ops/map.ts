@@ -20,39 +20,13 @@ import {
   broadcastStrides,
   coalesce,
   sameShape,
-  sizeOf,
   stridesOf,
 } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel } from "./kernel.ts";
+import type { MapAttrs, MapExpr } from "../backend/kernel_contract.ts";
 
-/** A scalar expression applied element-wise. */
-export interface MapExpr {
-  /** Pipeline cache key: unique per expression. */
-  readonly key: string;
-  /** WGSL expression of `a`, `b`, `c` (f32 values) and `p` (vec4<f32> params). */
-  readonly wgsl: string;
-  /** The same in JS. */
-  readonly js: (a: number, b: number, c: number, p: readonly number[]) => number;
-  /** Extra WGSL functions the expression calls (e.g. erf), prepended to the shader. */
-  readonly wgslPrelude?: string;
-}
-
-/** Attributes of the `map` kernel, as both backends receive them. */
-export interface MapAttrs {
-  expr: MapExpr;
-  /** Output shape after coalescing (empty for the flat case). */
-  shape: number[];
-  /** Per input: its read strides over `shape` (empty when flat). */
-  strides: number[][];
-  /** Per input: its dtype (i32 inputs are read as f32 values). */
-  inDTypes: DType[];
-  outDType: DType;
-  /** Scalar params `p`. */
-  params: number[];
-  /** All inputs are contiguous with the output's shape: index them directly. */
-  flat: boolean;
-}
+export type { MapAttrs, MapExpr };
 
 /** Applies `expr` element-wise to broadcast `inputs`; returns a new tensor. */
 export function map(
@@ -84,6 +58,5 @@ export function map(
     params: [...params, 0, 0, 0, 0].slice(0, 4),
     flat,
   };
-  if (sizeOf(shape) === 0) return runKernel("map", inputs, shape, outDType, {});
-  return runKernel("map", inputs, shape, outDType, attrs as unknown as Record<string, unknown>);
+  return runKernel("map", inputs, shape, outDType, attrs);
 }

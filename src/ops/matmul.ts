@@ -18,70 +18,10 @@ import type { Tensor } from "../core/tensor.ts";
 import { expectDType, runKernel, withGrad } from "./kernel.ts";
 import { sumToShape } from "./reduce.ts";
 import { reshape } from "./shape_ops.ts";
+import { type MatmulAttrs, type MatmulLayout, matmulLayout } from "../backend/kernel_contract.ts";
 
-/** Attributes of the `matmul` kernel (row-major, per batch: C = op(A) · op(B)). */
-export interface MatmulAttrs {
-  batch: number;
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-  /** Elements between consecutive A (B) matrices; 0 broadcasts one matrix over the batch. */
-  aBatchStride: number;
-  bBatchStride: number;
-  /** Exact-erf GELU applied after the (optional) bias, in the same kernel (inference only). */
-  epilogue?: "none" | "gelu";
-  /**
-   * Strided layout (attention heads read in place, src/ops/head_matmul.ts). Batch index
-   * `b = o * heads + h`: A[b] starts at `o * aBatchStride + h * aHeadStride` and its stored rows are
-   * `lda` apart (likewise B, C). Left out: heads 1, packed rows, C contiguous, alpha 1.
-   */
-  heads?: number;
-  aHeadStride?: number;
-  bHeadStride?: number;
-  cBatchStride?: number;
-  cHeadStride?: number;
-  lda?: number;
-  ldb?: number;
-  ldc?: number;
-  /** Scale of the product (before the bias). */
-  alpha?: number;
-}
-
-/** Every stride of a `matmul` kernel call, defaults filled in (what kernels consume). */
-export interface MatmulLayout {
-  /** Inner batch count (batch = outer * heads). */
-  heads: number;
-  aBatchStride: number;
-  aHeadStride: number;
-  lda: number;
-  bBatchStride: number;
-  bHeadStride: number;
-  ldb: number;
-  cBatchStride: number;
-  cHeadStride: number;
-  ldc: number;
-  alpha: number;
-}
-
-/** Resolves the optional layout fields of {@link MatmulAttrs} (packed row-major by default). */
-export function matmulLayout(at: MatmulAttrs): MatmulLayout {
-  const heads = at.heads ?? 1;
-  return {
-    heads,
-    aBatchStride: at.aBatchStride,
-    aHeadStride: at.aHeadStride ?? (heads === 1 ? 0 : at.aBatchStride / heads),
-    lda: at.lda ?? (at.transA ? at.m : at.k),
-    bBatchStride: at.bBatchStride,
-    bHeadStride: at.bHeadStride ?? (heads === 1 ? 0 : at.bBatchStride / heads),
-    ldb: at.ldb ?? (at.transB ? at.k : at.n),
-    cBatchStride: at.cBatchStride ?? at.m * at.n * heads,
-    cHeadStride: at.cHeadStride ?? at.m * at.n,
-    ldc: at.ldc ?? at.n,
-    alpha: at.alpha ?? 1,
-  };
-}
+export { matmulLayout };
+export type { MatmulAttrs, MatmulLayout };
 
 /** Options of `matmul`. */
 export interface MatmulOptions {
@@ -181,7 +121,7 @@ function matmul2(
     [a, b],
     [batch, m, n],
     "f32",
-    attrs as unknown as Record<string, unknown>,
+    attrs,
   );
   return withGrad("matmul", [a, b], y, [a, b], (dy, [sa, sb], needs) => {
     // Shapes as [batch?, r, c]: gradients come out batched, then fold onto broadcast inputs.

@@ -14,16 +14,9 @@ import { map, type MapExpr } from "./map.ts";
 import { broadcastTo, reshape } from "./shape_ops.ts";
 import { div, mul } from "./binary.ts";
 import { mulScalar } from "./unary.ts";
+import type { ReduceAttrs } from "../backend/kernel_contract.ts";
 
-/** Attributes of the `reduce` kernel. */
-export interface ReduceAttrs {
-  op: "sum" | "max" | "sumsq";
-  outer: number;
-  r: number;
-  inner: number;
-  /** Write the results from this element of the output on (default 0). */
-  outOffset?: number;
-}
+export type { ReduceAttrs };
 
 /** Reduces one run of adjacent axes [a0, a1] of `x` (no graph). */
 function reduceRun(x: Tensor, a0: number, a1: number, op: "sum" | "max"): Tensor {
@@ -32,7 +25,7 @@ function reduceRun(x: Tensor, a0: number, a1: number, op: "sum" | "max"): Tensor
   const inner = sizeOf(x.shape.slice(a1 + 1));
   const shape = [...x.shape.slice(0, a0), ...x.shape.slice(a1 + 1)];
   const attrs: ReduceAttrs = { op, outer, r, inner };
-  return runKernel("reduce", [x], shape, "f32", attrs as unknown as Record<string, unknown>);
+  return runKernel("reduce", [x], shape, "f32", attrs);
 }
 
 /** Reduces `axes` (sorted) without recording a graph; result has the axes removed. */
@@ -111,7 +104,7 @@ export function max(x: Tensor, axes?: number | number[], keepdim = false): Tenso
  */
 export function sumSquaresInto(x: Tensor, out: Tensor, slot: number): void {
   const attrs: ReduceAttrs = { op: "sumsq", outer: 1, r: x.size, inner: 1, outOffset: slot };
-  runKernelInto("reduce", [x], [out], attrs as unknown as Record<string, unknown>);
+  runKernelInto("reduce", [x], [out], attrs);
 }
 
 /** Sums a broadcast gradient `g` back to `shape` (the shape of the input that was broadcast). */

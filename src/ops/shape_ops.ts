@@ -12,18 +12,14 @@ import { coalesce, normAxis, sameShape, sizeOf, stridesOf } from "../core/shape.
 import type { Tensor } from "../core/tensor.ts";
 import { allocTensor, runKernel, runKernelInto, withGrad } from "./kernel.ts";
 import { sumToShape } from "./reduce.ts";
+import type { StridedAttrs } from "../backend/kernel_contract.ts";
 
-/** Attributes of `strided_copy` / `strided_scatter`: a view of `shape` with `strides` from `offset`. */
-export interface StridedAttrs {
-  shape: number[];
-  strides: number[];
-  offset: number;
-}
+export type { StridedAttrs };
 
 function stridedAttrs(shape: readonly number[], strides: readonly number[], offset: number) {
   const c = coalesce(shape, [stridesOf(shape), strides]);
   const attrs: StridedAttrs = { shape: c.shape, strides: c.strides[1], offset };
-  return attrs as unknown as Record<string, unknown>;
+  return attrs;
 }
 
 /** Gathers the strided view (shape, strides, offset) of `x` into a new contiguous tensor. */

@@ -12,26 +12,9 @@ import { fmtShape, ShapeError } from "../core/errors.ts";
 import { broadcastShapes, broadcastStrides } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel, withGrad } from "./kernel.ts";
+import type { SoftmaxAttrs, SoftmaxGradAttrs } from "../backend/kernel_contract.ts";
 
-/** Attributes of `softmax`: `rows × cols` rows; the mask (if any) read with `maskStrides` over `rowShape`. */
-export interface SoftmaxAttrs {
-  rows: number;
-  cols: number;
-  log: boolean;
-  /** Leading dims of x (all but the last). */
-  rowShape: number[];
-  /** Strides of the mask over `rowShape` (0 on broadcast dims), and over cols. */
-  maskStrides: number[];
-  maskColStride: number;
-  hasMask: boolean;
-}
-
-/** Attributes of `softmax_grad` (inputs y, dy). */
-export interface SoftmaxGradAttrs {
-  rows: number;
-  cols: number;
-  log: boolean;
-}
+export type { SoftmaxAttrs, SoftmaxGradAttrs };
 
 function softmaxImpl(op: string, x: Tensor, mask: Tensor | undefined, log: boolean): Tensor {
   if (x.rank < 1) throw new ShapeError(op, `needs rank ≥ 1, got ${fmtShape(x.shape)}`);
@@ -62,10 +45,10 @@ function softmaxImpl(op: string, x: Tensor, mask: Tensor | undefined, log: boole
     hasMask: !!mask,
   };
   const inputs = mask ? [x, mask] : [x];
-  const y = runKernel("softmax", inputs, x.shape, "f32", attrs as never);
+  const y = runKernel("softmax", inputs, x.shape, "f32", attrs);
   return withGrad(op, inputs, y, [y], (dy, [ys]) => {
     const g: SoftmaxGradAttrs = { rows, cols, log };
-    return [runKernel("softmax_grad", [ys, dy], x.shape, "f32", g as never), null];
+    return [runKernel("softmax_grad", [ys, dy], x.shape, "f32", g), null];
   });
 }
 

@@ -14,7 +14,8 @@ import type { Backend, Handle, KernelAttrs, MemoryInfo } from "../backend.ts";
 import type { Gemm } from "./gemm.ts";
 import { HostArena } from "./host_arena.ts";
 import { jsGemm } from "./gemm_js.ts";
-import { type CpuKernel, cpuKernels } from "./kernels/mod.ts";
+import { type CpuKernel, cpuKernels, cpuKernelTable } from "./kernels/mod.ts";
+import type { KernelAttrsMap, KernelName } from "../kernel_contract.ts";
 import { allShared, type CpuWorkers, splitKernel } from "./parallel.ts";
 
 /** Options of the CPU backend. */
@@ -110,8 +111,13 @@ export class CpuBackend implements Backend {
     return name in cpuKernels;
   }
 
-  run(name: string, inputs: Handle[], outputs: Handle[], attrs: KernelAttrs): void {
-    const k: CpuKernel | undefined = cpuKernels[name];
+  run<K extends KernelName>(
+    name: K,
+    inputs: Handle[],
+    outputs: Handle[],
+    attrs: KernelAttrsMap[K],
+  ): void {
+    const k: CpuKernel<K> | undefined = cpuKernelTable[name];
     if (!k) throw new BackendError(this.name, name, "no such kernel");
     const ins = inputs as TypedArray[], outs = outputs as TypedArray[];
     if (this.#workers && this.#runSplit(name, ins, outs, attrs)) return;

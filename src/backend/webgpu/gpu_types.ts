@@ -3,7 +3,7 @@
  * @module
  */
 import type { DType } from "../../core/dtype.ts";
-import type { KernelAttrs } from "../backend.ts";
+import type { KernelAttrsMap, KernelName } from "../kernel_contract.ts";
 
 /** A tensor's buffer on the GPU. */
 export interface GpuHandle {
@@ -95,13 +95,16 @@ export function elementWidth(n: number): 1 | 4 {
   return n % 4 === 0 ? 4 : 1;
 }
 
-/** A WebGPU kernel. */
-export type GpuKernel = (
+/** The WebGPU kernel of name `K`, taking that kernel's attributes. */
+export type GpuKernel<K extends KernelName> = (
   ctx: GpuContext,
   inputs: GpuHandle[],
   outputs: GpuHandle[],
-  attrs: KernelAttrs,
+  attrs: KernelAttrsMap[K],
 ) => void;
+
+/** WebGPU kernels by name, each typed by its name's attributes. */
+export type GpuKernels<K extends KernelName> = { readonly [N in K]: GpuKernel<N> };
 
 /** Packs numbers into a u32 uniform block (floats as f32 bits), padded to 16 bytes. */
 export function uniforms(

@@ -14,10 +14,11 @@
  */
 import type { DType, TypedArray } from "../../core/dtype.ts";
 import { BackendError } from "../../core/errors.ts";
-import type { Backend, Handle, KernelAttrs, MemoryInfo } from "../backend.ts";
+import type { Backend, Handle, MemoryInfo } from "../backend.ts";
 import { BufferPool } from "./buffer_pool.ts";
 import type { Binding, Dispatch, GpuContext, GpuHandle, GpuKernel } from "./gpu_types.ts";
 import { gpuKernels } from "./kernels/mod.ts";
+import type { KernelAttrsMap, KernelName } from "../kernel_contract.ts";
 
 /** Free storage the pool keeps at the least (see the pool's limit in the constructor). */
 const POOL_FLOOR_BYTES = 64 * 2 ** 20;
@@ -258,9 +259,14 @@ export class WebGPUBackend implements Backend, GpuContext {
     return name in gpuKernels;
   }
 
-  run(name: string, inputs: Handle[], outputs: Handle[], attrs: KernelAttrs): void {
+  run<K extends KernelName>(
+    name: K,
+    inputs: Handle[],
+    outputs: Handle[],
+    attrs: KernelAttrsMap[K],
+  ): void {
     this.#check(name);
-    const k: GpuKernel | undefined = gpuKernels[name];
+    const k: GpuKernel<K> | undefined = gpuKernels[name];
     if (!k) throw new BackendError(this.name, name, "no such kernel");
     this.#currentOp = name;
     k(this, inputs as GpuHandle[], outputs as GpuHandle[], attrs);

@@ -17,6 +17,9 @@ import type { Tensor } from "../../core/tensor.ts";
 import { tensor, zerosLike } from "../../ops/creation.ts";
 import { runKernelInto } from "../../ops/kernel.ts";
 import { concat } from "../../ops/shape_ops.ts";
+import type { AdamWGroupAttrs } from "../../backend/kernel_contract.ts";
+
+export type { AdamWGroupAttrs };
 
 /** AdamW hyper-parameters. */
 export interface AdamWOptions {
@@ -30,11 +33,6 @@ export interface AdamWOptions {
   weightDecay?: number;
   /** Names (or a predicate) of parameters that get no weight decay. */
   noDecay?: (name: string) => boolean;
-}
-
-/** Attributes of the `adamw_group` kernel: per parameter, 1 if weight decay applies, else 0. */
-export interface AdamWGroupAttrs {
-  decay: number[];
 }
 
 /** Serializable optimizer state (moments read back to the host). */
@@ -117,7 +115,7 @@ export class AdamW {
           "adamw_group",
           [hDecay, hNoDecay, ...live.map((e) => e.p.grad!)],
           live.flatMap((e) => [e.p, e.m, e.v]),
-          attrs as never,
+          attrs,
         );
       })
     );

@@ -13,7 +13,7 @@
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
 /**
  * Elements per zero test of the float32 kernel (BERT widths are multiples of it, so an unused
@@ -140,7 +140,7 @@ function adamwEach(grad: TypedArray, param: TypedArray, m: TypedArray, v: TypedA
   }
 }
 
-const adamw: CpuKernel = ([grad, h], [param, m, v]) => {
+const adamw: CpuKernel<"adamw"> = ([grad, h], [param, m, v]) => {
   const k = constants(h);
   if (
     k.eps > 0 && param instanceof Float32Array && grad instanceof Float32Array &&
@@ -152,4 +152,4 @@ const adamw: CpuKernel = ([grad, h], [param, m, v]) => {
 };
 
 /** Optimizer kernels by name. */
-export const adamwKernels: Record<string, CpuKernel> = { adamw };
+export const adamwKernels: CpuKernels<"adamw"> = { adamw };

@@ -4,12 +4,16 @@
  * Inputs [hyper with decay, hyper without, grad 0, …], outputs [param 0, m 0, v 0, …].
  * @module
  */
-import type { AdamWGroupAttrs } from "../../../nn/optim/adamw.ts";
 import { adamwKernels } from "./adamw.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
-const adamwGroup: CpuKernel = ([hDecay, hNoDecay, ...grads], outputs, attrs, backend) => {
-  const { decay } = attrs as unknown as AdamWGroupAttrs;
+const adamwGroup: CpuKernel<"adamw_group"> = (
+  [hDecay, hNoDecay, ...grads],
+  outputs,
+  attrs,
+  backend,
+) => {
+  const { decay } = attrs;
   grads.forEach((g, i) =>
     adamwKernels.adamw(
       [g, decay[i] ? hDecay : hNoDecay],
@@ -21,4 +25,4 @@ const adamwGroup: CpuKernel = ([hDecay, hNoDecay, ...grads], outputs, attrs, bac
 };
 
 /** The grouped optimizer kernel by name. */
-export const adamwGroupKernels: Record<string, CpuKernel> = { adamw_group: adamwGroup };
+export const adamwGroupKernels: CpuKernels<"adamw_group"> = { adamw_group: adamwGroup };

@@ -9,9 +9,8 @@
  * `Math.exp`.
  * @module
  */
-import type { CrossEntropyAttrs } from "../../../ops/cross_entropy.ts";
 import { expNonPositive } from "./fast_math.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
 let scratch = new Float64Array(256);
 
@@ -29,8 +28,8 @@ function logSumExp(x: ArrayLike<number>, base: number, cols: number, f32: boolea
   return mx + Math.log(s);
 }
 
-const crossEntropy: CpuKernel = ([logits, targets], [loss], attrs) => {
-  const { rows, cols, ignoreIndex } = attrs as unknown as CrossEntropyAttrs;
+const crossEntropy: CpuKernel<"cross_entropy"> = ([logits, targets], [loss], attrs) => {
+  const { rows, cols, ignoreIndex } = attrs;
   const f32 = loss instanceof Float32Array;
   for (let r = 0; r < rows; r++) {
     const t = targets[r];
@@ -42,8 +41,12 @@ const crossEntropy: CpuKernel = ([logits, targets], [loss], attrs) => {
   }
 };
 
-const crossEntropyGrad: CpuKernel = ([logits, targets, scale], [dx], attrs) => {
-  const { rows, cols, ignoreIndex } = attrs as unknown as CrossEntropyAttrs;
+const crossEntropyGrad: CpuKernel<"cross_entropy_grad"> = (
+  [logits, targets, scale],
+  [dx],
+  attrs,
+) => {
+  const { rows, cols, ignoreIndex } = attrs;
   const s = scale[0];
   if (!(dx instanceof Float32Array)) {
     for (let r = 0; r < rows; r++) {
@@ -84,7 +87,7 @@ const crossEntropyGrad: CpuKernel = ([logits, targets, scale], [dx], attrs) => {
 };
 
 /** Cross-entropy kernels by name. */
-export const crossEntropyKernels: Record<string, CpuKernel> = {
+export const crossEntropyKernels: CpuKernels<"cross_entropy" | "cross_entropy_grad"> = {
   cross_entropy: crossEntropy,
   cross_entropy_grad: crossEntropyGrad,
 };

@@ -22,8 +22,7 @@
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
-import type { DropoutAttrs } from "../../../ops/dropout.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
 /** 2891336453 as an int32 (the PCG increment of hashU32). */
 const INC = 2891336453 | 0;
@@ -168,8 +167,8 @@ function applyMask(
   for (let i = full; i < n; i++) y[i] = (bits[i >> 5] >>> (i & 31)) & 1 ? x[i] * scale : 0;
 }
 
-const dropout: CpuKernel = ([x], [y], attrs) => {
-  const { p, seed } = attrs as unknown as DropoutAttrs;
+const dropout: CpuKernel<"dropout"> = ([x], [y], attrs) => {
+  const { p, seed } = attrs;
   const scale = 1 / (1 - p);
   // Compare in u32 space, as the shader does: keep when hash ≥ p·2³².
   const threshold = Math.min(Math.floor(p * 4294967296), 4294967295);
@@ -189,4 +188,4 @@ const dropout: CpuKernel = ([x], [y], attrs) => {
 };
 
 /** Dropout kernels by name. */
-export const dropoutKernels: Record<string, CpuKernel> = { dropout };
+export const dropoutKernels: CpuKernels<"dropout"> = { dropout };

@@ -10,9 +10,9 @@
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
-import type { MapAttrs } from "../../../ops/map.ts";
+import type { MapAttrs } from "../../kernel_contract.ts";
 import { geluGradRowF32, geluRowF32 } from "./gelu_f32.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
 type Arr = TypedArray;
 
@@ -228,10 +228,10 @@ function genericRow(f: MapAttrs["expr"]["js"], inputs: number): RowFn {
   };
 }
 
-const map: CpuKernel = (inputs, [out], attrs) => {
+const map: CpuKernel<"map"> = (inputs, [out], attrs) => {
   const n = out.length;
   if (n === 0) return;
-  const a = attrs as unknown as MapAttrs;
+  const a = attrs;
   const p = a.params;
   const count = inputs.length;
   const x = inputs[0];
@@ -273,9 +273,9 @@ const map: CpuKernel = (inputs, [out], attrs) => {
   }
 };
 
-const fill: CpuKernel = (_inputs, [out], attrs) => {
+const fill: CpuKernel<"fill"> = (_inputs, [out], attrs) => {
   (out as TypedArray).fill(attrs.value as number);
 };
 
 /** Element-wise kernels by name. */
-export const elementwiseKernels: Record<string, CpuKernel> = { map, fill };
+export const elementwiseKernels: CpuKernels<"map" | "fill"> = { map, fill };

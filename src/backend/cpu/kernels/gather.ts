@@ -3,11 +3,10 @@
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
-import type { GatherAttrs, SegmentSumAttrs } from "../../../ops/gather.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
-const gatherRows: CpuKernel = ([table, ids], [out], attrs) => {
-  const { rows, width, vocab } = attrs as unknown as GatherAttrs;
+const gatherRows: CpuKernel<"gather_rows"> = ([table, ids], [out], attrs) => {
+  const { rows, width, vocab } = attrs;
   for (let i = 0; i < rows; i++) {
     const v = ids[i];
     // Out-of-range ids are rejected by the op when the ids are on the host; give zeros otherwise,
@@ -17,8 +16,8 @@ const gatherRows: CpuKernel = ([table, ids], [out], attrs) => {
   }
 };
 
-const segmentSumRows: CpuKernel = ([dy, order, starts, uniq], [out], attrs) => {
-  const { segments, width } = attrs as unknown as SegmentSumAttrs;
+const segmentSumRows: CpuKernel<"segment_sum_rows"> = ([dy, order, starts, uniq], [out], attrs) => {
+  const { segments, width } = attrs;
   for (let u = 0; u < segments; u++) {
     const row = uniq[u] * width;
     for (let j = starts[u]; j < starts[u + 1]; j++) {
@@ -29,7 +28,7 @@ const segmentSumRows: CpuKernel = ([dy, order, starts, uniq], [out], attrs) => {
 };
 
 /** Gather kernels by name. */
-export const gatherKernels: Record<string, CpuKernel> = {
+export const gatherKernels: CpuKernels<"gather_rows" | "segment_sum_rows"> = {
   gather_rows: gatherRows,
   segment_sum_rows: segmentSumRows,
 };

@@ -12,14 +12,13 @@
  * each column's sum is the same chain of adds either way).
  * @module
  */
-import type { LayerNormAttrs } from "../../../ops/layer_norm.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
 let scratchG = new Float64Array(1024);
 let scratchB = new Float64Array(1024);
 
-const layerNorm: CpuKernel = ([x, g, b], [y, mean, rstd], attrs) => {
-  const { rows, cols, eps } = attrs as unknown as LayerNormAttrs;
+const layerNorm: CpuKernel<"layer_norm"> = ([x, g, b], [y, mean, rstd], attrs) => {
+  const { rows, cols, eps } = attrs;
   const odd = cols & 1;
   const even = cols - odd;
   for (let r = 0; r < rows; r++) {
@@ -56,8 +55,8 @@ const layerNorm: CpuKernel = ([x, g, b], [y, mean, rstd], attrs) => {
 };
 
 // dx = rstd · (dŷ − mean(dŷ) − x̂ · mean(dŷ · x̂)) with dŷ = dy · γ.
-const layerNormGrad: CpuKernel = ([dy, x, g, mean, rstd], [dx], attrs) => {
-  const { rows, cols } = attrs as unknown as LayerNormAttrs;
+const layerNormGrad: CpuKernel<"layer_norm_grad"> = ([dy, x, g, mean, rstd], [dx], attrs) => {
+  const { rows, cols } = attrs;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     const dyr = dy.subarray(base, base + cols);
@@ -88,8 +87,12 @@ const layerNormGrad: CpuKernel = ([dy, x, g, mean, rstd], [dx], attrs) => {
   }
 };
 
-const layerNormGradParams: CpuKernel = ([dy, x, mean, rstd], [dg, db], attrs) => {
-  const { rows, cols: stride } = attrs as unknown as LayerNormAttrs;
+const layerNormGradParams: CpuKernel<"layer_norm_grad_params"> = (
+  [dy, x, mean, rstd],
+  [dg, db],
+  attrs,
+) => {
+  const { rows, cols: stride } = attrs;
   const from = (attrs.colFrom as number | undefined) ?? 0;
   const cols = ((attrs.colTo as number | undefined) ?? stride) - from;
   if (scratchG.length < cols) {
@@ -128,7 +131,9 @@ const layerNormGradParams: CpuKernel = ([dy, x, mean, rstd], [dg, db], attrs) =>
 };
 
 /** Layer-norm kernels by name. */
-export const layerNormKernels: Record<string, CpuKernel> = {
+export const layerNormKernels: CpuKernels<
+  "layer_norm" | "layer_norm_grad" | "layer_norm_grad_params"
+> = {
   layer_norm: layerNorm,
   layer_norm_grad: layerNormGrad,
   layer_norm_grad_params: layerNormGradParams,

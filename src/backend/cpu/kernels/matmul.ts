@@ -3,20 +3,19 @@
  * provider (portable TypeScript, or BLAS through FFI).
  * @module
  */
-import { type MatmulAttrs, matmulLayout } from "../../../ops/matmul.ts";
+import { matmulLayout } from "../../kernel_contract.ts";
 import type { GemmArgs } from "../gemm.ts";
 import type { CpuBackend } from "../cpu_backend.ts";
 import type { TypedArray } from "../../../core/dtype.ts";
-import { GELU } from "../../../ops/gelu.ts";
-import type { MapAttrs } from "../../../ops/map.ts";
-import type { KernelAttrs } from "../../backend.ts";
-import type { CpuKernel } from "./types.ts";
+import { GELU } from "../../gelu_expr.ts";
+import type { MapAttrs } from "../../kernel_contract.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
-const matmul: CpuKernel = ([a, b, bias], [c, pre], attrs, backend) => {
+const matmul: CpuKernel<"matmul"> = ([a, b, bias], [c, pre], attrs, backend) => {
   // With a second output (training's fused linear + GELU), the product + bias goes there and C
   // gets its GELU; otherwise everything happens in C.
   const z = pre ?? c;
-  const at = attrs as unknown as MatmulAttrs;
+  const at = attrs;
   const { batch, m, n, k, transA, transB, epilogue } = at;
   const l = matmulLayout(at);
   // Batch index o * heads + h: BLAS's strided batch covers the heads, one call per outer index
@@ -63,7 +62,7 @@ const matmul: CpuKernel = ([a, b, bias], [c, pre], attrs, backend) => {
   if (epilogue === "gelu") {
     if (c instanceof Float64Array) {
       for (let i = 0; i < c.length; i++) c[i] = GELU.js(z[i], 0, 0, []);
-    } else backend.run("map", [z], [c], GELU_MAP as unknown as KernelAttrs);
+    } else backend.run("map", [z], [c], GELU_MAP);
   }
 };
 
@@ -101,4 +100,4 @@ function gemmInto(
 }
 
 /** Matmul kernels by name. */
-export const matmulKernels: Record<string, CpuKernel> = { matmul };
+export const matmulKernels: CpuKernels<"matmul"> = { matmul };

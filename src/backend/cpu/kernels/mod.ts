@@ -14,12 +14,13 @@ import { reduceKernels } from "./reduce.ts";
 import { residualLayerNormKernels } from "./residual_layer_norm.ts";
 import { softmaxKernels } from "./softmax.ts";
 import { stridedKernels } from "./strided.ts";
-import type { CpuKernel } from "./types.ts";
+import type { KernelName } from "../../kernel_contract.ts";
+import type { CpuKernel, CpuKernels, DynamicCpuKernel } from "./types.ts";
 
-export type { CpuKernel };
+export type { CpuKernel, CpuKernels, DynamicCpuKernel };
 
-/** Kernel table of the CPU backend. */
-export const cpuKernels: Record<string, CpuKernel> = {
+/** Kernel table of the CPU backend, typed by the kernel contract. */
+export const cpuKernelTable: CpuKernels<KernelName> = {
   ...elementwiseKernels,
   ...reduceKernels,
   ...stridedKernels,
@@ -33,3 +34,12 @@ export const cpuKernels: Record<string, CpuKernel> = {
   ...adamwKernels,
   ...adamwGroupKernels,
 };
+
+/**
+ * The same table for calls by a name known only at run time (jobs run on helper threads, tests):
+ * the one place where kernel attributes are not checked by the compiler.
+ */
+export const cpuKernels: Readonly<Record<string, DynamicCpuKernel>> =
+  cpuKernelTable as unknown as Readonly<
+    Record<string, DynamicCpuKernel>
+  >;

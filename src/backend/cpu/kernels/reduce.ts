@@ -11,8 +11,7 @@
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
-import type { ReduceAttrs } from "../../../ops/reduce.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
 /** Runs shorter than this are indexed with offsets rather than re-based with `subarray`. */
 const SHORT = 16;
@@ -111,8 +110,8 @@ function maxRows(
   }
 }
 
-const reduce: CpuKernel = ([x], [out], attrs) => {
-  const { op, outer, r, inner, outOffset = 0 } = attrs as unknown as ReduceAttrs;
+const reduce: CpuKernel<"reduce"> = ([x], [out], attrs) => {
+  const { op, outer, r, inner, outOffset = 0 } = attrs;
   const from = (attrs.innerFrom as number | undefined) ?? 0;
   const w = ((attrs.innerTo as number | undefined) ?? inner) - from;
   const squares = op === "sumsq";
@@ -135,4 +134,4 @@ const reduce: CpuKernel = ([x], [out], attrs) => {
 };
 
 /** Reduction kernels by name. */
-export const reduceKernels: Record<string, CpuKernel> = { reduce };
+export const reduceKernels: CpuKernels<"reduce"> = { reduce };

@@ -7,18 +7,17 @@
  * dropout mask is then taken at the global element index.
  * @module
  */
-import type { ResidualLayerNormAttrs } from "../../../ops/layer_norm.ts";
 import { dropoutKernels } from "./dropout.ts";
 import { layerNormKernels } from "./layer_norm.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
-const residualLayerNorm: CpuKernel = (
+const residualLayerNorm: CpuKernel<"residual_layer_norm"> = (
   [x, residual, gamma, beta],
   [y, mean, rstd, sum],
   attrs,
   backend,
 ) => {
-  const a = attrs as unknown as ResidualLayerNormAttrs;
+  const a = attrs;
   if (a.p > 0) {
     const indexOffset = ((attrs.rowOffset as number | undefined) ?? 0) * a.cols;
     dropoutKernels.dropout([x], [sum], { p: a.p, seed: a.seed, indexOffset }, backend);
@@ -29,6 +28,6 @@ const residualLayerNorm: CpuKernel = (
 };
 
 /** The fused residual + layer-norm kernel by name. */
-export const residualLayerNormKernels: Record<string, CpuKernel> = {
+export const residualLayerNormKernels: CpuKernels<"residual_layer_norm"> = {
   residual_layer_norm: residualLayerNorm,
 };

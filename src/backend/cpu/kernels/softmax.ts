@@ -12,9 +12,9 @@
  * row.
  * @module
  */
-import type { SoftmaxAttrs, SoftmaxGradAttrs } from "../../../ops/softmax.ts";
+import type { SoftmaxAttrs } from "../../kernel_contract.ts";
 import { expExact, expF32, expNonPositive } from "./fast_math.ts";
-import type { CpuKernel } from "./types.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 import type { TypedArray } from "../../../core/dtype.ts";
 import { wasmPasses } from "../wasm_passes.ts";
 
@@ -67,8 +67,8 @@ function softmaxWasm(
   return true;
 }
 
-const softmax: CpuKernel = ([x, mask], [y], attrs) => {
-  const a = attrs as unknown as SoftmaxAttrs;
+const softmax: CpuKernel<"softmax"> = ([x, mask], [y], attrs) => {
+  const a = attrs;
   const { rows, cols, hasMask, maskColStride: ms, log } = a;
   const rowOffset = (attrs.rowOffset as number | undefined) ?? 0;
   if (softmaxWasm(x, mask, y, a, rowOffset)) return;
@@ -133,8 +133,8 @@ const softmax: CpuKernel = ([x, mask], [y], attrs) => {
   }
 };
 
-const softmaxGrad: CpuKernel = ([y, dy], [dx], attrs) => {
-  const { rows, cols, log } = attrs as unknown as SoftmaxGradAttrs;
+const softmaxGrad: CpuKernel<"softmax_grad"> = ([y, dy], [dx], attrs) => {
+  const { rows, cols, log } = attrs;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let s = 0;
@@ -158,4 +158,7 @@ const softmaxGrad: CpuKernel = ([y, dy], [dx], attrs) => {
 };
 
 /** Softmax kernels by name. */
-export const softmaxKernels: Record<string, CpuKernel> = { softmax, softmax_grad: softmaxGrad };
+export const softmaxKernels: CpuKernels<"softmax" | "softmax_grad"> = {
+  softmax,
+  softmax_grad: softmaxGrad,
+};

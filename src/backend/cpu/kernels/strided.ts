@@ -4,8 +4,8 @@
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
-import type { StridedAttrs } from "../../../ops/shape_ops.ts";
-import type { CpuKernel } from "./types.ts";
+import type { StridedAttrs } from "../../kernel_contract.ts";
+import type { CpuKernel, CpuKernels } from "./types.ts";
 
 /** Calls `fn(flatIndex, viewOffset)` for every element of the view, in row-major order. */
 function walk(a: StridedAttrs, n: number, fn: (i: number, off: number) => void): void {
@@ -24,8 +24,8 @@ function walk(a: StridedAttrs, n: number, fn: (i: number, off: number) => void):
   }
 }
 
-const stridedCopy: CpuKernel = ([x], [out], attrs) => {
-  const a = attrs as unknown as StridedAttrs;
+const stridedCopy: CpuKernel<"strided_copy"> = ([x], [out], attrs) => {
+  const a = attrs;
   const rank = a.shape.length;
   // Fast path: the innermost dim is contiguous, so copy whole rows.
   if (rank >= 1 && a.strides[rank - 1] === 1) {
@@ -41,13 +41,13 @@ const stridedCopy: CpuKernel = ([x], [out], attrs) => {
   walk(a, out.length, (i, off) => (out[i] = x[off]));
 };
 
-const stridedScatter: CpuKernel = ([x], [out], attrs) => {
-  const a = attrs as unknown as StridedAttrs;
+const stridedScatter: CpuKernel<"strided_scatter"> = ([x], [out], attrs) => {
+  const a = attrs;
   walk(a, x.length, (i, off) => (out[off] = x[i]));
 };
 
 /** Strided copy kernels by name. */
-export const stridedKernels: Record<string, CpuKernel> = {
+export const stridedKernels: CpuKernels<"strided_copy" | "strided_scatter"> = {
   strided_copy: stridedCopy,
   strided_scatter: stridedScatter,
 };

@@ -4,15 +4,20 @@
  * @module
  */
 import { adamwGroupWgsl, adamwWgsl } from "../../../generated/shaders.ts";
-import type { AdamWGroupAttrs } from "../../../nn/optim/adamw.ts";
 import type { GpuHandle } from "../gpu_types.ts";
-import { elementWidth, forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
+import {
+  elementWidth,
+  forEachChunk,
+  type GpuKernel,
+  type GpuKernels,
+  uniforms,
+} from "../gpu_types.ts";
 import { expandWgslTemplate } from "../wgsl_template.ts";
 
 const code = (w: 1 | 4) =>
   expandWgslTemplate(adamwWgsl, { T: w === 4 ? "vec4<f32>" : "f32" }, {}, "adamw.wgsl");
 
-const adamw: GpuKernel = (ctx, [grad, hyper], [param, m, v]) => {
+const adamw: GpuKernel<"adamw"> = (ctx, [grad, hyper], [param, m, v]) => {
   const n = param.bytes / 4;
   const w = elementWidth(n);
   forEachChunk(ctx, n, (_first, count, range) =>
@@ -50,8 +55,13 @@ function groupCode(g: number, w: 1 | 4): string {
  * common limit of 32); one too large for a single binding goes alone through `adamw`'s chunks, and
  * so does every parameter on a software adapter.
  */
-const adamwGroup: GpuKernel = (ctx, [hDecay, hNoDecay, ...grads], outputs, attrs) => {
-  const { decay } = attrs as unknown as AdamWGroupAttrs;
+const adamwGroup: GpuKernel<"adamw_group"> = (
+  ctx,
+  [hDecay, hNoDecay, ...grads],
+  outputs,
+  attrs,
+) => {
+  const { decay } = attrs;
   const perDispatch = Math.min(
     MAX_GROUP,
     Math.floor((ctx.limits.maxStorageBuffersPerShaderStage - 1) / 4),
@@ -88,4 +98,4 @@ const adamwGroup: GpuKernel = (ctx, [hDecay, hNoDecay, ...grads], outputs, attrs
 };
 
 /** Optimizer kernels by name. */
-export const adamwKernels: Record<string, GpuKernel> = { adamw, adamw_group: adamwGroup };
+export const adamwKernels: GpuKernels<"adamw" | "adamw_group"> = { adamw, adamw_group: adamwGroup };

@@ -3,13 +3,13 @@
  * @module
  */
 import { crossEntropyWgsl } from "../../../generated/shaders.ts";
-import type { CrossEntropyAttrs } from "../../../ops/cross_entropy.ts";
-import { type GpuKernel, uniforms } from "../gpu_types.ts";
+import type { CrossEntropyAttrs } from "../../kernel_contract.ts";
+import { type GpuKernel, type GpuKernels, uniforms } from "../gpu_types.ts";
 
 const u = (a: CrossEntropyAttrs) => uniforms([a.rows, a.cols, { i32: a.ignoreIndex }, 0]);
 
-const crossEntropy: GpuKernel = (ctx, [logits, targets], [loss], attrs) => {
-  const a = attrs as unknown as CrossEntropyAttrs;
+const crossEntropy: GpuKernel<"cross_entropy"> = (ctx, [logits, targets], [loss], attrs) => {
+  const a = attrs;
   ctx.dispatch({
     key: "cross_entropy",
     entryPoint: "cross_entropy",
@@ -19,8 +19,13 @@ const crossEntropy: GpuKernel = (ctx, [logits, targets], [loss], attrs) => {
   });
 };
 
-const crossEntropyGrad: GpuKernel = (ctx, [logits, targets, scale], [dx], attrs) => {
-  const a = attrs as unknown as CrossEntropyAttrs;
+const crossEntropyGrad: GpuKernel<"cross_entropy_grad"> = (
+  ctx,
+  [logits, targets, scale],
+  [dx],
+  attrs,
+) => {
+  const a = attrs;
   ctx.dispatch({
     key: "cross_entropy",
     entryPoint: "cross_entropy_grad",
@@ -31,7 +36,7 @@ const crossEntropyGrad: GpuKernel = (ctx, [logits, targets, scale], [dx], attrs)
 };
 
 /** Cross-entropy kernels by name. */
-export const crossEntropyKernels: Record<string, GpuKernel> = {
+export const crossEntropyKernels: GpuKernels<"cross_entropy" | "cross_entropy_grad"> = {
   cross_entropy: crossEntropy,
   cross_entropy_grad: crossEntropyGrad,
 };

@@ -3,8 +3,14 @@
  * @module
  */
 import { dropoutWgsl, hashWgsl } from "../../../generated/shaders.ts";
-import { type DropoutAttrs, dropoutThreshold } from "../../../ops/dropout.ts";
-import { elementWidth, forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
+import { dropoutThreshold } from "../../kernel_contract.ts";
+import {
+  elementWidth,
+  forEachChunk,
+  type GpuKernel,
+  type GpuKernels,
+  uniforms,
+} from "../gpu_types.ts";
 import { expandWgslTemplate } from "../wgsl_template.ts";
 
 const code = (w: 1 | 4) =>
@@ -17,8 +23,8 @@ const code = (w: 1 | 4) =>
     "dropout.wgsl",
   ) + "\n" + hashWgsl;
 
-const dropout: GpuKernel = (ctx, [x], [y], attrs) => {
-  const { p, seed } = attrs as unknown as DropoutAttrs;
+const dropout: GpuKernel<"dropout"> = (ctx, [x], [y], attrs) => {
+  const { p, seed } = attrs;
   const n = y.bytes / 4;
   const threshold = dropoutThreshold(p);
   const w = elementWidth(n);
@@ -36,4 +42,4 @@ const dropout: GpuKernel = (ctx, [x], [y], attrs) => {
 };
 
 /** Dropout kernels by name. */
-export const dropoutKernels: Record<string, GpuKernel> = { dropout };
+export const dropoutKernels: GpuKernels<"dropout"> = { dropout };

@@ -4,8 +4,14 @@
  * @module
  */
 import { fillWgsl, mapWgsl } from "../../../generated/shaders.ts";
-import type { MapAttrs } from "../../../ops/map.ts";
-import { elementWidth, forEachChunk, type GpuKernel, uniforms } from "../gpu_types.ts";
+import type { MapAttrs } from "../../kernel_contract.ts";
+import {
+  elementWidth,
+  forEachChunk,
+  type GpuKernel,
+  type GpuKernels,
+  uniforms,
+} from "../gpu_types.ts";
 import { expandWgslTemplate } from "../wgsl_template.ts";
 
 const fillCode = (w: 1 | 4) =>
@@ -41,8 +47,8 @@ function mapCode(a: MapAttrs, w: 1 | 4): string {
     .replace("{{BODY}}", body);
 }
 
-const map: GpuKernel = (ctx, inputs, [out], attrs) => {
-  const a = attrs as unknown as MapAttrs;
+const map: GpuKernel<"map"> = (ctx, inputs, [out], attrs) => {
+  const a = attrs;
   const n = out.bytes / 4;
   const rank = a.flat ? 0 : a.shape.length;
   if (rank > 8) throw new Error(`map: ${rank} dims after coalescing; at most 8 are supported`);
@@ -82,7 +88,7 @@ const map: GpuKernel = (ctx, inputs, [out], attrs) => {
   });
 };
 
-const fill: GpuKernel = (ctx, _inputs, [out], attrs) => {
+const fill: GpuKernel<"fill"> = (ctx, _inputs, [out], attrs) => {
   const n = out.bytes / 4;
   const value = attrs.value as number;
   const bits = out.dtype === "i32"
@@ -99,4 +105,4 @@ const fill: GpuKernel = (ctx, _inputs, [out], attrs) => {
 };
 
 /** Element-wise kernels by name. */
-export const elementwiseKernels: Record<string, GpuKernel> = { map, fill };
+export const elementwiseKernels: GpuKernels<"map" | "fill"> = { map, fill };

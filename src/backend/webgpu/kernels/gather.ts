@@ -3,11 +3,10 @@
  * @module
  */
 import { gatherWgsl } from "../../../generated/shaders.ts";
-import type { GatherAttrs, SegmentSumAttrs } from "../../../ops/gather.ts";
-import { type GpuKernel, uniforms } from "../gpu_types.ts";
+import { type GpuKernel, type GpuKernels, uniforms } from "../gpu_types.ts";
 
-const gatherRows: GpuKernel = (ctx, [table, ids], [out], attrs) => {
-  const { rows, width, vocab } = attrs as unknown as GatherAttrs;
+const gatherRows: GpuKernel<"gather_rows"> = (ctx, [table, ids], [out], attrs) => {
+  const { rows, width, vocab } = attrs;
   ctx.dispatch({
     key: "gather",
     entryPoint: "gather_rows",
@@ -17,8 +16,13 @@ const gatherRows: GpuKernel = (ctx, [table, ids], [out], attrs) => {
   });
 };
 
-const segmentSumRows: GpuKernel = (ctx, [dy, order, starts, uniq], [out], attrs) => {
-  const { segments, width } = attrs as unknown as SegmentSumAttrs;
+const segmentSumRows: GpuKernel<"segment_sum_rows"> = (
+  ctx,
+  [dy, order, starts, uniq],
+  [out],
+  attrs,
+) => {
+  const { segments, width } = attrs;
   ctx.dispatch({
     key: "gather",
     entryPoint: "segment_sum_rows",
@@ -29,7 +33,7 @@ const segmentSumRows: GpuKernel = (ctx, [dy, order, starts, uniq], [out], attrs)
 };
 
 /** Gather kernels by name. */
-export const gatherKernels: Record<string, GpuKernel> = {
+export const gatherKernels: GpuKernels<"gather_rows" | "segment_sum_rows"> = {
   gather_rows: gatherRows,
   segment_sum_rows: segmentSumRows,
 };

@@ -3,9 +3,9 @@
  * @module
  */
 import { hashWgsl, layerNormWgsl as layerNormSrc } from "../../../generated/shaders.ts";
-import type { LayerNormAttrs, ResidualLayerNormAttrs } from "../../../ops/layer_norm.ts";
-import { dropoutThreshold } from "../../../ops/dropout.ts";
-import { type GpuKernel, uniforms } from "../gpu_types.ts";
+import type { LayerNormAttrs } from "../../kernel_contract.ts";
+import { dropoutThreshold } from "../../kernel_contract.ts";
+import { type GpuKernel, type GpuKernels, uniforms } from "../gpu_types.ts";
 
 const layerNormWgsl = layerNormSrc + "\n" + hashWgsl;
 
@@ -13,8 +13,8 @@ const layerNormWgsl = layerNormSrc + "\n" + hashWgsl;
 const u = (a: LayerNormAttrs, drop = { threshold: 0, scale: 1, seed: 0 }) =>
   uniforms([a.rows, a.cols, { f32: a.eps }, drop.seed, drop.threshold, { f32: drop.scale }, 0, 0]);
 
-const layerNorm: GpuKernel = (ctx, [x, g, b], [y, mean, rstd], attrs) => {
-  const a = attrs as unknown as LayerNormAttrs;
+const layerNorm: GpuKernel<"layer_norm"> = (ctx, [x, g, b], [y, mean, rstd], attrs) => {
+  const a = attrs;
   ctx.dispatch({
     key: "layer_norm",
     entryPoint: "layer_norm",
@@ -24,8 +24,8 @@ const layerNorm: GpuKernel = (ctx, [x, g, b], [y, mean, rstd], attrs) => {
   });
 };
 
-const layerNormGrad: GpuKernel = (ctx, [dy, x, g, mean, rstd], [dx], attrs) => {
-  const a = attrs as unknown as LayerNormAttrs;
+const layerNormGrad: GpuKernel<"layer_norm_grad"> = (ctx, [dy, x, g, mean, rstd], [dx], attrs) => {
+  const a = attrs;
   ctx.dispatch({
     key: "layer_norm",
     entryPoint: "layer_norm_grad",
@@ -35,8 +35,13 @@ const layerNormGrad: GpuKernel = (ctx, [dy, x, g, mean, rstd], [dx], attrs) => {
   });
 };
 
-const layerNormGradParams: GpuKernel = (ctx, [dy, x, mean, rstd], [dg, db], attrs) => {
-  const a = attrs as unknown as LayerNormAttrs;
+const layerNormGradParams: GpuKernel<"layer_norm_grad_params"> = (
+  ctx,
+  [dy, x, mean, rstd],
+  [dg, db],
+  attrs,
+) => {
+  const a = attrs;
   ctx.dispatch({
     key: "layer_norm",
     entryPoint: "layer_norm_grad_params",
@@ -46,8 +51,13 @@ const layerNormGradParams: GpuKernel = (ctx, [dy, x, mean, rstd], [dg, db], attr
   });
 };
 
-const residualLayerNorm: GpuKernel = (ctx, [x, residual, g, b], [y, mean, rstd, sum], attrs) => {
-  const a = attrs as unknown as ResidualLayerNormAttrs;
+const residualLayerNorm: GpuKernel<"residual_layer_norm"> = (
+  ctx,
+  [x, residual, g, b],
+  [y, mean, rstd, sum],
+  attrs,
+) => {
+  const a = attrs;
   const drop = a.p > 0
     ? {
       threshold: dropoutThreshold(a.p),
@@ -65,7 +75,9 @@ const residualLayerNorm: GpuKernel = (ctx, [x, residual, g, b], [y, mean, rstd, 
 };
 
 /** Layer-norm kernels by name. */
-export const layerNormKernels: Record<string, GpuKernel> = {
+export const layerNormKernels: GpuKernels<
+  "residual_layer_norm" | "layer_norm" | "layer_norm_grad" | "layer_norm_grad_params"
+> = {
   residual_layer_norm: residualLayerNorm,
   layer_norm: layerNorm,
   layer_norm_grad: layerNormGrad,

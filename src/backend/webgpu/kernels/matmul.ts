@@ -4,8 +4,7 @@
  * (shaders/matmul_*.wgsl) come from `planMatmul` (matmul_plan.ts).
  * @module
  */
-import type { MatmulAttrs } from "../../../ops/matmul.ts";
-import type { GpuKernel } from "../gpu_types.ts";
+import type { GpuKernel, GpuKernels } from "../gpu_types.ts";
 import { type MatmulPlan, type MatmulSpec, planMatmul } from "./matmul_plan.ts";
 
 const plans = new Map<string, MatmulPlan>();
@@ -13,8 +12,8 @@ const plans = new Map<string, MatmulPlan>();
 /** The last variant chosen per shape, for benchmark output. */
 export const matmulVariants: Map<string, string> = new Map();
 
-const matmul: GpuKernel = (ctx, [a, b, bias], [c, pre], attrs) => {
-  const at = attrs as unknown as MatmulAttrs;
+const matmul: GpuKernel<"matmul"> = (ctx, [a, b, bias], [c, pre], attrs) => {
+  const at = attrs;
   const spec: MatmulSpec = {
     ...at,
     bias: bias !== undefined,
@@ -49,4 +48,4 @@ const matmul: GpuKernel = (ctx, [a, b, bias], [c, pre], attrs) => {
 };
 
 /** Matmul kernels by name. */
-export const matmulKernels: Record<string, GpuKernel> = { matmul };
+export const matmulKernels: GpuKernels<"matmul"> = { matmul };

@@ -7,7 +7,8 @@
  * @module
  */
 import { adamwKernels } from "./adamw.ts";
-import type { GpuKernel } from "../gpu_types.ts";
+import type { GpuKernels } from "../gpu_types.ts";
+import type { KernelName } from "../../kernel_contract.ts";
 import { crossEntropyKernels } from "./cross_entropy.ts";
 import { dropoutKernels } from "./dropout.ts";
 import { elementwiseKernels } from "./elementwise.ts";
@@ -19,7 +20,7 @@ import { softmaxKernels } from "./softmax.ts";
 import { stridedKernels } from "./strided.ts";
 
 /** Kernel table of the WebGPU backend. */
-export const gpuKernels: Record<string, GpuKernel> = {
+export const gpuKernels: GpuKernels<KernelName> = {
   ...elementwiseKernels,
   ...reduceKernels,
   ...stridedKernels,

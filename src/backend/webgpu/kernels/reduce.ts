@@ -4,8 +4,7 @@
  * @module
  */
 import { reduceWgsl } from "../../../generated/shaders.ts";
-import type { ReduceAttrs } from "../../../ops/reduce.ts";
-import { type GpuKernel, uniforms } from "../gpu_types.ts";
+import { type GpuKernel, type GpuKernels, uniforms } from "../gpu_types.ts";
 
 const SLOTS = {
   sum: { INIT: "0.0", COMBINE: "acc + v", LOAD: "v" },
@@ -13,8 +12,8 @@ const SLOTS = {
   max: { INIT: "-3.402823e38", COMBINE: "max(acc, v)", LOAD: "v" },
 };
 
-const reduce: GpuKernel = (ctx, [x], [out], attrs) => {
-  const { op, outer, r, inner, outOffset = 0 } = attrs as unknown as ReduceAttrs;
+const reduce: GpuKernel<"reduce"> = (ctx, [x], [out], attrs) => {
+  const { op, outer, r, inner, outOffset = 0 } = attrs;
   const slots = SLOTS[op];
   const outputs = outer * inner;
   // A software adapter runs a workgroup's barriers slowly and has few cores to fill: go wide only
@@ -32,4 +31,4 @@ const reduce: GpuKernel = (ctx, [x], [out], attrs) => {
 };
 
 /** Reduction kernels by name. */
-export const reduceKernels: Record<string, GpuKernel> = { reduce };
+export const reduceKernels: GpuKernels<"reduce"> = { reduce };

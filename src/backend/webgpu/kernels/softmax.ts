@@ -3,8 +3,8 @@
  * @module
  */
 import { softmaxWgsl } from "../../../generated/shaders.ts";
-import type { SoftmaxAttrs, SoftmaxGradAttrs } from "../../../ops/softmax.ts";
-import type { GpuKernel } from "../gpu_types.ts";
+import type { SoftmaxAttrs } from "../../kernel_contract.ts";
+import type { GpuKernel, GpuKernels } from "../gpu_types.ts";
 
 function params(rows: number, cols: number, a?: SoftmaxAttrs): Uint32Array {
   const u = new Uint32Array(8 + 8 + 8);
@@ -20,8 +20,8 @@ function params(rows: number, cols: number, a?: SoftmaxAttrs): Uint32Array {
 
 const code = (log: boolean) => () => softmaxWgsl.replaceAll("{{LOG}}", log ? "true" : "false");
 
-const softmax: GpuKernel = (ctx, [x, mask], [y], attrs) => {
-  const a = attrs as unknown as SoftmaxAttrs;
+const softmax: GpuKernel<"softmax"> = (ctx, [x, mask], [y], attrs) => {
+  const a = attrs;
   ctx.dispatch({
     key: `softmax:${a.log}`,
     entryPoint: "softmax",
@@ -32,8 +32,8 @@ const softmax: GpuKernel = (ctx, [x, mask], [y], attrs) => {
   });
 };
 
-const softmaxGrad: GpuKernel = (ctx, [y, dy], [dx], attrs) => {
-  const a = attrs as unknown as SoftmaxGradAttrs;
+const softmaxGrad: GpuKernel<"softmax_grad"> = (ctx, [y, dy], [dx], attrs) => {
+  const a = attrs;
   ctx.dispatch({
     key: `softmax:${a.log}`,
     entryPoint: "softmax_grad",
@@ -44,4 +44,7 @@ const softmaxGrad: GpuKernel = (ctx, [y, dy], [dx], attrs) => {
 };
 
 /** Softmax kernels by name. */
-export const softmaxKernels: Record<string, GpuKernel> = { softmax, softmax_grad: softmaxGrad };
+export const softmaxKernels: GpuKernels<"softmax" | "softmax_grad"> = {
+  softmax,
+  softmax_grad: softmaxGrad,
+};

@@ -3,8 +3,8 @@
  * @module
  */
 import { stridedWgsl } from "../../../generated/shaders.ts";
-import type { StridedAttrs } from "../../../ops/shape_ops.ts";
-import type { GpuHandle, GpuKernel } from "../gpu_types.ts";
+import type { StridedAttrs } from "../../kernel_contract.ts";
+import type { GpuHandle, GpuKernels } from "../gpu_types.ts";
 import type { GpuContext } from "../gpu_types.ts";
 
 function strided(
@@ -39,9 +39,7 @@ function strided(
 }
 
 /** Strided copy kernels by name. */
-export const stridedKernels: Record<string, GpuKernel> = {
-  strided_copy: (ctx, [x], [out], attrs) =>
-    strided(ctx, x, out, attrs as unknown as StridedAttrs, false),
-  strided_scatter: (ctx, [x], [out], attrs) =>
-    strided(ctx, x, out, attrs as unknown as StridedAttrs, true),
+export const stridedKernels: GpuKernels<"strided_copy" | "strided_scatter"> = {
+  strided_copy: (ctx, [x], [out], attrs) => strided(ctx, x, out, attrs, false),
+  strided_scatter: (ctx, [x], [out], attrs) => strided(ctx, x, out, attrs, true),
 };
