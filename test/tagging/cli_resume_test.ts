@@ -5,18 +5,7 @@
  * `--overwrite` starts over.
  */
 import assert from "node:assert/strict";
-
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { cli } from "../helpers/cli.ts";
 
 /** Every file under `dir`, path → bytes as a string of numbers (to compare whole folders). */
 function snapshot(dir: string, prefix = ""): Record<string, string> {

@@ -3,19 +3,8 @@
  * line and field for bad input (no stack trace), and a tiny train → predict → evaluate round trip.
  */
 import assert from "node:assert/strict";
+import { cli } from "../helpers/cli.ts";
 import { generateDemoCorpus } from "../../src/tagging/demo/demo_corpus.ts";
-
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 Deno.test("cli: --help of every command", async () => {
   for (const cmd of ["train", "evaluate", "predict", "compare"]) {

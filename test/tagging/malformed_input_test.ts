@@ -5,19 +5,8 @@
  * columns, UniversalNER with extra columns, a stray I- token) must be read and reported.
  */
 import assert from "node:assert/strict";
+import { cli } from "../helpers/cli.ts";
 import { parseCorpus } from "../../cli/data.ts";
-
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
-const dec = new TextDecoder();
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 const utf16le = (s: string) => {
   const b = new Uint8Array(2 + 2 * s.length);
