@@ -248,6 +248,19 @@ export function checkpointFiles(input: SaveCheckpointInput): Record<string, Uint
 }
 
 /**
+ * The files of a checkpoint folder in the order they are written: weights first, config.json
+ * last, so a folder with a config.json is complete.
+ */
+export const CHECKPOINT_FILE_ORDER: readonly string[] = [
+  "model.safetensors",
+  "vocab.txt",
+  "tokenizer.json",
+  "special_tokens_map.json",
+  "tokenizer_config.json",
+  "config.json",
+];
+
+/**
  * Write a model folder that transformers' `from_pretrained` and its tokenizers load:
  * model.safetensors, config.json, vocab.txt, tokenizer_config.json (and tokenizer.json +
  * special_tokens_map.json when a tokenizer is given), each written atomically (temp file +
@@ -261,15 +274,7 @@ export async function saveCheckpointFolder(
 ): Promise<void> {
   const files = checkpointFiles(input);
   await fs.mkdirp(dir);
-  const order = [
-    "model.safetensors",
-    "vocab.txt",
-    "tokenizer.json",
-    "special_tokens_map.json",
-    "tokenizer_config.json",
-    "config.json",
-  ];
-  for (const name of order) {
+  for (const name of CHECKPOINT_FILE_ORDER) {
     if (files[name]) await fs.writeFileAtomic(joinPath(dir, name), files[name]);
   }
 }

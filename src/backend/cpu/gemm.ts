@@ -118,7 +118,7 @@ function isCount(x: number): boolean {
  * `offset` when nothing is touched. Used to bound-check before any access: the native path
  * would otherwise read or write outside the typed array.
  */
-function extent(
+export function extent(
   offset: number,
   stride: number,
   batch: number,

@@ -19,6 +19,7 @@
 import { sgemmRelaxedWasm as relaxedBytes, sgemmWasm as simdBytes } from "../../generated/wasm.ts";
 import {
   checkGemmArgs,
+  extent,
   foldBroadcastBatch,
   type Gemm,
   type GemmArgs,
@@ -92,18 +93,6 @@ function alignUp(x: number): number {
   return Math.ceil(x / ALIGN) * ALIGN;
 }
 
-/** First and one-past-last element a strided batch of stored matrices touches. */
-function range(
-  offset: number,
-  stride: number,
-  batch: number,
-  rows: number,
-  cols: number,
-  ld: number,
-): [number, number] {
-  return [offset, offset + (batch - 1) * stride + (rows - 1) * ld + cols];
-}
-
 /**
  * A new WASM GEMM, or null where WebAssembly SIMD is missing.
  * @example
@@ -141,7 +130,9 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
       }
       return;
     }
-    const [aLo, aHi] = range(
+    // The touched ranges of A, B and C: what is copied into WebAssembly memory.
+    const aLo = args.aOffset, bLo = args.bOffset, cLo = args.cOffset;
+    const aHi = extent(
       args.aOffset,
       args.strideA,
       batch,
@@ -149,7 +140,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
       transA ? m : k,
       lda,
     );
-    const [bLo, bHi] = range(
+    const bHi = extent(
       args.bOffset,
       args.strideB,
       batch,
@@ -157,7 +148,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
       transB ? k : n,
       ldb,
     );
-    const [cLo, cHi] = range(args.cOffset, args.strideC, batch, m, n, ldc);
+    const cHi = extent(args.cOffset, args.strideC, batch, m, n, ldc);
     const aPtr = alignUp(heap), bPtr = alignUp(aPtr + (aHi - aLo) * 4);
     const cPtr = alignUp(bPtr + (bHi - bLo) * 4), biasPtr = alignUp(cPtr + (cHi - cLo) * 4);
     const work = alignUp(biasPtr + (args.bias ? n * 4 : 0));

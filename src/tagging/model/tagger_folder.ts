@@ -21,6 +21,7 @@
 import type { Backend } from "../../backend/backend.ts";
 import type { Random } from "../../core/random.ts";
 import {
+  CHECKPOINT_FILE_ORDER,
   checkpointFiles,
   loadCheckpointFolder,
   type LoadedCheckpoint,
@@ -120,16 +121,6 @@ export interface TaggerFolderInput {
   /** Tasks, label maps and settings (tagger.json). */
   meta: TaggerMeta;
 }
-
-/** Order of the model files, config.json last (as saveCheckpointFolder writes them). */
-const CHECKPOINT_FILE_ORDER = [
-  "model.safetensors",
-  "vocab.txt",
-  "tokenizer.json",
-  "special_tokens_map.json",
-  "tokenizer_config.json",
-  "config.json",
-] as const;
 
 /** The files of a tagger folder (see the module doc), name → bytes, in the order written. */
 export async function taggerFolderFiles(
