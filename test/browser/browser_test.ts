@@ -411,12 +411,15 @@ Deno.test({
   },
 });
 
-/** Seconds the page (at `url`, WebGPU hidden) takes to train the demo run's first epoch. */
+/**
+ * The page (at `url`, WebGPU hidden) trains the demo run's first epoch: its seconds, device line,
+ * the device's technical detail (which GEMM) and the loss of every update.
+ */
 async function trainSeconds(
   browser: import("playwright-core").Browser,
   url: string,
   corpusPath: string,
-): Promise<{ seconds: number; device: string }> {
+): Promise<{ seconds: number; device: string; detail: string; losses: number[] }> {
   const ctx = await browser.newContext();
   await ctx.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined });
@@ -444,12 +447,17 @@ async function trainSeconds(
   const device = await page.evaluate(() =>
     (globalThis as unknown as { jointag: PageHook }).jointag.state.device
   );
+  const losses = await page.evaluate(() =>
+    (globalThis as unknown as { jointag: PageHook }).jointag.steps.map((s) => s.loss)
+  );
+  const detail = (await page.getAttribute("#device", "title")) ?? "";
   await ctx.close();
-  return { seconds, device };
+  return { seconds, device, detail, losses };
 }
 
 Deno.test({
-  name: "browser page without WebGPU: the CPU fallback's WASM GEMM trains faster than TypeScript",
+  name: "browser page without WebGPU: the CPU fallback trains on the WASM GEMM, as the " +
+    "TypeScript GEMM does",
   ignore: without("chromium", haveChromium()),
   sanitizeOps: false,
   sanitizeResources: false,
@@ -466,23 +474,25 @@ Deno.test({
     const flags = FLAGS.filter((f) => f !== "--enable-unsafe-webgpu");
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: flags });
     try {
-      // Interleaved, best of two each: the machine may be shared.
-      const js: number[] = [], wasm: number[] = [];
-      for (let i = 0; i < 2; i++) {
-        js.push((await trainSeconds(browser, `${server.url}?gemm=js`, corpusPath)).seconds);
-        const w = await trainSeconds(browser, server.url, corpusPath);
-        assert.match(w.device, /no WebGPU/);
-        wasm.push(w.seconds);
+      const js = await trainSeconds(browser, `${server.url}?gemm=js`, corpusPath);
+      const wasm = await trainSeconds(browser, server.url, corpusPath);
+      assert.match(wasm.device, /no WebGPU/);
+      assert.match(wasm.detail, /wasm/i, "the CPU fallback should use the WebAssembly GEMM");
+      assert.doesNotMatch(js.detail, /wasm/i, "?gemm=js should use the TypeScript GEMM");
+      // Same seeded run: the two GEMMs differ only in rounding (fused multiply-adds), so the losses
+      // agree closely from the first update to the last.
+      assert.equal(wasm.losses.length, js.losses.length);
+      assert.ok(wasm.losses.length > 0);
+      for (const i of [0, wasm.losses.length - 1]) {
+        const rel = Math.abs(wasm.losses[i] - js.losses[i]) / Math.abs(js.losses[i]);
+        assert.ok(rel < 1e-2, `update ${i + 1}: loss ${wasm.losses[i]} vs ${js.losses[i]}`);
       }
-      const ratio = Math.min(...js) / Math.min(...wasm);
+      // Speed is for benchmarks, not asserted here; printed for the record (the demo's shapes are
+      // small, so the TypeScript passes bound the ratio: ~2x measured).
       console.log(
-        `demo epoch in Chromium, no WebGPU: TypeScript GEMM ${Math.min(...js).toFixed(2)} s, ` +
-          `WASM GEMM ${Math.min(...wasm).toFixed(2)} s (${ratio.toFixed(1)}x)`,
+        `demo epoch in Chromium, no WebGPU: TypeScript GEMM ${js.seconds.toFixed(2)} s, ` +
+          `WASM GEMM ${wasm.seconds.toFixed(2)} s (${(js.seconds / wasm.seconds).toFixed(1)}x)`,
       );
-      // The TypeScript passes (layer norm, softmax, GELU, AdamW), the autograd bookkeeping and
-      // the dev evaluation are the same on both sides and bound the ratio on the demo's small
-      // shapes (hidden 64, ~16-token sentences): 1.8-2.0x measured; the matmuls alone ~10x.
-      assert.ok(ratio >= 1.5, `WASM GEMM only ${ratio.toFixed(2)}x the TypeScript GEMM`);
     } finally {
       await browser.close();
       await server.close();
