@@ -12,7 +12,7 @@
 import type { Tensor } from "../core/tensor.ts";
 import { withGrad } from "./kernel.ts";
 import { map, type MapExpr } from "./map.ts";
-import { sumToShape } from "./reduce.ts";
+import { sumToShape } from "./reduce_raw.ts";
 import { neg } from "./unary.ts";
 
 const ADD: MapExpr = { key: "add", wgsl: "a + b", js: (a, b) => a + b };

@@ -16,7 +16,7 @@ import { fmtShape, ShapeError } from "../core/errors.ts";
 import { sameShape, sizeOf } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { expectDType, runKernel, withGrad } from "./kernel.ts";
-import { sumToShape } from "./reduce.ts";
+import { sumToShape } from "./reduce_raw.ts";
 import { reshape } from "./shape_ops.ts";
 import { type MatmulAttrs, type MatmulLayout, matmulLayout } from "../backend/kernel_contract.ts";
 

@@ -11,7 +11,7 @@ import { fmtShape, ShapeError } from "../core/errors.ts";
 import { coalesce, normAxis, sameShape, sizeOf, stridesOf } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { allocTensor, runKernel, runKernelInto, withGrad } from "./kernel.ts";
-import { sumToShape } from "./reduce.ts";
+import { sumToShape } from "./reduce_raw.ts";
 import type { StridedAttrs } from "../backend/kernel_contract.ts";
 
 export type { StridedAttrs };
