@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-export type { Backend, Handle, KernelAttrs, MemoryInfo } from "./src/backend/backend.ts";
+export type { Backend, Handle, KernelAttrs, MemoryInfo } from "./src/core/backend.ts";
 export type {
   AdamWGroupAttrs,
   CrossEntropyAttrs,
@@ -37,7 +37,7 @@ export type {
   SoftmaxGradAttrs,
   SplitAttrs,
   StridedAttrs,
-} from "./src/backend/kernel_contract.ts";
+} from "./src/core/kernel_contract.ts";
 export { CpuBackend, type CpuBackendOptions } from "./src/backend/cpu/cpu_backend.ts";
 export type { CpuJob, CpuWorkers } from "./src/backend/cpu/parallel.ts";
 export type { Gemm, GemmArgs } from "./src/backend/cpu/gemm.ts";

@@ -5,7 +5,7 @@
  * The choice and the reason are returned so programs can print them.
  * @module
  */
-import type { Backend } from "./backend.ts";
+import type { Backend } from "../core/backend.ts";
 import { CpuBackend } from "./cpu/cpu_backend.ts";
 import type { Gemm } from "./cpu/gemm.ts";
 import { WebGPUBackend } from "./webgpu/webgpu_backend.ts";

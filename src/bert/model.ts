@@ -4,7 +4,7 @@
  * `embeddings.word_embeddings.weight`, `encoder.layer.0.attention.self.query.weight`, …
  * @module
  */
-import type { Backend } from "../backend/backend.ts";
+import type { Backend } from "../core/backend.ts";
 import { isGradEnabled, tidy } from "../core/engine.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import type { Random } from "../core/random.ts";

@@ -4,7 +4,7 @@
  * without import cycles.
  * @module
  */
-import type { Backend } from "../backend/backend.ts";
+import type { Backend } from "./backend.ts";
 
 /** Something that can be disposed and tracked by a scope. */
 export interface Disposable {

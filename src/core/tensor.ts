@@ -4,7 +4,7 @@
  * holds only what every op needs.
  * @module
  */
-import type { Backend, Handle } from "../backend/backend.ts";
+import type { Backend, Handle } from "./backend.ts";
 import type { DType, TypedArray } from "./dtype.ts";
 import { type Disposable, keep, track } from "./engine.ts";
 import { DisposedError, fmtShape } from "./errors.ts";

@@ -2,7 +2,7 @@
  * Parameter initialisers (host-side, from the seeded generator, so every backend starts equal).
  * @module
  */
-import type { Backend } from "../backend/backend.ts";
+import type { Backend } from "../core/backend.ts";
 import { globalRandom, type Random } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { randn, tensor, uniform, zeros } from "../ops/creation.ts";

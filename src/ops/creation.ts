@@ -8,7 +8,7 @@
  * (`Backend.upload`): no kernel.
  * @module
  */
-import type { Backend } from "../backend/backend.ts";
+import type { Backend } from "../core/backend.ts";
 import type { DType } from "../core/dtype.ts";
 import { getBackend } from "../core/engine.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";

@@ -15,7 +15,7 @@ import { expectDType, runKernel, withGrad } from "./kernel.ts";
 import { map, type MapExpr } from "./map.ts";
 import { sum } from "./reduce.ts";
 import { notEqualScalar } from "./where.ts";
-import type { CrossEntropyAttrs } from "../backend/kernel_contract.ts";
+import type { CrossEntropyAttrs } from "../core/kernel_contract.ts";
 
 export type { CrossEntropyAttrs };
 

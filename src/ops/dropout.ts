@@ -12,7 +12,7 @@ import { ShapeError } from "../core/errors.ts";
 import { globalRandom } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel, withGrad } from "./kernel.ts";
-import { type DropoutAttrs, dropoutThreshold } from "../backend/kernel_contract.ts";
+import { type DropoutAttrs, dropoutThreshold } from "../core/kernel_contract.ts";
 
 export { dropoutThreshold };
 export type { DropoutAttrs };

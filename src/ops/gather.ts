@@ -12,7 +12,7 @@ import { fmtShape, ShapeError } from "../core/errors.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { tensor } from "./creation.ts";
 import { allocTensor, expectDType, runKernel, runKernelInto, withGrad } from "./kernel.ts";
-import type { GatherAttrs, SegmentSumAttrs } from "../backend/kernel_contract.ts";
+import type { GatherAttrs, SegmentSumAttrs } from "../core/kernel_contract.ts";
 
 export type { GatherAttrs, SegmentSumAttrs };
 

@@ -11,7 +11,7 @@
  * `linear(..., { gelu: true })` fuses the same function into the `matmul` kernel (see linear.ts).
  * @module
  */
-import { GELU, GELU_GRAD } from "../backend/gelu_expr.ts";
+import { GELU, GELU_GRAD } from "../core/gelu_expr.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { withGrad } from "./kernel.ts";
 import { map } from "./map.ts";

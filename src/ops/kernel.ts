@@ -4,8 +4,8 @@
  * gradient will be needed. Every op file in this folder is built from these two.
  * @module
  */
-import type { Backend } from "../backend/backend.ts";
-import type { KernelAttrsMap, KernelName } from "../backend/kernel_contract.ts";
+import type { Backend } from "../core/backend.ts";
+import type { KernelAttrsMap, KernelName } from "../core/kernel_contract.ts";
 import type { DType } from "../core/dtype.ts";
 import { getBackend, isGradEnabled } from "../core/engine.ts";
 import { BackendError, DTypeError, fmtShape, ShapeError } from "../core/errors.ts";

@@ -20,7 +20,7 @@ import type { Tensor } from "../core/tensor.ts";
 import { globalRandom } from "../core/random.ts";
 import { dropout } from "./dropout.ts";
 import { runKernelN, withGrad } from "./kernel.ts";
-import type { LayerNormAttrs, ResidualLayerNormAttrs } from "../backend/kernel_contract.ts";
+import type { LayerNormAttrs, ResidualLayerNormAttrs } from "../core/kernel_contract.ts";
 
 export type { LayerNormAttrs, ResidualLayerNormAttrs };
 

@@ -24,7 +24,7 @@ import {
 } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel } from "./kernel.ts";
-import type { MapAttrs, MapExpr } from "../backend/kernel_contract.ts";
+import type { MapAttrs, MapExpr } from "../core/kernel_contract.ts";
 
 export type { MapAttrs, MapExpr };
 

@@ -18,7 +18,7 @@ import type { Tensor } from "../core/tensor.ts";
 import { expectDType, runKernel, withGrad } from "./kernel.ts";
 import { sumToShape } from "./reduce_raw.ts";
 import { reshape } from "./shape_ops.ts";
-import { type MatmulAttrs, type MatmulLayout, matmulLayout } from "../backend/kernel_contract.ts";
+import { type MatmulAttrs, type MatmulLayout, matmulLayout } from "../core/kernel_contract.ts";
 
 export { matmulLayout };
 export type { MatmulAttrs, MatmulLayout };

@@ -15,7 +15,7 @@ import { map, type MapExpr } from "./map.ts";
 import { broadcastTo, reshape } from "./shape_ops.ts";
 import { div, mul } from "./binary.ts";
 import { mulScalar } from "./unary.ts";
-import type { ReduceAttrs } from "../backend/kernel_contract.ts";
+import type { ReduceAttrs } from "../core/kernel_contract.ts";
 
 export type { ReduceAttrs };
 export { sumToShape } from "./reduce_raw.ts";

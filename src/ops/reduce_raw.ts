@@ -11,7 +11,7 @@
 import { sameShape, sizeOf } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel } from "./kernel.ts";
-import type { ReduceAttrs } from "../backend/kernel_contract.ts";
+import type { ReduceAttrs } from "../core/kernel_contract.ts";
 
 /** Reduces one run of adjacent axes [a0, a1] of `x` (no graph). */
 function reduceRun(x: Tensor, a0: number, a1: number, op: "sum" | "max"): Tensor {

@@ -12,7 +12,7 @@ import { coalesce, normAxis, sameShape, sizeOf, stridesOf } from "../core/shape.
 import type { Tensor } from "../core/tensor.ts";
 import { allocTensor, runKernel, runKernelInto, withGrad } from "./kernel.ts";
 import { sumToShape } from "./reduce_raw.ts";
-import type { StridedAttrs } from "../backend/kernel_contract.ts";
+import type { StridedAttrs } from "../core/kernel_contract.ts";
 
 export type { StridedAttrs };
 

@@ -12,7 +12,7 @@ import { fmtShape, ShapeError } from "../core/errors.ts";
 import { broadcastShapes, broadcastStrides } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel, withGrad } from "./kernel.ts";
-import type { SoftmaxAttrs, SoftmaxGradAttrs } from "../backend/kernel_contract.ts";
+import type { SoftmaxAttrs, SoftmaxGradAttrs } from "../core/kernel_contract.ts";
 
 export type { SoftmaxAttrs, SoftmaxGradAttrs };
 

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { cpuKernels } from "../../src/backend/cpu/kernels/mod.ts";
-import type { KernelName, MapAttrs, MatmulAttrs } from "../../src/backend/kernel_contract.ts";
+import type { KernelName, MapAttrs, MatmulAttrs } from "../../src/core/kernel_contract.ts";
 import { splitGemm, splitKernel, splitPoints } from "../../src/backend/cpu/parallel.ts";
 import type { GemmArgs } from "../../src/backend/cpu/gemm.ts";
 import { loadBlas } from "../../src/io/deno/blas.ts";

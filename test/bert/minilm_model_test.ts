@@ -6,7 +6,7 @@
  * test/helpers/optional.ts). The reference is tools/minilm_hidden_fixture.py's output.
  */
 import assert from "node:assert/strict";
-import type { Backend } from "../../src/backend/backend.ts";
+import type { Backend } from "../../src/core/backend.ts";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { loadCheckpointFolder } from "../../src/bert/checkpoint.ts";
 import { BertModel } from "../../src/bert/model.ts";

@@ -5,7 +5,7 @@
  * Hidden state and loss must agree to 1e-4 relative, gradients to 1e-3.
  */
 import assert from "node:assert/strict";
-import type { Backend } from "../../src/backend/backend.ts";
+import type { Backend } from "../../src/core/backend.ts";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { loadCheckpointFolder } from "../../src/bert/checkpoint.ts";
 import { BertModel } from "../../src/bert/model.ts";

@@ -5,7 +5,7 @@
  * CPU's per-parameter kernel.
  */
 import assert from "node:assert/strict";
-import type { Backend } from "../../src/backend/backend.ts";
+import type { Backend } from "../../src/core/backend.ts";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { createWebGPUBackendForTesting } from "../../src/backend/webgpu/webgpu_backend.ts";
 import { Random } from "../../src/core/random.ts";

@@ -3,7 +3,7 @@
  * and the WebGPU backend's live buffer bytes stay flat over 200 training steps.
  */
 import assert from "node:assert/strict";
-import type { Backend } from "../../src/backend/backend.ts";
+import type { Backend } from "../../src/core/backend.ts";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { setBackend, tidy } from "../../src/core/engine.ts";
 import { Random } from "../../src/core/random.ts";

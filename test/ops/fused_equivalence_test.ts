@@ -4,7 +4,7 @@
  * matmuls = reshape/permute + batched matmul (BERT attention before the fusion).
  */
 import assert from "node:assert/strict";
-import type { Backend } from "../../src/backend/backend.ts";
+import type { Backend } from "../../src/core/backend.ts";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { tidy } from "../../src/core/engine.ts";
 import { Random } from "../../src/core/random.ts";

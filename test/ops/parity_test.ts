@@ -5,7 +5,7 @@
  * the same op table as the gradient checks.
  */
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
-import type { Backend } from "../../src/backend/backend.ts";
+import type { Backend } from "../../src/core/backend.ts";
 import { tidy } from "../../src/core/engine.ts";
 import { Random } from "../../src/core/random.ts";
 import type { Tensor } from "../../src/core/tensor.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Backend } from "../../src/backend/backend.ts";
+import type { Backend } from "../../src/core/backend.ts";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { createWasmGemm } from "../../src/backend/cpu/wasm_gemm.ts";
 import { createCpuWorkers } from "../../src/io/deno/cpu_workers.ts";

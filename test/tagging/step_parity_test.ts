@@ -9,7 +9,7 @@
  * WebGPU (its own kernels: matmuls, fused dropout/residual/LayerNorm, AdamW, clipping).
  */
 import assert from "node:assert/strict";
-import type { Backend } from "../../src/backend/backend.ts";
+import type { Backend } from "../../src/core/backend.ts";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { MemoryFileSystem } from "../../src/io/file_system.ts";
 import { setBackend } from "../../src/core/engine.ts";

@@ -10,12 +10,12 @@
  */
 import type { DType, TypedArray } from "../../core/dtype.ts";
 import { BackendError } from "../../core/errors.ts";
-import type { Backend, Handle, KernelAttrs, MemoryInfo } from "../backend.ts";
+import type { Backend, Handle, KernelAttrs, MemoryInfo } from "../../core/backend.ts";
 import type { Gemm } from "./gemm.ts";
 import { HostArena } from "./host_arena.ts";
 import { jsGemm } from "./gemm_js.ts";
 import { type CpuKernel, cpuKernels, cpuKernelTable } from "./kernels/mod.ts";
-import type { KernelAttrsMap, KernelName } from "../kernel_contract.ts";
+import type { KernelAttrsMap, KernelName } from "../../core/kernel_contract.ts";
 import { allShared, type CpuWorkers, splitKernel } from "./parallel.ts";
 
 /** Options of the CPU backend. */

@@ -21,7 +21,7 @@
  * @module
  */
 import type { TypedArray } from "../../core/dtype.ts";
-import type { KernelAttrs } from "../backend.ts";
+import type { KernelAttrs } from "../../core/backend.ts";
 import { foldBroadcastBatch, type GemmArgs } from "./gemm.ts";
 import { mapHasRowLoop } from "./kernels/elementwise.ts";
 

@@ -3,7 +3,7 @@
  * @module
  */
 import type { DType } from "../../core/dtype.ts";
-import type { KernelAttrsMap, KernelName } from "../kernel_contract.ts";
+import type { KernelAttrsMap, KernelName } from "../../core/kernel_contract.ts";
 
 /** A tensor's buffer on the GPU. */
 export interface GpuHandle {

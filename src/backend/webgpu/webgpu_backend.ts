@@ -14,11 +14,11 @@
  */
 import type { DType, TypedArray } from "../../core/dtype.ts";
 import { BackendError } from "../../core/errors.ts";
-import type { Backend, Handle, MemoryInfo } from "../backend.ts";
+import type { Backend, Handle, MemoryInfo } from "../../core/backend.ts";
 import { BufferPool } from "./buffer_pool.ts";
 import type { Binding, Dispatch, GpuContext, GpuHandle, GpuKernel } from "./gpu_types.ts";
 import { gpuKernels } from "./kernels/mod.ts";
-import type { KernelAttrsMap, KernelName } from "../kernel_contract.ts";
+import type { KernelAttrsMap, KernelName } from "../../core/kernel_contract.ts";
 
 /** Free storage the pool keeps at the least (see the pool's limit in the constructor). */
 const POOL_FLOOR_BYTES = 64 * 2 ** 20;

@@ -4,7 +4,7 @@
  * CPU runs without the native fast path.
  * @module
  */
-import type { Backend } from "../../backend/backend.ts";
+import type { Backend } from "../../core/backend.ts";
 import { CpuBackend } from "../../backend/cpu/cpu_backend.ts";
 import { createBackend, type DeviceKind } from "../../backend/select.ts";
 import { type BlasGemm, type BlasOptions, blasStatus, loadBlas } from "./blas.ts";

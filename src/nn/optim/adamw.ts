@@ -17,7 +17,7 @@ import type { Tensor } from "../../core/tensor.ts";
 import { tensor, zerosLike } from "../../ops/creation.ts";
 import { runKernelInto } from "../../ops/kernel.ts";
 import { concat } from "../../ops/shape_ops.ts";
-import type { AdamWGroupAttrs } from "../../backend/kernel_contract.ts";
+import type { AdamWGroupAttrs } from "../../core/kernel_contract.ts";
 
 export type { AdamWGroupAttrs };
 

@@ -8,7 +8,7 @@
  * head form a transformers `BertForTokenClassification`; the other heads go to their own file.
  * @module
  */
-import type { Backend } from "../../backend/backend.ts";
+import type { Backend } from "../../core/backend.ts";
 import type { Random } from "../../core/random.ts";
 import type { Tensor } from "../../core/tensor.ts";
 import { add } from "../../ops/binary.ts";

@@ -18,7 +18,7 @@
  * task, labels from `id2label`).
  * @module
  */
-import type { Backend } from "../../backend/backend.ts";
+import type { Backend } from "../../core/backend.ts";
 import type { Random } from "../../core/random.ts";
 import {
   CHECKPOINT_FILE_ORDER,

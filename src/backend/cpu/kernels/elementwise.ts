@@ -10,7 +10,7 @@
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
-import type { MapAttrs } from "../../kernel_contract.ts";
+import type { MapAttrs } from "../../../core/kernel_contract.ts";
 import { geluGradRowF32, geluRowF32 } from "./gelu_f32.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 

@@ -3,12 +3,12 @@
  * provider (portable TypeScript, or BLAS through FFI).
  * @module
  */
-import { matmulLayout } from "../../kernel_contract.ts";
+import { matmulLayout } from "../../../core/kernel_contract.ts";
 import type { GemmArgs } from "../gemm.ts";
 import type { CpuBackend } from "../cpu_backend.ts";
 import type { TypedArray } from "../../../core/dtype.ts";
-import { GELU } from "../../gelu_expr.ts";
-import type { MapAttrs } from "../../kernel_contract.ts";
+import { GELU } from "../../../core/gelu_expr.ts";
+import type { MapAttrs } from "../../../core/kernel_contract.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 
 const matmul: CpuKernel<"matmul"> = ([a, b, bias], [c, pre], attrs, backend) => {

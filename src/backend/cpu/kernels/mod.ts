@@ -14,7 +14,7 @@ import { reduceKernels } from "./reduce.ts";
 import { residualLayerNormKernels } from "./residual_layer_norm.ts";
 import { softmaxKernels } from "./softmax.ts";
 import { stridedKernels } from "./strided.ts";
-import type { KernelName } from "../../kernel_contract.ts";
+import type { KernelName } from "../../../core/kernel_contract.ts";
 import type { CpuKernel, CpuKernels, DynamicCpuKernel } from "./types.ts";
 
 export type { CpuKernel, CpuKernels, DynamicCpuKernel };

@@ -12,7 +12,7 @@
  * row.
  * @module
  */
-import type { SoftmaxAttrs } from "../../kernel_contract.ts";
+import type { SoftmaxAttrs } from "../../../core/kernel_contract.ts";
 import { expExact, expF32, expNonPositive } from "./fast_math.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 import type { TypedArray } from "../../../core/dtype.ts";

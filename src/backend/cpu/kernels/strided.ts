@@ -4,7 +4,7 @@
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
-import type { StridedAttrs } from "../../kernel_contract.ts";
+import type { StridedAttrs } from "../../../core/kernel_contract.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 
 /** Calls `fn(flatIndex, viewOffset)` for every element of the view, in row-major order. */

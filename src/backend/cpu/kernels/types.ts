@@ -3,8 +3,8 @@
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
-import type { KernelAttrs } from "../../backend.ts";
-import type { KernelAttrsMap, KernelName } from "../../kernel_contract.ts";
+import type { KernelAttrs } from "../../../core/backend.ts";
+import type { KernelAttrsMap, KernelName } from "../../../core/kernel_contract.ts";
 import type { CpuBackend } from "../cpu_backend.ts";
 
 /** The CPU kernel of name `K`, taking that kernel's attributes. */

@@ -3,7 +3,7 @@
  * @module
  */
 import { crossEntropyWgsl } from "../../../generated/shaders.ts";
-import type { CrossEntropyAttrs } from "../../kernel_contract.ts";
+import type { CrossEntropyAttrs } from "../../../core/kernel_contract.ts";
 import { type GpuKernel, type GpuKernels, uniforms } from "../gpu_types.ts";
 
 const u = (a: CrossEntropyAttrs) => uniforms([a.rows, a.cols, { i32: a.ignoreIndex }, 0]);

@@ -3,7 +3,7 @@
  * @module
  */
 import { dropoutWgsl, hashWgsl } from "../../../generated/shaders.ts";
-import { dropoutThreshold } from "../../kernel_contract.ts";
+import { dropoutThreshold } from "../../../core/kernel_contract.ts";
 import {
   elementWidth,
   forEachChunk,

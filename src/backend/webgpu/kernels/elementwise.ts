@@ -4,7 +4,7 @@
  * @module
  */
 import { fillWgsl, mapWgsl } from "../../../generated/shaders.ts";
-import type { MapAttrs } from "../../kernel_contract.ts";
+import type { MapAttrs } from "../../../core/kernel_contract.ts";
 import {
   elementWidth,
   forEachChunk,

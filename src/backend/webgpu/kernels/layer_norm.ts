@@ -3,8 +3,8 @@
  * @module
  */
 import { hashWgsl, layerNormWgsl as layerNormSrc } from "../../../generated/shaders.ts";
-import type { LayerNormAttrs } from "../../kernel_contract.ts";
-import { dropoutThreshold } from "../../kernel_contract.ts";
+import type { LayerNormAttrs } from "../../../core/kernel_contract.ts";
+import { dropoutThreshold } from "../../../core/kernel_contract.ts";
 import { type GpuKernel, type GpuKernels, uniforms } from "../gpu_types.ts";
 
 const layerNormWgsl = layerNormSrc + "\n" + hashWgsl;

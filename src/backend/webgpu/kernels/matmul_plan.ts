@@ -17,7 +17,11 @@ import { expandWgslTemplate } from "../wgsl_template.ts";
 
 export { expandWgslTemplate, WgslTemplateError } from "../wgsl_template.ts";
 
-import { type MatmulAttrs, type MatmulLayout, matmulLayout } from "../../kernel_contract.ts";
+import {
+  type MatmulAttrs,
+  type MatmulLayout,
+  matmulLayout,
+} from "../../../core/kernel_contract.ts";
 
 /**
  * One batched matmul C[b] = epilogue(op(A[b]) . op(B[b]) + bias) (+ C[b] if accumulate), row-major.

@@ -8,7 +8,7 @@
  */
 import { adamwKernels } from "./adamw.ts";
 import type { GpuKernels } from "../gpu_types.ts";
-import type { KernelName } from "../../kernel_contract.ts";
+import type { KernelName } from "../../../core/kernel_contract.ts";
 import { crossEntropyKernels } from "./cross_entropy.ts";
 import { dropoutKernels } from "./dropout.ts";
 import { elementwiseKernels } from "./elementwise.ts";

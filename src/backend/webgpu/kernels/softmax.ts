@@ -3,7 +3,7 @@
  * @module
  */
 import { softmaxWgsl } from "../../../generated/shaders.ts";
-import type { SoftmaxAttrs } from "../../kernel_contract.ts";
+import type { SoftmaxAttrs } from "../../../core/kernel_contract.ts";
 import type { GpuKernel, GpuKernels } from "../gpu_types.ts";
 
 function params(rows: number, cols: number, a?: SoftmaxAttrs): Uint32Array {

@@ -3,7 +3,7 @@
  * @module
  */
 import { stridedWgsl } from "../../../generated/shaders.ts";
-import type { StridedAttrs } from "../../kernel_contract.ts";
+import type { StridedAttrs } from "../../../core/kernel_contract.ts";
 import type { GpuHandle, GpuKernels } from "../gpu_types.ts";
 import type { GpuContext } from "../gpu_types.ts";
 

@@ -6,7 +6,7 @@
  * one loop over kernel names.
  * @module
  */
-import type { DType, TypedArray } from "../core/dtype.ts";
+import type { DType, TypedArray } from "./dtype.ts";
 import type { KernelAttrsMap, KernelName } from "./kernel_contract.ts";
 
 /** Opaque per-backend buffer handle. */
@@ -26,7 +26,7 @@ export interface MemoryInfo {
 
 /**
  * Attributes of a kernel call by a name known only at run time: plain data plus, for element-wise
- * kernels, the expression. Each kernel's own type is in src/backend/kernel_contract.ts.
+ * kernels, the expression. Each kernel's own type is in src/core/kernel_contract.ts.
  */
 export type KernelAttrs = Record<string, unknown>;
 
@@ -45,7 +45,7 @@ export interface Backend {
   /** Releases a buffer (to the pool). */
   free(handle: Handle): void;
   /**
-   * Runs kernel `name` with that kernel's attributes (src/backend/kernel_contract.ts); outputs are
+   * Runs kernel `name` with that kernel's attributes (src/core/kernel_contract.ts); outputs are
    * written, inputs only read.
    */
   run<K extends KernelName>(

@@ -3,7 +3,7 @@
  * and so does the CPU `matmul` kernel's fused GELU epilogue, so they live below both.
  * @module
  */
-import { erf } from "../core/erf.ts";
+import { erf } from "./erf.ts";
 import { erfWgsl } from "../generated/shaders.ts";
 import type { MapExpr } from "./kernel_contract.ts";
 

@@ -6,7 +6,7 @@
  * op and a backend need (the matmul layout, the dropout threshold) live here too.
  * @module
  */
-import type { DType } from "../core/dtype.ts";
+import type { DType } from "./dtype.ts";
 
 /** A scalar expression applied element-wise. */
 export interface MapExpr {
