@@ -44,6 +44,7 @@ export {
   readSafetensors,
   readSafetensorsHeader,
   type SafetensorsHeader,
+  safetensorsParts,
   type SafetensorsTensorInfo,
   writeSafetensors,
 } from "./src/bert/safetensors.ts";
@@ -91,7 +92,9 @@ export {
   tokenizerFromVocabTxt,
 } from "./src/bert/tokenizer_files.ts";
 export {
+  concatBytes,
   dirname,
+  type FileData,
   type FileSystem,
   joinPath,
   MemoryFileNotFound,

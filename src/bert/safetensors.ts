@@ -4,6 +4,7 @@
  * @module
  */
 
+import { concatBytes } from "../io/file_system.ts";
 import { decodeToF32, type StorageDtype } from "./dtype_convert.ts";
 import { CheckpointFormatError } from "./errors.ts";
 import { shapeSize, type WeightMap } from "./weights.ts";
@@ -177,6 +178,18 @@ export function writeSafetensors(
   weights: WeightMap,
   metadata: Record<string, string> = {},
 ): Uint8Array {
+  return concatBytes(safetensorsParts(weights, metadata));
+}
+
+/**
+ * The file of {@link writeSafetensors} as parts: the length and header, then each tensor's bytes
+ * as a view of its data (no copy), for writing a large file without assembling it in memory
+ * (`FileSystem.writeFileAtomic` takes parts).
+ */
+export function safetensorsParts(
+  weights: WeightMap,
+  metadata: Record<string, string> = {},
+): Uint8Array[] {
   const names = [...weights.keys()].sort();
   const header: Record<string, unknown> = { __metadata__: { format: "pt", ...metadata } };
   let offset = 0;
@@ -192,21 +205,15 @@ export function writeSafetensors(
     header[name] = { dtype: "F32", shape: w.shape, data_offsets: [offset, offset + n * 4] };
     offset += n * 4;
   }
-  let json = new TextEncoder().encode(JSON.stringify(header));
+  const json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.byteLength / 8) * 8;
-  if (padded !== json.byteLength) {
-    const p = new Uint8Array(padded).fill(0x20);
-    p.set(json);
-    json = p;
-  }
-  const out = new Uint8Array(8 + padded + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
-  out.set(json, 8);
-  let pos = 8 + padded;
+  const head = new Uint8Array(8 + padded).fill(0x20);
+  new DataView(head.buffer).setBigUint64(0, BigInt(padded), true);
+  head.set(json, 8);
+  const parts: Uint8Array[] = [head];
   for (const name of names) {
     const d = weights.get(name)!.data;
-    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), pos);
-    pos += d.byteLength;
+    parts.push(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
   }
-  return out;
+  return parts;
 }

@@ -6,6 +6,12 @@
  * @module
  */
 
+/**
+ * What a file is written from: bytes, text (stored as UTF-8), or byte parts written one after
+ * another, so that a large file (a training checkpoint) is never assembled in memory.
+ */
+export type FileData = Uint8Array | string | readonly Uint8Array[];
+
 /** Minimal async file system. Paths use "/" separators. */
 export interface FileSystem {
   /** Whole file as bytes. Rejects when it does not exist. */
@@ -16,7 +22,7 @@ export interface FileSystem {
    * Write via a temporary file in the same folder and rename it into place, so readers
    * never observe a half-written file (an interrupted download leaves no corrupt cache).
    */
-  writeFileAtomic(path: string, data: Uint8Array | string): Promise<void>;
+  writeFileAtomic(path: string, data: FileData): Promise<void>;
   /** Whether a file or folder exists. */
   exists(path: string): Promise<boolean>;
   /** Create a folder and its parents; no error if it exists. */
@@ -66,7 +72,7 @@ export class MemoryFileSystem implements FileSystem {
   async readTextFile(path: string): Promise<string> {
     return new TextDecoder().decode(await this.readFile(path));
   }
-  writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  writeFileAtomic(path: string, data: FileData): Promise<void> {
     this.files.set(norm(path), toBytes(data));
     return Promise.resolve();
   }
@@ -150,6 +156,19 @@ function norm(p: string): string {
   return joinPath(p).replace(/\/$/, "");
 }
 
-function toBytes(d: Uint8Array | string): Uint8Array {
-  return typeof d === "string" ? new TextEncoder().encode(d) : d;
+function toBytes(d: FileData): Uint8Array {
+  if (typeof d === "string") return new TextEncoder().encode(d);
+  if (d instanceof Uint8Array) return d;
+  return concatBytes(d);
+}
+
+/** The parts as one array (in memory, where a file is one array anyway). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }

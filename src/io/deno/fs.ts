@@ -3,7 +3,7 @@
  * @module
  */
 
-import { dirname, type FileSystem } from "../file_system.ts";
+import { dirname, type FileData, type FileSystem } from "../file_system.ts";
 
 /** {@link FileSystem} backed by Deno's file APIs. */
 export class DenoFileSystem implements FileSystem {
@@ -14,13 +14,14 @@ export class DenoFileSystem implements FileSystem {
     return Deno.readTextFile(path);
   }
   /** Temp file next to the target (same file system, so rename is atomic), then rename. */
-  async writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  async writeFileAtomic(path: string, data: FileData): Promise<void> {
     const dir = dirname(path);
     const base = path.slice(path.lastIndexOf("/") + 1);
     const tmp = `${dir}/.${base}.${crypto.randomUUID()}.tmp`;
     try {
       if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-      else await Deno.writeFile(tmp, data);
+      else if (data instanceof Uint8Array) await Deno.writeFile(tmp, data);
+      else await writeParts(tmp, data);
       await Deno.rename(tmp, path);
     } catch (e) {
       await Deno.remove(tmp).catch(() => {});
@@ -61,5 +62,16 @@ export class DenoFileSystem implements FileSystem {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
     return names.sort();
+  }
+}
+
+/** Writes `parts` one after another into a new file `path`. */
+async function writeParts(path: string, parts: readonly Uint8Array[]): Promise<void> {
+  using file = await Deno.open(path, { write: true, createNew: true });
+  for (const part of parts) {
+    // A view of shared memory (a tensor on the CPU backend's arena) is copied first: Deno's
+    // writes take plain ArrayBuffers only.
+    const bytes = part.buffer instanceof SharedArrayBuffer ? part.slice() : part;
+    for (let at = 0; at < bytes.byteLength;) at += await file.write(bytes.subarray(at));
   }
 }

@@ -9,11 +9,11 @@
 import type { RandomState } from "../../core/random.ts";
 import type { AdamWState } from "../../nn/optim/adamw.ts";
 import type { HostTensor } from "../../nn/module.ts";
-import type { FileSystem } from "../../io/file_system.ts";
+import { concatBytes, type FileSystem } from "../../io/file_system.ts";
 import {
   readSafetensors,
   readSafetensorsHeader,
-  writeSafetensors,
+  safetensorsParts,
 } from "../../bert/safetensors.ts";
 import type { WeightMap } from "../../bert/weights.ts";
 import { CheckpointStateError } from "./errors.ts";
@@ -107,6 +107,11 @@ const STATE_KEY = "jointag_training_state";
 
 /** Serialises a checkpoint to bytes. */
 export function encodeTrainingCheckpoint(c: TrainingCheckpoint): Uint8Array {
+  return concatBytes(trainingCheckpointParts(c));
+}
+
+/** The bytes of {@link encodeTrainingCheckpoint} as parts (views of the tensors, no copy). */
+function trainingCheckpointParts(c: TrainingCheckpoint): Uint8Array[] {
   const w: WeightMap = new Map();
   for (const [n, t] of c.model) w.set(`model.${n}`, { dtype: "f32", shape: t.shape, data: t.data });
   const shapes = new Map([...c.model].map(([n, t]) => [n, t.shape]));
@@ -115,7 +120,7 @@ export function encodeTrainingCheckpoint(c: TrainingCheckpoint): Uint8Array {
     w.set(`adam_m.${m.name}`, { dtype: "f32", shape, data: m.m });
     w.set(`adam_v.${m.name}`, { dtype: "f32", shape, data: m.v });
   }
-  return writeSafetensors(w, {
+  return safetensorsParts(w, {
     [STATE_KEY]: JSON.stringify({ ...c.state, optimizerStep: c.optimizer.step }),
   });
 }
@@ -148,13 +153,13 @@ export function decodeTrainingCheckpoint(bytes: Uint8Array, source: string): Tra
   return { state, model, optimizer: { step: optimizerStep, moments } };
 }
 
-/** Writes a checkpoint atomically. */
+/** Writes a checkpoint atomically, tensor by tensor (the file is never assembled in memory). */
 export async function saveTrainingCheckpoint(
   fs: FileSystem,
   path: string,
   c: TrainingCheckpoint,
 ): Promise<void> {
-  await fs.writeFileAtomic(path, encodeTrainingCheckpoint(c));
+  await fs.writeFileAtomic(path, trainingCheckpointParts(c));
 }
 
 /** Reads a checkpoint, or undefined when there is none. */
