@@ -10,7 +10,7 @@
  * expression keys (`SPECIAL`: add, sub, mul, div, add_scalar, mul_scalar; `SPECIAL_F32`, float32
  * only: gelu and gelu_grad in src/backend/cpu/kernels/gelu_f32.ts), a generic loop calling the JS
  * expression for the rest; only the row-loop expressions split across worker threads
- * (`mapHasRowLoop`, src/backend/cpu/parallel.ts). WebGPU src/backend/webgpu/kernels/elementwise.ts
+ * (`elementwiseSplits` and `mapHasRowLoop` there). WebGPU src/backend/webgpu/kernels/elementwise.ts
  * + shaders/map.wgsl, with the WGSL expression spliced in and its `wgslPrelude` prepended.
  * @module
  */

@@ -14,12 +14,13 @@
  */
 import type { TypedArray } from "../../../core/dtype.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
+import { type CpuSplits, elementJobs, partsFor, splitPoints } from "../split_parts.ts";
 
 /**
  * Elements per zero test of the float32 kernel (BERT widths are multiples of it, so an unused
- * embedding row is whole blocks).
+ * embedding row is whole blocks); split parts start on one.
  */
-const BLOCK = 128;
+export const BLOCK = 128;
 
 /** The update's per-step constants. */
 interface Step {
@@ -153,3 +154,16 @@ const adamw: CpuKernel<"adamw"> = ([grad, h], [param, m, v]) => {
 
 /** Optimizer kernels by name. */
 export const adamwKernels: CpuKernels<"adamw"> = { adamw };
+
+/**
+ * `adamw` split by element ranges starting at multiples of its zero-test block; input 1, the
+ * 8-number hyper-parameter vector, is read whole.
+ */
+export const adamwSplits: CpuSplits<"adamw"> = {
+  adamw: (inputs, outputs, attrs, threads, minPart = 65536) => {
+    const n = outputs[0].length;
+    const points = splitPoints(n, partsFor(n, minPart, threads), BLOCK);
+    if (points.length < 3) return null;
+    return elementJobs("adamw", inputs, outputs, points, () => attrs, new Set([1]));
+  },
+};

@@ -11,6 +11,7 @@
  */
 import { expNonPositive } from "./fast_math.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
+import { type CpuSplits, rowSplit } from "../split_parts.ts";
 
 let scratch = new Float64Array(256);
 
@@ -90,4 +91,16 @@ const crossEntropyGrad: CpuKernel<"cross_entropy_grad"> = (
 export const crossEntropyKernels: CpuKernels<"cross_entropy" | "cross_entropy_grad"> = {
   cross_entropy: crossEntropy,
   cross_entropy_grad: crossEntropyGrad,
+};
+
+/**
+ * Cross-entropy kernels split by rows (../split_parts.ts `rowSplit`): logits and dx by rows, one
+ * target and one loss per row, the gradient's scale read whole.
+ */
+export const crossEntropySplits: CpuSplits<"cross_entropy" | "cross_entropy_grad"> = {
+  cross_entropy: rowSplit("cross_entropy", 65536, { inputs: ["c", 1], outputs: [1] }),
+  cross_entropy_grad: rowSplit("cross_entropy_grad", 65536, {
+    inputs: ["c", 1, 0],
+    outputs: ["c"],
+  }),
 };

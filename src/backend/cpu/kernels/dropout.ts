@@ -17,12 +17,13 @@
  * miss just recomputes, so results never depend on it.
  *
  * An optional `indexOffset` attribute says that x and y are elements indexOffset.. of the whole
- * tensor (a worker's share, see ../parallel.ts): the hash then runs on the global index, so a
+ * tensor (a worker's share, see `dropoutSplits`): the hash then runs on the global index, so a
  * split tensor gets exactly the bits of the whole one.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
+import { type CpuSplits, elementJobs, partsFor, splitPoints } from "../split_parts.ts";
 
 /** 2891336453 as an int32 (the PCG increment of hashU32). */
 const INC = 2891336453 | 0;
@@ -189,3 +190,21 @@ const dropout: CpuKernel<"dropout"> = ([x], [y], attrs) => {
 
 /** Dropout kernels by name. */
 export const dropoutKernels: CpuKernels<"dropout"> = { dropout };
+
+/**
+ * Dropout split by element ranges, each part told its first element as `indexOffset` (the mask
+ * hashes the global index). Parts start on whole mask words (32 elements), as the whole call's
+ * words fall.
+ */
+export const dropoutSplits: CpuSplits<"dropout"> = {
+  dropout: (inputs, outputs, attrs, threads, minPart = 65536) => {
+    const n = outputs[0].length;
+    const base = attrs.indexOffset ?? 0;
+    const points = splitPoints(n, partsFor(n, minPart, threads), 32);
+    if (points.length < 3) return null;
+    return elementJobs("dropout", inputs, outputs, points, (from) => ({
+      ...attrs,
+      indexOffset: base + from,
+    }));
+  },
+};

@@ -13,6 +13,7 @@ import type { TypedArray } from "../../../core/dtype.ts";
 import type { MapAttrs } from "../../../core/kernel_contract.ts";
 import { geluGradRowF32, geluRowF32 } from "./gelu_f32.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
+import { ALIGN, type CpuSplits, elementJobs, partsFor, splitPoints } from "../split_parts.ts";
 
 type Arr = TypedArray;
 
@@ -202,7 +203,7 @@ const SPECIAL_F32: Record<string, RowFn> = {
 /**
  * Whether `map` runs expression `key` with a hand-written row loop (no call to the expression's
  * function) for an output of this kind: then a worker, which gets the attributes without the
- * function, can run it too (../parallel.ts).
+ * function, can run it too (`elementwiseSplits`).
  */
 export function mapHasRowLoop(key: string, inputs: number, outF32: boolean): boolean {
   return inputs <= 2 &&
@@ -279,3 +280,31 @@ const fill: CpuKernel<"fill"> = (_inputs, [out], attrs) => {
 
 /** Element-wise kernels by name. */
 export const elementwiseKernels: CpuKernels<"map" | "fill"> = { map, fill };
+
+/** Least elements per part of a split `map`. */
+const MAP_MIN_PART = 65536;
+/** The same for GELU and its gradient (more work per element: smaller parts pay off). */
+const MAP_GELU_MIN_PART = 16384;
+
+/**
+ * `map` split by element ranges (on cache lines) when its inputs are flat and its expression has
+ * a hand-written row loop ({@link mapHasRowLoop}): the worker gets the expression's key only, no
+ * function. Everything else (broadcasts, the generic loop) stays whole.
+ */
+export const elementwiseSplits: CpuSplits<"map"> = {
+  map: (inputs, outputs, attrs, threads, minPart) => {
+    const { key } = attrs.expr;
+    const out = outputs[0];
+    if (!attrs.flat || !mapHasRowLoop(key, inputs.length, out instanceof Float32Array)) {
+      return null;
+    }
+    const gelu = key === "gelu" || key === "gelu_grad";
+    const n = out.length;
+    const min = minPart ?? (gelu ? MAP_GELU_MIN_PART : MAP_MIN_PART);
+    const points = splitPoints(n, partsFor(n, min, threads), ALIGN);
+    if (points.length < 3) return null;
+    // The row loop is picked by key: the function itself (not cloneable) is left behind.
+    const sent = { ...attrs, expr: { key } };
+    return elementJobs("map", inputs, outputs, points, () => sent);
+  },
+};

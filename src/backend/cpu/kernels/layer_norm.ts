@@ -8,11 +8,20 @@
  * rows, rounded once at the end.
  *
  * `layer_norm_grad_params` takes optional `colFrom` / `colTo` attributes: only those columns are
- * reduced, into dγ and dβ of `colTo − colFrom` elements (a worker's share, see ../parallel.ts;
+ * reduced, into dγ and dβ of `colTo − colFrom` elements (a worker's share, see `layerNormSplits`;
  * each column's sum is the same chain of adds either way).
  * @module
  */
 import type { CpuKernel, CpuKernels } from "./types.ts";
+import {
+  ALIGN,
+  columnJobs,
+  type CpuSplit,
+  type CpuSplits,
+  partsFor,
+  rowSplit,
+  splitPoints,
+} from "../split_parts.ts";
 
 let scratchG = new Float64Array(1024);
 let scratchB = new Float64Array(1024);
@@ -137,4 +146,36 @@ export const layerNormKernels: CpuKernels<
   layer_norm: layerNorm,
   layer_norm_grad: layerNormGrad,
   layer_norm_grad_params: layerNormGradParams,
+};
+
+/**
+ * `layer_norm_grad_params` split by columns (`colFrom`/`colTo`, outputs sliced): every part reads
+ * all rows, and each column's sum is the same chain of adds as in the whole call.
+ */
+const layerNormGradParamsSplit: CpuSplit<"layer_norm_grad_params"> = (
+  inputs,
+  outputs,
+  attrs,
+  threads,
+  minPart = 65536,
+) => {
+  const { rows, cols } = attrs;
+  const points = splitPoints(cols, partsFor(rows * cols, minPart, threads), ALIGN);
+  const name = "layer_norm_grad_params";
+  return columnJobs(name, inputs, outputs, points, attrs, "colFrom", "colTo", true);
+};
+
+/**
+ * Layer-norm kernels split: the forward and the input gradient by rows (../split_parts.ts
+ * `rowSplit`; γ (and β) read whole, mean and rstd one per row), the parameter gradients by columns.
+ */
+export const layerNormSplits: CpuSplits<
+  "layer_norm" | "layer_norm_grad" | "layer_norm_grad_params"
+> = {
+  layer_norm: rowSplit("layer_norm", 32768, { inputs: ["c", 0, 0], outputs: ["c", 1, 1] }),
+  layer_norm_grad: rowSplit("layer_norm_grad", 32768, {
+    inputs: ["c", "c", 0, 1, 1],
+    outputs: ["c"],
+  }),
+  layer_norm_grad_params: layerNormGradParamsSplit,
 };

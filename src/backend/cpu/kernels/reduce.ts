@@ -7,11 +7,12 @@
  * is loaded and stored a quarter as often (bias gradients: [1, tokens, width]).
  *
  * Optional `innerFrom` / `innerTo` attributes reduce only those inner positions (a worker's share,
- * see ../parallel.ts): each position's sum is the same chain of adds either way.
+ * see `reduceSplits`): each position's sum is the same chain of adds either way.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
+import { ALIGN, columnJobs, type CpuSplits, partsFor, splitPoints } from "../split_parts.ts";
 
 /** Runs shorter than this are indexed with offsets rather than re-based with `subarray`. */
 const SHORT = 16;
@@ -135,3 +136,17 @@ const reduce: CpuKernel<"reduce"> = ([x], [out], attrs) => {
 
 /** Reduction kernels by name. */
 export const reduceKernels: CpuKernels<"reduce"> = { reduce };
+
+/**
+ * `reduce` over rows (inner > 1) split by inner positions (`innerFrom`/`innerTo`, each part
+ * writing into the whole output): each position's sum is the same chain of adds. A reduction along
+ * a row (inner = 1) would change its summation order and stays whole.
+ */
+export const reduceSplits: CpuSplits<"reduce"> = {
+  reduce: (inputs, outputs, attrs, threads, minPart = 65536) => {
+    const { outer, r, inner } = attrs;
+    if (inner < 2) return null;
+    const points = splitPoints(inner, partsFor(outer * r * inner, minPart, threads), ALIGN);
+    return columnJobs("reduce", inputs, outputs, points, attrs, "innerFrom", "innerTo", false);
+  },
+};

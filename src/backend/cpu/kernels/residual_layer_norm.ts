@@ -3,13 +3,14 @@
  * s = dropout(x) + residual, then the layer norm of s. On the CPU the fusion saves no pass worth
  * having, so it reuses the `dropout` and `layer_norm` kernels (the same mask bits, the same
  * arithmetic) with the sum as the only extra pass. An optional `rowOffset` attribute says that the
- * row arrays start at that row of the whole tensor (a worker's share, see ../parallel.ts): the
- * dropout mask is then taken at the global element index.
+ * row arrays start at that row of the whole tensor (a worker's share, see
+ * `residualLayerNormSplits`): the dropout mask is then taken at the global element index.
  * @module
  */
 import { dropoutKernels } from "./dropout.ts";
 import { layerNormKernels } from "./layer_norm.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
+import { type CpuSplits, rowSplit } from "../split_parts.ts";
 
 const residualLayerNorm: CpuKernel<"residual_layer_norm"> = (
   [x, residual, gamma, beta],
@@ -30,4 +31,16 @@ const residualLayerNorm: CpuKernel<"residual_layer_norm"> = (
 /** The fused residual + layer-norm kernel by name. */
 export const residualLayerNormKernels: CpuKernels<"residual_layer_norm"> = {
   residual_layer_norm: residualLayerNorm,
+};
+
+/**
+ * The residual layer norm split by rows (../split_parts.ts `rowSplit`): x, the residual, y and the
+ * sum by rows, mean and rstd one per row, γ and β read whole; `rowOffset` puts the dropout mask at
+ * the global element index.
+ */
+export const residualLayerNormSplits: CpuSplits<"residual_layer_norm"> = {
+  residual_layer_norm: rowSplit("residual_layer_norm", 32768, {
+    inputs: ["c", "c", 0, 0],
+    outputs: ["c", 1, 1, "c"],
+  }),
 };

@@ -8,13 +8,14 @@
  * Masked entries (−3.4e38) skip V8's very slow underflow path of `Math.exp` (see fast_math.ts).
  *
  * `softmax` also takes an optional `rowOffset` attribute: x and y are then rows rowOffset.. of the
- * whole tensor (a worker's share, see ../parallel.ts), and only the mask is indexed by the global
+ * whole tensor (a worker's share, see `softmaxSplits`), and only the mask is indexed by the global
  * row.
  * @module
  */
 import type { SoftmaxAttrs } from "../../../core/kernel_contract.ts";
 import { expExact, expF32, expNonPositive } from "./fast_math.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
+import { type CpuSplits, rowSplit } from "../split_parts.ts";
 import type { TypedArray } from "../../../core/dtype.ts";
 import { wasmPasses } from "../wasm_passes.ts";
 
@@ -161,4 +162,13 @@ const softmaxGrad: CpuKernel<"softmax_grad"> = ([y, dy], [dx], attrs) => {
 export const softmaxKernels: CpuKernels<"softmax" | "softmax_grad"> = {
   softmax,
   softmax_grad: softmaxGrad,
+};
+
+/**
+ * Softmax kernels split by rows (../split_parts.ts `rowSplit`): x, y, dy and dx by rows, the mask
+ * read whole (indexed by the global row through `rowOffset`).
+ */
+export const softmaxSplits: CpuSplits<"softmax" | "softmax_grad"> = {
+  softmax: rowSplit("softmax", 32768, { inputs: ["c", 0], outputs: ["c"] }),
+  softmax_grad: rowSplit("softmax_grad", 65536, { inputs: ["c", "c"], outputs: ["c"] }),
 };
