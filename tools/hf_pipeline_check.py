@@ -2,7 +2,7 @@
 """Tags sentences with transformers' token-classification pipeline, as a user of a folder that
 `jointag train --out` wrote would: AutoTokenizer (tokenizer.json) + AutoModelForTokenClassification,
 aggregation_strategy="first". Prints, per sentence, the entities as word spans, so
-test/tagging/hf_export_test.ts can compare them with `jointag predict`.
+test/tagging/model/hf_export_test.ts can compare them with `jointag predict`.
 
 Usage: python3 tools/hf_pipeline_check.py <model dir> <sentences.json: [[word, ...], ...]>
 Prints JSON: {"architecture", "fast", "num_labels", "missing_keys", "unexpected_keys", "entities": [[{"type", "start", "end"}, ...], ...]}

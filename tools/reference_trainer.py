@@ -33,7 +33,7 @@ Dropout: --encoder-dropout P sets BERT's hidden and attention dropout (default: 
 --head-dropout P the heads' (default 0.3). Step parity is checked with both 0.
 
 Examples:
-  # step parity on MiniLM, 100 updates, dropout off (see test/tagging/step_parity_test.ts)
+  # step parity on MiniLM, 100 updates, dropout off (see test/tagging/train/step_parity_test.ts)
   deno run -A cli/main.ts train --model $M --train train.txt --dev valid.txt --train-limit 1000 \\
     --lr 2e-4 --encoder-dropout 0 --head-dropout 0 --stop-after 100 --out /tmp/jt \\
     --dump-init /tmp/jt_init --dump-batches /tmp/jt_batches.jsonl

@@ -14,7 +14,7 @@ import { DenoFileSystem } from "../src/io/deno/fs.ts";
 import { createTagger } from "../src/tagging/model/tagger_folder.ts";
 import { trainTagger } from "../src/tagging/train/mod.ts";
 import { tinySetup } from "../test/tagging/tagger_fixture.ts";
-import { STEP_PARITY } from "../test/tagging/step_parity_setup.ts";
+import { STEP_PARITY } from "../test/tagging/train/step_parity_setup.ts";
 
 const tmp = Deno.args[0];
 if (!tmp) throw new Error("usage: step_parity_dump.ts <tmp dir>");

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the fixture of test/tagging/step_parity_test.ts, dev-time only.
+"""Writes the fixture of test/tagging/train/step_parity_test.ts, dev-time only.
 
-1. tools/step_parity_dump.ts trains jointag's tiny tagger (test/tagging/step_parity_setup.ts:
+1. tools/step_parity_dump.ts trains jointag's tiny tagger (test/tagging/train/step_parity_setup.ts:
    every dropout off) for 20 updates, writing its initial weights to
    test/fixtures/tagging/step_parity_init/ and its batches to a temporary folder;
 2. tools/reference_trainer.py replays those batches from those weights in transformers + PyTorch;
