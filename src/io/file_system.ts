@@ -8,9 +8,10 @@
 
 /**
  * What a file is written from: bytes, text (stored as UTF-8), or byte parts written one after
- * another, so that a large file (a training checkpoint) is never assembled in memory.
+ * another as they come (an array, or a generator), so that a large file (a training checkpoint) is
+ * never assembled in memory.
  */
-export type FileData = Uint8Array | string | readonly Uint8Array[];
+export type FileData = Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /** Minimal async file system. Paths use "/" separators. */
 export interface FileSystem {
@@ -72,9 +73,11 @@ export class MemoryFileSystem implements FileSystem {
   async readTextFile(path: string): Promise<string> {
     return new TextDecoder().decode(await this.readFile(path));
   }
-  writeFileAtomic(path: string, data: FileData): Promise<void> {
-    this.files.set(norm(path), toBytes(data));
-    return Promise.resolve();
+  async writeFileAtomic(path: string, data: FileData): Promise<void> {
+    const bytes = typeof data === "string" || data instanceof Uint8Array
+      ? toBytes(data)
+      : concatBytes(await Array.fromAsync(data));
+    this.files.set(norm(path), bytes);
   }
   exists(path: string): Promise<boolean> {
     const p = norm(path);
@@ -156,10 +159,8 @@ function norm(p: string): string {
   return joinPath(p).replace(/\/$/, "");
 }
 
-function toBytes(d: FileData): Uint8Array {
-  if (typeof d === "string") return new TextEncoder().encode(d);
-  if (d instanceof Uint8Array) return d;
-  return concatBytes(d);
+function toBytes(d: Uint8Array | string): Uint8Array {
+  return typeof d === "string" ? new TextEncoder().encode(d) : d;
 }
 
 /** The parts as one array (in memory, where a file is one array anyway). */

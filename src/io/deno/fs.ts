@@ -65,10 +65,13 @@ export class DenoFileSystem implements FileSystem {
   }
 }
 
-/** Writes `parts` one after another into a new file `path`. */
-async function writeParts(path: string, parts: readonly Uint8Array[]): Promise<void> {
+/** Writes `parts` one after another, as they come, into a new file `path`. */
+async function writeParts(
+  path: string,
+  parts: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<void> {
   using file = await Deno.open(path, { write: true, createNew: true });
-  for (const part of parts) {
+  for await (const part of parts) {
     // A view of shared memory (a tensor on the CPU backend's arena) is copied first: Deno's
     // writes take plain ArrayBuffers only.
     const bytes = part.buffer instanceof SharedArrayBuffer ? part.slice() : part;

@@ -14,15 +14,12 @@ const tempHasData = () =>
   [...Deno.readDirSync(dir)].some((e) =>
     e.name.endsWith(".tmp") && Deno.statSync(`${dir}/${e.name}`).size > 0
   );
-let pulls = 0;
-const stream = new ReadableStream<Uint8Array>({
-  async pull(c) {
-    if (pulls++ === 0) return c.enqueue(new Uint8Array(1 << 20).fill(65));
-    // The first chunk is on its way to the temp file: report once it has landed, then stall.
-    while (!tempHasData()) await new Promise((r) => setTimeout(r, 5));
-    console.log("midwrite");
-    await new Promise(() => {}); // never delivers the rest
-  },
-});
-// Deno.writeFile accepts a stream: the same code path as a slow, large checkpoint write.
-await fs.writeFileAtomic(target, stream as unknown as Uint8Array);
+/** One megabyte, then (once it is in the temp file) a report and a stall: a crash mid-write. */
+async function* stalled(): AsyncGenerator<Uint8Array> {
+  yield new Uint8Array(1 << 20).fill(65);
+  while (!tempHasData()) await new Promise((r) => setTimeout(r, 5));
+  console.log("midwrite");
+  await new Promise(() => {}); // never delivers the rest
+}
+// Parts as they come: the same code path as a large checkpoint written tensor by tensor.
+await fs.writeFileAtomic(target, stalled());

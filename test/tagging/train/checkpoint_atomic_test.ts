@@ -4,7 +4,7 @@
  * training leaves the previous training checkpoint loadable.
  */
 import assert from "node:assert/strict";
-import { MemoryFileSystem } from "../../../src/io/file_system.ts";
+import { type FileData, MemoryFileSystem } from "../../../src/io/file_system.ts";
 import { loadTrainingCheckpoint } from "../../../src/tagging/train/checkpoint_state.ts";
 import { OUTPUT_FILES, trainTagger } from "../../../src/tagging/train/mod.ts";
 import { tinySetup } from "../tagger_fixture.ts";
@@ -48,7 +48,7 @@ class FailingFs extends MemoryFileSystem {
   constructor(readonly failAt: number) {
     super();
   }
-  override writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  override writeFileAtomic(path: string, data: FileData): Promise<void> {
     if (path.endsWith("training_state.safetensors") && ++this.saves === this.failAt) {
       return Promise.reject(new Error("disk full"));
     }

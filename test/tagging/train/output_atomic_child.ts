@@ -9,6 +9,7 @@
  * @module
  */
 import { DenoFileSystem } from "../../../src/io/deno/fs.ts";
+import type { FileData } from "../../../src/io/file_system.ts";
 import { trainTagger } from "../../../src/tagging/train/mod.ts";
 import { tinySetup } from "../tagger_fixture.ts";
 
@@ -42,7 +43,7 @@ class CrashingFs extends DenoFileSystem {
   #op(): void {
     if (++this.ops === this.crashAt) Deno.kill(Deno.pid, "SIGKILL");
   }
-  override writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  override writeFileAtomic(path: string, data: FileData): Promise<void> {
     this.#op();
     return super.writeFileAtomic(path, data);
   }
