@@ -55,26 +55,12 @@ export function gradCheck(
     let scale = 1e-3;
     for (let i = 0; i < data.length; i++) scale = Math.max(scale, Math.abs(g[i]));
     for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      data[i] = v + h;
-      const up = objective();
-      data[i] = v - h;
-      const down = objective();
-      data[i] = v;
-      const num = (up - down) / (2 * h);
+      const num = centralDifference(data, i, objective, h);
       const err = Math.abs(num - g[i]) / scale;
       if (err > worst) [worst, where] = [err, i];
     }
     if (worst > tol) {
-      const num = (() => {
-        const v = data[where];
-        data[where] = v + h;
-        const up = objective();
-        data[where] = v - h;
-        const down = objective();
-        data[where] = v;
-        return (up - down) / (2 * h);
-      })();
+      const num = centralDifference(data, where, objective, h);
       throw new Error(
         `${name}: input ${idx} element ${where}: analytic ${
           g[where]
@@ -84,4 +70,20 @@ export function gradCheck(
   }
   for (const x of inputs) x.grad?.dispose(), (x.grad = null);
   w.dispose();
+}
+
+/** (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h, moving element `i` of `data` and putting it back. */
+export function centralDifference(
+  data: Float64Array,
+  i: number,
+  objective: () => number,
+  h: number,
+): number {
+  const v = data[i];
+  data[i] = v + h;
+  const up = objective();
+  data[i] = v - h;
+  const down = objective();
+  data[i] = v;
+  return (up - down) / (2 * h);
 }

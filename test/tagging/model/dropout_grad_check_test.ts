@@ -22,6 +22,7 @@ import { tensor } from "../../../src/ops/mod.ts";
 import { BertConfig } from "../../../src/bert/config.ts";
 import { MultiTaskTagger } from "../../../src/tagging/model/multitask_tagger.ts";
 import { noBlas, optionalBlas } from "../../helpers/blas.ts";
+import { centralDifference } from "../../helpers/grad_check.ts";
 import { gpu } from "../../helpers/webgpu.ts";
 
 const IGNORE = -100;
@@ -92,13 +93,7 @@ Deno.test("two-head tagger: gradient with all dropout on equals central differen
       ? Array.from({ length: data.length }, (_, i) => i)
       : Array.from({ length: 24 }, () => pick.nextInt(data.length));
     for (const i of elements) {
-      const v = data[i];
-      data[i] = v + h;
-      const up = lossValue();
-      data[i] = v - h;
-      const down = lossValue();
-      data[i] = v;
-      const numeric = (up - down) / (2 * h);
+      const numeric = centralDifference(data, i, lossValue, h);
       const err = Math.abs(numeric - grad[i]) / scale;
       assert.ok(err < 1e-6, `${name}[${i}]: analytic ${grad[i]}, numeric ${numeric}`);
       checked++;
