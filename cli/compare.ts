@@ -16,6 +16,7 @@ import {
   type JobResult,
   type LabelMap,
   labelMapsOf,
+  type ReportContext,
   Rng,
   selectJobs,
   type Sentence,
@@ -29,7 +30,7 @@ import { readEnv } from "../src/io/deno/env.ts";
 import { ArgumentError, type FlagSpec, formatHelp, parseArgs } from "./args.ts";
 import { fs, writtenLine } from "./files.ts";
 import { validateRunFlags } from "./validate.ts";
-import { runTrainingPipeline } from "../src/tagging/train/pipeline.ts";
+import { type PipelineResult, runTrainingPipeline } from "../src/tagging/train/pipeline.ts";
 import { selectDevice } from "./device.ts";
 import {
   type BaseModel,
@@ -37,6 +38,7 @@ import {
   type Flags,
   loadBaseModel,
   loadRunData,
+  type RunData,
   trainOptionsFromFlags,
 } from "./run_setup.ts";
 import { TRAIN_FLAGS } from "./train.ts";
@@ -140,20 +142,26 @@ interface Shared {
   base: BaseModel;
 }
 
-/** One job of the grid through the training pipeline; its test scores as a {@link JobResult}. */
-async function runJob(job: CompareJob, s: Shared): Promise<JobResult> {
+/** The tagger one job trains: the job's tasks with their weights and labels, the model flags. */
+function jobMeta(job: CompareJob, s: Shared): TaggerMeta {
   const { f, base } = s;
-  const meta: TaggerMeta = {
+  return {
     tasks: job.tasks.map((t) => ({ name: t, weight: job.weights[t], labels: s.maps[t].toJSON() })),
     mainTask: job.tasks[0],
     headDropout: (f["head-dropout"] as number) ?? 0.3,
     maxLength: Math.min((f["max-length"] as number) ?? 128, base.config.maxPositionEmbeddings),
     labelAllSubwords: f["label-all-subwords"] === true,
   };
+}
+
+/** One job of the grid through the training pipeline; its test scores as a {@link JobResult}. */
+async function runJob(job: CompareJob, s: Shared): Promise<JobResult> {
+  const { f, base } = s;
+  const meta = jobMeta(job, s);
   const train = subset(s.train, job.fraction, (f["split-seed"] as number) ?? 42);
   const { config, tokenizer, encoder } = base;
   const progress = { write: writeStdout, tty: stdoutIsTerminal() };
-  const { train: result, test } = await runTrainingPipeline(
+  const run = await runTrainingPipeline(
     {
       config,
       tokenizer,
@@ -175,10 +183,25 @@ async function runJob(job: CompareJob, s: Shared): Promise<JobResult> {
       testLabel: "  test",
     },
   );
+  return jobResult(job, meta, run, s.test, train.length);
+}
+
+/**
+ * A finished job's record from its pipeline run (which always has a test evaluation here): the
+ * main task's test scores, the accuracy of each non-entity auxiliary task, the dev curve, timing.
+ */
+function jobResult(
+  job: CompareJob,
+  meta: TaggerMeta,
+  run: PipelineResult,
+  testSet: Sentence[],
+  trainSentences: number,
+): JobResult {
+  const { train: result, test } = run;
   const ev = test!;
   const labelMaps = labelMapsOf(meta);
   const main = ev.tasks[meta.mainTask];
-  const gold = s.test.map((x) => x.columns[meta.mainTask]);
+  const gold = testSet.map((x) => x.columns[meta.mainTask]);
   const accuracy: Record<string, number> = {};
   for (const t of job.tasks.slice(1)) {
     if (!isEntityTask(labelMaps[t])) accuracy[t] = ev.tasks[t].accuracy;
@@ -200,10 +223,11 @@ async function runJob(job: CompareJob, s: Shared): Promise<JobResult> {
     sentenceCounts: sentenceEntityCounts(gold, ev.predictions[meta.mainTask]),
     trainSeconds: result.trainSeconds,
     tokensPerSecond: result.tokensPerSecond,
-    trainSentences: train.length,
+    trainSentences,
   };
 }
 
+/** The saved results of every finished job in `out`, by job id. */
 async function finishedResults(out: string): Promise<JobResult[]> {
   const jobsDir = joinPath(out, "jobs");
   if (!(await fs.exists(jobsDir))) return [];
@@ -223,94 +247,140 @@ export async function compareCommand(argv: string[]): Promise<void> {
   }
   const f = flags as Flags;
   const out = (f.out as string) ?? "runs/compare";
+  const grid = gridFromFlags(f);
+  const commandLine = `jointag compare ${argv.join(" ")}`.trim();
+  const context = f.merge
+    ? await mergedContext(out, commandLine)
+    : await runShare(f, out, grid, commandLine);
+  // One share of several: the report waits for `--merge`.
+  if (context === undefined) return;
+  await writeReport(f, out, context);
+}
+
+/** The job grid of --arms, --seeds, --train-fraction and --pos-weight. */
+function gridFromFlags(f: Flags): CompareJob[] {
   const seedsText = (f.seeds as string) ?? "3";
   const seeds = /^\d+$/.test(seedsText)
     ? Array.from({ length: Number(seedsText) }, (_, i) => i + 1)
     : numbers("seeds", seedsText);
-  const grid = buildGrid({
+  return buildGrid({
     arms: ((f.arms as string) ?? "ner,ner+pos").split(",").map((a) => a.trim()),
     seeds,
     fractions: numbers("train-fraction", (f["train-fraction"] as string) ?? "1"),
     auxWeights: numbers("pos-weight", (f["pos-weight"] as string) ?? "1"),
   });
-  const commandLine = `jointag compare ${argv.join(" ")}`.trim();
-  let device = "(merged)";
-  let dataLabel = "(merged)";
-  let modelLabel = "(merged)";
-  let reportCommand = commandLine;
+}
+
+/** A `--merge` report's context: what the jobs' run saved in context.json, if it did. */
+async function mergedContext(out: string, commandLine: string): Promise<ReportContext> {
   const contextPath = joinPath(out, "context.json");
-  if (f.merge && (await fs.exists(contextPath))) {
-    const c = JSON.parse(await fs.readTextFile(contextPath));
-    [device, dataLabel, modelLabel] = [c.device, c.data, c.model];
-    reportCommand = `${c.command} (report: ${commandLine})`;
+  if (!(await fs.exists(contextPath))) {
+    return { command: commandLine, data: "(merged)", model: "(merged)", device: "(merged)" };
   }
-  if (!f.merge) {
-    await validateRunFlags(f, "runs/compare");
-    const d = await selectDevice(f);
-    device = d.line.split("\n")[0].replace(/^device: /, "");
-    say(d.line);
-    const data = await loadRunData(f, say);
-    const needed = [...new Set(grid.flatMap((j) => j.tasks))];
-    const missing = needed.filter((t) => !data.taskCols.some(([name]) => name === t));
-    if (missing.length) {
-      throw new ArgumentError(
-        `--arms needs tasks ${missing.join(", ")}, but --tasks gives ${
-          data.taskCols.map(([t]) => t).join(", ")
-        }`,
-      );
-    }
-    const test = data.test ?? data.dev;
-    if (!data.test) say("note: no --test given: the report scores the dev set");
-    const shared: Shared = {
-      f,
-      out,
-      train: data.train,
-      dev: data.dev,
-      test,
-      maps: buildLabelMaps(needed, data.train, data.dev, say),
-      base: await loadBaseModel(f, data.train, say),
-    };
-    dataLabel = f.train === undefined
-      ? `generated demo corpus (${data.train.length} train / ${data.dev.length} dev sentences, scored on dev)`
-      : `${f.train} (${data.train.length} train sentences), dev ${f.dev ?? "seeded split"}, test ${
-        f.test ?? "(dev)"
-      }`;
-    modelLabel = shared.base.label;
-    // What the jobs ran on, for a later --merge (which loads no data or model itself).
-    await fs.mkdirp(out);
-    await fs.writeFileAtomic(
-      joinPath(out, "context.json"),
-      JSON.stringify({ command: commandLine, data: dataLabel, model: modelLabel, device }) + "\n",
+  const c = JSON.parse(await fs.readTextFile(contextPath));
+  return {
+    command: `${c.command} (report: ${commandLine})`,
+    data: c.data,
+    model: c.model,
+    device: c.device,
+  };
+}
+
+/**
+ * Trains this process's share of the grid (skipping finished jobs); the report's context, or
+ * undefined when the process ran one share of several.
+ */
+async function runShare(
+  f: Flags,
+  out: string,
+  grid: CompareJob[],
+  commandLine: string,
+): Promise<ReportContext | undefined> {
+  await validateRunFlags(f, "runs/compare");
+  const { shared, context } = await prepareRun(f, out, grid, commandLine);
+  // What the jobs ran on, for a later --merge (which loads no data or model itself).
+  await fs.mkdirp(out);
+  await fs.writeFileAtomic(joinPath(out, "context.json"), JSON.stringify(context) + "\n");
+  const env = shareFromEnv(readEnv, f.jobs as number | undefined);
+  const share = (f.job as string | undefined) ?? env?.part;
+  if (f.job === undefined && env) say(`compare: share ${env.part} from ${env.from}`);
+  const mine = selectJobs(grid, share);
+  say(`compare: ${grid.length} jobs in the grid, ${mine.length} for this process`);
+  await runJobs(mine, shared);
+  if (share === undefined) return context;
+  say(
+    `compare: this share is done; run "compare --merge --out ${out}" once every share has finished`,
+  );
+  // This share's job folders (each a trained tagger with its result.json).
+  say(`wrote ${mine.map((j) => joinPath(out, "jobs", j.id) + "/").join(", ")}`);
+  return undefined;
+}
+
+/** The device, data, label maps and base model every job shares, and their labels for the report. */
+async function prepareRun(
+  f: Flags,
+  out: string,
+  grid: CompareJob[],
+  commandLine: string,
+): Promise<{ shared: Shared; context: ReportContext }> {
+  const d = await selectDevice(f);
+  const device = d.line.split("\n")[0].replace(/^device: /, "");
+  say(d.line);
+  const data = await loadRunData(f, say);
+  const needed = [...new Set(grid.flatMap((j) => j.tasks))];
+  const missing = needed.filter((t) => !data.taskCols.some(([name]) => name === t));
+  if (missing.length) {
+    throw new ArgumentError(
+      `--arms needs tasks ${missing.join(", ")}, but --tasks gives ${
+        data.taskCols.map(([t]) => t).join(", ")
+      }`,
     );
-    const env = shareFromEnv(readEnv, f.jobs as number | undefined);
-    const share = (f.job as string | undefined) ?? env?.part;
-    if (f.job === undefined && env) say(`compare: share ${env.part} from ${env.from}`);
-    const mine = selectJobs(grid, share);
-    say(`compare: ${grid.length} jobs in the grid, ${mine.length} for this process`);
-    for (const [i, job] of mine.entries()) {
-      const resultPath = joinPath(out, "jobs", job.id, "result.json");
-      if (await fs.exists(resultPath)) {
-        say(`[${i + 1}/${mine.length}] ${job.id}: finished earlier, skipped`);
-        continue;
-      }
-      say(
-        `[${i + 1}/${mine.length}] ${job.id}: training ${
-          job.tasks.join("+")
-        } (seed ${job.seed}, fraction ${job.fraction})`,
-      );
-      const r = await runJob(job, shared);
-      await fs.writeFileAtomic(resultPath, JSON.stringify(r) + "\n");
-      say(`[${i + 1}/${mine.length}] ${job.id}: test F1 ${(100 * r.test.f1).toFixed(2)}`);
-    }
-    if (share !== undefined) {
-      say(
-        `compare: this share is done; run "compare --merge --out ${out}" once every share has finished`,
-      );
-      // This share's job folders (each a trained tagger with its result.json).
-      say(`wrote ${mine.map((j) => joinPath(out, "jobs", j.id) + "/").join(", ")}`);
-      return;
-    }
   }
+  const test = data.test ?? data.dev;
+  if (!data.test) say("note: no --test given: the report scores the dev set");
+  const shared: Shared = {
+    f,
+    out,
+    train: data.train,
+    dev: data.dev,
+    test,
+    maps: buildLabelMaps(needed, data.train, data.dev, say),
+    base: await loadBaseModel(f, data.train, say),
+  };
+  const model = shared.base.label;
+  return { shared, context: { command: commandLine, data: dataLabel(f, data), model, device } };
+}
+
+/** The corpus as a label for people. */
+function dataLabel(f: Flags, data: RunData): string {
+  return f.train === undefined
+    ? `generated demo corpus (${data.train.length} train / ${data.dev.length} dev sentences, scored on dev)`
+    : `${f.train} (${data.train.length} train sentences), dev ${f.dev ?? "seeded split"}, test ${
+      f.test ?? "(dev)"
+    }`;
+}
+
+/** Runs `mine` in order, saving each result at once; skips jobs that finished earlier. */
+async function runJobs(mine: CompareJob[], shared: Shared): Promise<void> {
+  for (const [i, job] of mine.entries()) {
+    const resultPath = joinPath(shared.out, "jobs", job.id, "result.json");
+    if (await fs.exists(resultPath)) {
+      say(`[${i + 1}/${mine.length}] ${job.id}: finished earlier, skipped`);
+      continue;
+    }
+    say(
+      `[${i + 1}/${mine.length}] ${job.id}: training ${
+        job.tasks.join("+")
+      } (seed ${job.seed}, fraction ${job.fraction})`,
+    );
+    const r = await runJob(job, shared);
+    await fs.writeFileAtomic(resultPath, JSON.stringify(r) + "\n");
+    say(`[${i + 1}/${mine.length}] ${job.id}: test F1 ${(100 * r.test.f1).toFixed(2)}`);
+  }
+}
+
+/** Summarizes every finished job in `out` and writes the report files there. */
+async function writeReport(f: Flags, out: string, context: ReportContext): Promise<void> {
   const results = await finishedResults(out);
   if (results.length === 0) {
     throw new ArgumentError(`compare --merge: no finished jobs in ${out}/jobs`);
@@ -319,12 +389,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
     baseline: f.baseline as string | undefined,
     resamples: (f.resamples as number) ?? 10000,
   });
-  const files = buildReport(summary, {
-    command: reportCommand,
-    data: dataLabel,
-    model: modelLabel,
-    device,
-  });
+  const files = buildReport(summary, context);
   for (const [name, text] of Object.entries(files)) {
     await fs.writeFileAtomic(joinPath(out, name), text);
   }
