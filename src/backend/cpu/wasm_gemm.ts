@@ -104,88 +104,124 @@ function alignUp(x: number): number {
 export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
   if (!wasmSimdSupported()) return null;
   const relaxed = (options.relaxed ?? true) && wasmRelaxedSupported();
-  const ex = new WebAssembly.Instance(compiled(relaxed)).exports as unknown as SgemmExports;
-  const heap = ex.heapBase();
-  let f32 = new Float32Array(ex.memory.buffer);
-
-  /** Grows the memory to at least `bytes` and refreshes the view. */
-  function reserve(bytes: number): void {
-    const have = ex.memory.buffer.byteLength;
-    if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / PAGE));
-    if (f32.buffer !== ex.memory.buffer) f32 = new Float32Array(ex.memory.buffer);
-  }
-
-  function sgemm(raw: GemmArgs<Float32Array>): void {
-    checkGemmArgs("sgemm", raw);
-    const args = foldBroadcastBatch(raw);
-    const { m, n, k, batch, alpha, beta, lda, ldb, ldc, transA, transB } = args;
-    if (m === 0 || n === 0 || batch === 0) return;
-    if (args.bias && args.bias.length < n) {
-      throw new GemmArgsError("sgemm", `bias has ${args.bias.length} < n elements`, args);
-    }
-    if (k === 0 || alpha === 0) {
-      for (let bi = 0; bi < batch; bi++) {
-        scaleMatrix(args.c, args.cOffset + bi * args.strideC, m, n, ldc, beta);
-        if (args.bias) addRows(args.c, args.bias, args.cOffset + bi * args.strideC, m, n, ldc);
-      }
-      return;
-    }
-    // The touched ranges of A, B and C: what is copied into WebAssembly memory.
-    const aLo = args.aOffset, bLo = args.bOffset, cLo = args.cOffset;
-    const aHi = extent(
-      args.aOffset,
-      args.strideA,
-      batch,
-      transA ? k : m,
-      transA ? m : k,
-      lda,
-    );
-    const bHi = extent(
-      args.bOffset,
-      args.strideB,
-      batch,
-      transB ? n : k,
-      transB ? k : n,
-      ldb,
-    );
-    const cHi = extent(args.cOffset, args.strideC, batch, m, n, ldc);
-    const aPtr = alignUp(heap), bPtr = alignUp(aPtr + (aHi - aLo) * 4);
-    const cPtr = alignUp(bPtr + (bHi - bLo) * 4), biasPtr = alignUp(cPtr + (cHi - cLo) * 4);
-    const work = alignUp(biasPtr + (args.bias ? n * 4 : 0));
-    reserve(work + ex.workBytes(m, n, k));
-    f32.set(args.a.subarray(aLo, aHi), aPtr / 4);
-    f32.set(args.b.subarray(bLo, bHi), bPtr / 4);
-    if (beta !== 0) f32.set(args.c.subarray(cLo, cHi), cPtr / 4);
-    if (args.bias) f32.set(args.bias.subarray(0, n), biasPtr / 4);
-    for (let bi = 0; bi < batch; bi++) {
-      ex.sgemm(
-        transA ? 1 : 0,
-        transB ? 1 : 0,
-        m,
-        n,
-        k,
-        alpha,
-        aPtr + (args.aOffset - aLo + bi * args.strideA) * 4,
-        lda,
-        bPtr + (args.bOffset - bLo + bi * args.strideB) * 4,
-        ldb,
-        beta,
-        cPtr + (args.cOffset - cLo + bi * args.strideC) * 4,
-        ldc,
-        work,
-        args.bias ? biasPtr : 0,
-      );
-    }
-    copyBack(args, f32, cPtr / 4 - cLo);
-  }
-
+  const mem = new SgemmInstance(compiled(relaxed));
   return {
     name: `wasm simd128${relaxed ? " relaxed-fma" : ""}`,
     relaxed,
     sgemmBias: true,
-    sgemm,
+    sgemm: (args) => wasmSgemm(mem, args),
     dgemm: (args) => jsGemm.dgemm(args),
   };
+}
+
+/** One instance of the module with a float32 view of its memory, kept current as it grows. */
+class SgemmInstance {
+  readonly ex: SgemmExports;
+  /** First byte past the module's own data: where the operands may go. */
+  readonly heap: number;
+  f32: Float32Array;
+
+  constructor(module: WebAssembly.Module) {
+    this.ex = new WebAssembly.Instance(module).exports as unknown as SgemmExports;
+    this.heap = this.ex.heapBase();
+    this.f32 = new Float32Array(this.ex.memory.buffer);
+  }
+
+  /** Grows the memory to at least `bytes` and refreshes the view. */
+  reserve(bytes: number): void {
+    const memory = this.ex.memory;
+    const have = memory.buffer.byteLength;
+    if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (this.f32.buffer !== memory.buffer) this.f32 = new Float32Array(memory.buffer);
+  }
+}
+
+/** Where one call's operands lie: the first element copied of each, and its byte address. */
+interface Placement {
+  aLo: number;
+  bLo: number;
+  cLo: number;
+  aPtr: number;
+  bPtr: number;
+  cPtr: number;
+  biasPtr: number;
+  /** The kernel's scratch space (`workBytes`). */
+  work: number;
+}
+
+/** {@link Gemm.sgemm} on `mem`: copy in, one kernel call per matrix of the batch, copy C back. */
+function wasmSgemm(mem: SgemmInstance, raw: GemmArgs<Float32Array>): void {
+  checkGemmArgs("sgemm", raw);
+  const args = foldBroadcastBatch(raw);
+  const { m, n, k, batch, alpha } = args;
+  if (m === 0 || n === 0 || batch === 0) return;
+  if (args.bias && args.bias.length < n) {
+    throw new GemmArgsError("sgemm", `bias has ${args.bias.length} < n elements`, args);
+  }
+  if (k === 0 || alpha === 0) {
+    scaleAndBias(args);
+    return;
+  }
+  const at = placeOperands(mem, args);
+  for (let bi = 0; bi < batch; bi++) runKernel(mem, args, at, bi);
+  copyBack(args, mem.f32, at.cPtr / 4 - at.cLo);
+}
+
+/** C = beta·C (+ bias): the product is zero (k = 0 or alpha = 0), so no kernel runs. */
+function scaleAndBias(args: GemmArgs<Float32Array>): void {
+  const { m, n, ldc, beta } = args;
+  for (let bi = 0; bi < args.batch; bi++) {
+    scaleMatrix(args.c, args.cOffset + bi * args.strideC, m, n, ldc, beta);
+    if (args.bias) addRows(args.c, args.bias, args.cOffset + bi * args.strideC, m, n, ldc);
+  }
+}
+
+/**
+ * Lays out the touched ranges of A, B and C (C only read when beta ≠ 0) and the bias in the
+ * module's memory, each region aligned, grows the memory to fit them and the scratch space, and
+ * copies them in.
+ */
+function placeOperands(mem: SgemmInstance, args: GemmArgs<Float32Array>): Placement {
+  const { m, n, k, batch, lda, ldb, ldc, transA, transB } = args;
+  const aLo = args.aOffset, bLo = args.bOffset, cLo = args.cOffset;
+  const aHi = extent(args.aOffset, args.strideA, batch, transA ? k : m, transA ? m : k, lda);
+  const bHi = extent(args.bOffset, args.strideB, batch, transB ? n : k, transB ? k : n, ldb);
+  const cHi = extent(args.cOffset, args.strideC, batch, m, n, ldc);
+  const aPtr = alignUp(mem.heap), bPtr = alignUp(aPtr + (aHi - aLo) * 4);
+  const cPtr = alignUp(bPtr + (bHi - bLo) * 4), biasPtr = alignUp(cPtr + (cHi - cLo) * 4);
+  const work = alignUp(biasPtr + (args.bias ? n * 4 : 0));
+  mem.reserve(work + mem.ex.workBytes(m, n, k));
+  mem.f32.set(args.a.subarray(aLo, aHi), aPtr / 4);
+  mem.f32.set(args.b.subarray(bLo, bHi), bPtr / 4);
+  if (args.beta !== 0) mem.f32.set(args.c.subarray(cLo, cHi), cPtr / 4);
+  if (args.bias) mem.f32.set(args.bias.subarray(0, n), biasPtr / 4);
+  return { aLo, bLo, cLo, aPtr, bPtr, cPtr, biasPtr, work };
+}
+
+/** The kernel on matrix `bi` of the batch, in the module's memory as placed at `at`. */
+function runKernel(
+  mem: SgemmInstance,
+  args: GemmArgs<Float32Array>,
+  at: Placement,
+  bi: number,
+): void {
+  mem.ex.sgemm(
+    args.transA ? 1 : 0,
+    args.transB ? 1 : 0,
+    args.m,
+    args.n,
+    args.k,
+    args.alpha,
+    at.aPtr + (args.aOffset - at.aLo + bi * args.strideA) * 4,
+    args.lda,
+    at.bPtr + (args.bOffset - at.bLo + bi * args.strideB) * 4,
+    args.ldb,
+    args.beta,
+    at.cPtr + (args.cOffset - at.cLo + bi * args.strideC) * 4,
+    args.ldc,
+    at.work,
+    args.bias ? at.biasPtr : 0,
+  );
 }
 
 /** Adds the bias row to each of the m rows of n at `base` (pitch `ldc`) of `c`. */
