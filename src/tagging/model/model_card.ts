@@ -24,9 +24,41 @@ const pct = (x: number) => (100 * x).toFixed(2);
 /** README.md text for a tagger folder (see the module doc). */
 export function modelCard(c: ModelCardInput): string {
   const { meta } = c;
-  const main = meta.tasks.find((t) => t.name === meta.mainTask)!;
+  const lines = [
+    ...hubMetadata(meta),
+    "",
+    ...introduction(meta),
+    "",
+    "## Base model",
+    "",
+    baseModelLine(meta),
+    "",
+    "## Data",
+    "",
+    "| part | source | sentences |",
+    "| ---- | ------ | --------- |",
+    ...c.data.map((d) => `| ${d.part} | ${d.source} | ${d.sentences} |`),
+    "",
+    "## Tasks",
+    "",
+    ...tasksTable(meta),
+    "",
+    "## Results",
+    "",
+    ...resultsTable(c, meta),
+    "",
+    ...trainingSection(c.command, meta),
+  ];
+  return lines.join("\n");
+}
+
+/**
+ * The YAML front matter the hub reads: library, pipeline, tags, and the base model when it is a
+ * hub id (not a local path, which would mean nothing there).
+ */
+function hubMetadata(meta: TaggerMeta): string[] {
   const base = meta.baseModel;
-  const yaml = [
+  return [
     "---",
     "library_name: transformers",
     "pipeline_tag: token-classification",
@@ -37,9 +69,12 @@ export function modelCard(c: ModelCardInput): string {
     ...(base && !/^[./~]|^[A-Za-z]:[\\/]/.test(base.id) ? [`base_model: ${base.id}`] : []),
     "---",
   ];
-  const lines = [
-    ...yaml,
-    "",
+}
+
+/** The title and how transformers and jointag load the folder. */
+function introduction(meta: TaggerMeta): string[] {
+  const main = meta.tasks.find((t) => t.name === meta.mainTask)!;
+  return [
     `# ${meta.tasks.map((t) => t.name).join(" + ")} tagger`,
     "",
     `A BERT token classifier trained with jointag on ${meta.tasks.length} ` +
@@ -53,21 +88,20 @@ export function modelCard(c: ModelCardInput): string {
     "",
     "jointag loads every task from the same folder (`jointag predict --model <this folder>`); " +
     "the other heads are in `heads.safetensors`, the label maps in `tagger.json`.",
-    "",
-    "## Base model",
-    "",
-    base
-      ? `\`${base.id}\`${base.revision ? ` at revision \`${base.revision}\`` : ""}`
-      : "A small BERT made for the training corpus, trained from random initialisation.",
-    "",
-    "## Data",
-    "",
-    "| part | source | sentences |",
-    "| ---- | ------ | --------- |",
-    ...c.data.map((d) => `| ${d.part} | ${d.source} | ${d.sentences} |`),
-    "",
-    "## Tasks",
-    "",
+  ];
+}
+
+/** The base model's id and revision, or that there was none. */
+function baseModelLine(meta: TaggerMeta): string {
+  const base = meta.baseModel;
+  return base
+    ? `\`${base.id}\`${base.revision ? ` at revision \`${base.revision}\`` : ""}`
+    : "A small BERT made for the training corpus, trained from random initialisation.";
+}
+
+/** Each task's loss weight and labels, the main task marked. */
+function tasksTable(meta: TaggerMeta): string[] {
+  return [
     "| task | loss weight | labels |",
     "| ---- | ----------- | ------ |",
     ...meta.tasks.map((t) =>
@@ -75,15 +109,16 @@ export function modelCard(c: ModelCardInput): string {
         t.labels.labels.join(" ")
       } |`
     ),
-    "",
-    "## Results",
-    "",
-    ...resultsTable(c, meta),
-    "",
+  ];
+}
+
+/** The command that trained the model and the labelling and window settings. */
+function trainingSection(command: string, meta: TaggerMeta): string[] {
+  return [
     "## Training",
     "",
     "```sh",
-    c.command,
+    command,
     "```",
     "",
     `Sub-word labels: ${
@@ -91,9 +126,9 @@ export function modelCard(c: ModelCardInput): string {
     }; windows of at most ${meta.maxLength} sub-words; head dropout ${meta.headDropout}.`,
     "",
   ];
-  return lines.join("\n");
 }
 
+/** Dev and test scores of every task, or a line saying there are none. */
 function resultsTable(c: ModelCardInput, meta: TaggerMeta): string[] {
   const parts = [["dev", c.dev], ["test", c.test]] as const;
   const rows = [
