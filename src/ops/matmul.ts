@@ -41,6 +41,37 @@ export interface MatmulOptions {
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   const transA = options.transA ?? false;
   const transB = options.transB ?? false;
+  const { m, n, k } = productDims(a, b, transA, transB);
+  const aBatch = a.shape.slice(0, -2);
+  // x·W with a single W: fold the batch into the rows, so forward and both gradients are one GEMM
+  // each and W's gradient needs no reduction over the batch.
+  if (b.rank === 2 && a.rank > 2 && !transA) {
+    const a2 = reshape(a, [-1, k]);
+    const y2 = matmul2(a2, b, transA, transB, 1, m * sizeOf(aBatch), n, k, 0, 0);
+    const y = reshape(y2, [...aBatch, m, n]);
+    a2.dispose();
+    y2.dispose();
+    return y;
+  }
+  const bBatch = b.shape.slice(0, -2);
+  const batchShape = broadcastBatch(aBatch, bBatch);
+  const batch = sizeOf(batchShape);
+  // A side with a single matrix is broadcast: batch stride 0.
+  const aStride = sizeOf(aBatch) === 1 ? 0 : m * k;
+  const bStride = sizeOf(bBatch) === 1 ? 0 : k * n;
+  const y2 = matmul2(a, b, transA, transB, batch, m, n, k, aStride, bStride);
+  const y = reshape(y2, [...batchShape, m, n]);
+  y2.dispose();
+  return y;
+}
+
+/** The product's m × k · k × n after the transposes; throws on dtypes, ranks or inner dims. */
+function productDims(
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+): { m: number; n: number; k: number } {
   const op = "matmul";
   expectDType(op, a, "f32", "a");
   expectDType(op, b, "f32", "b");
@@ -61,48 +92,23 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       } (${k} vs ${kb})`,
     );
   }
-  const aBatch = a.shape.slice(0, -2);
-  const bBatch = b.shape.slice(0, -2);
-  // x·W with a single W: fold the batch into the rows, so forward and both gradients are one GEMM
-  // each and W's gradient needs no reduction over the batch.
-  if (b.rank === 2 && a.rank > 2 && !transA) {
-    const a2 = reshape(a, [-1, k]);
-    const y2 = matmul2(a2, b, transA, transB, 1, m * sizeOf(aBatch), n, k, 0, 0);
-    const y = reshape(y2, [...aBatch, m, n]);
-    a2.dispose();
-    y2.dispose();
-    return y;
-  }
-  let batchShape: readonly number[];
-  const aN = sizeOf(aBatch);
-  const bN = sizeOf(bBatch);
-  if (sameShape(aBatch, bBatch)) batchShape = aBatch;
-  else if (bN === 1 && aBatch.length >= bBatch.length) batchShape = aBatch;
-  else if (aN === 1 && bBatch.length >= aBatch.length) batchShape = bBatch;
-  else {
-    throw new ShapeError(
-      op,
-      `batch dims ${fmtShape(aBatch)} and ${fmtShape(bBatch)} must be equal or one of them 1`,
-    );
-  }
-  const batch = sizeOf(batchShape);
-  const y2 = matmul2(
-    a,
-    b,
-    transA,
-    transB,
-    batch,
-    m,
-    n,
-    k,
-    aN === 1 ? 0 : m * k,
-    bN === 1 ? 0 : k * n,
-  );
-  const y = reshape(y2, [...batchShape, m, n]);
-  y2.dispose();
-  return y;
+  return { m, n, k };
 }
 
+/** The result's batch dims: equal batch dims, or the other side's where one side has one matrix. */
+function broadcastBatch(aBatch: readonly number[], bBatch: readonly number[]): readonly number[] {
+  const aN = sizeOf(aBatch);
+  const bN = sizeOf(bBatch);
+  if (sameShape(aBatch, bBatch)) return aBatch;
+  if (bN === 1 && aBatch.length >= bBatch.length) return aBatch;
+  if (aN === 1 && bBatch.length >= aBatch.length) return bBatch;
+  throw new ShapeError(
+    "matmul",
+    `batch dims ${fmtShape(aBatch)} and ${fmtShape(bBatch)} must be equal or one of them 1`,
+  );
+}
+
+/** The `matmul` kernel on [batch, r, c] operands (batch stride 0: broadcast), with its gradient. */
 function matmul2(
   a: Tensor,
   b: Tensor,
