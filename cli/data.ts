@@ -225,66 +225,100 @@ export function parseCorpus(bytes: Uint8Array, file: string, o: ReadCorpusOption
   const format = formatOf(file, o.format);
   const decoded = decodeCorpus(bytes, file, parseEncoding(o.encoding));
   const { text } = decoded;
-  let sentences: Sentence[];
-  let layout = "";
-  if (format === "csv") {
-    try {
-      sentences = readCsvCorpus(text, { file, columns: Object.fromEntries(o.tasks) });
-    } catch (e) {
-      if (!(e instanceof RaggedRowError)) throw e;
-      throw raggedRow(e, text.slice(0, text.indexOf("\n")).trim().split(","), "");
-    }
-  } else if (format === "conllu") {
-    for (const [, f] of o.tasks) {
-      if (!(CONLLU_FIELDS as readonly string[]).includes(f)) {
-        throw new ArgumentError(
-          `--tasks: "${f}" is not a CoNLL-U field (${CONLLU_FIELDS.join(", ")})`,
-        );
-      }
-    }
-    try {
-      sentences = readConllu(text, {
-        file,
-        fields: Object.fromEntries(o.tasks) as Record<string, ConlluField>,
-      });
-    } catch (e) {
-      throw e instanceof RaggedRowError ? raggedRow(e, CONLLU_FIELDS, " (tab-separated)") : e;
-    }
-  } else {
-    const found = o.columns ? undefined : detectConllLayout(text, file);
-    const names = o.columns ?? found!.columns;
-    if (found?.how) layout = `, columns ${names.join(",")} (${found.how}; --columns to change)`;
-    const tasks = o.optionalTasks ? o.tasks.filter(([, c]) => names.includes(c)) : o.tasks;
-    if (tasks.length === 0 && o.tasks.length > 0) {
-      throw new ArgumentError(
-        `--tasks: none of the columns ${o.tasks.map(([, c]) => c).join(",")} is among ` +
-          `the columns ${names.join(",")} of ${file} (set them with --columns or --tasks)`,
-      );
-    }
-    for (const [, c] of tasks) {
-      if (!names.includes(c) || c === "_") {
-        throw new ArgumentError(
-          `--tasks: column "${c}" is not among the CoNLL columns ${names.join(",")} of ${file} ` +
-            `(set them with --columns, or the tasks with --tasks)`,
-        );
-      }
-    }
-    try {
-      sentences = readConll(text, { file, columns: names, comments: found?.comments });
-    } catch (e) {
-      if (!(e instanceof RaggedRowError)) throw e;
-      const from = o.columns !== undefined ? " from --columns" : "";
-      throw raggedRow(e, names, `${from}: ${LAYOUT_HELP}`);
-    }
-    sentences = sentences.map((s) => ({
-      ...s,
-      columns: Object.fromEntries(tasks.map(([t, c]) => [t, s.columns[c]])),
-    }));
-  }
+  const parsed = format === "csv"
+    ? { sentences: csvSentences(text, file, o), layout: "" }
+    : format === "conllu"
+    ? { sentences: conlluSentences(text, file, o), layout: "" }
+    : conllSentences(text, file, o);
+  let { sentences } = parsed;
   if (sentences.length === 0) throw noSentences(file, text, format);
   if (o.limit !== undefined) sentences = sentences.slice(0, o.limit);
-  o.onNote?.(`${file}: ${encodingNote(decoded)}${layout}, ${sentences.length} sentences`);
+  o.onNote?.(`${file}: ${encodingNote(decoded)}${parsed.layout}, ${sentences.length} sentences`);
   return sentences;
+}
+
+/** A CSV corpus (columns named by its header); a ragged row is held against the header. */
+function csvSentences(text: string, file: string, o: ReadCorpusOptions): Sentence[] {
+  try {
+    return readCsvCorpus(text, { file, columns: Object.fromEntries(o.tasks) });
+  } catch (e) {
+    if (!(e instanceof RaggedRowError)) throw e;
+    throw raggedRow(e, text.slice(0, text.indexOf("\n")).trim().split(","), "");
+  }
+}
+
+/** A CoNLL-U corpus; every task must name one of its ten fields. */
+function conlluSentences(text: string, file: string, o: ReadCorpusOptions): Sentence[] {
+  for (const [, f] of o.tasks) {
+    if (!(CONLLU_FIELDS as readonly string[]).includes(f)) {
+      throw new ArgumentError(
+        `--tasks: "${f}" is not a CoNLL-U field (${CONLLU_FIELDS.join(", ")})`,
+      );
+    }
+  }
+  try {
+    return readConllu(text, {
+      file,
+      fields: Object.fromEntries(o.tasks) as Record<string, ConlluField>,
+    });
+  } catch (e) {
+    throw e instanceof RaggedRowError ? raggedRow(e, CONLLU_FIELDS, " (tab-separated)") : e;
+  }
+}
+
+/**
+ * A CoNLL corpus in the layout of --columns, else the detected one (then also the note that says
+ * so, else ""); each sentence keeps only the task columns, renamed to the tasks.
+ */
+function conllSentences(
+  text: string,
+  file: string,
+  o: ReadCorpusOptions,
+): { sentences: Sentence[]; layout: string } {
+  const found = o.columns ? undefined : detectConllLayout(text, file);
+  const names = o.columns ?? found!.columns;
+  const layout = found?.how
+    ? `, columns ${names.join(",")} (${found.how}; --columns to change)`
+    : "";
+  const tasks = conllTasks(o, names, file);
+  let sentences: Sentence[];
+  try {
+    sentences = readConll(text, { file, columns: names, comments: found?.comments });
+  } catch (e) {
+    if (!(e instanceof RaggedRowError)) throw e;
+    const from = o.columns !== undefined ? " from --columns" : "";
+    throw raggedRow(e, names, `${from}: ${LAYOUT_HELP}`);
+  }
+  return {
+    sentences: sentences.map((s) => ({
+      ...s,
+      columns: Object.fromEntries(tasks.map(([t, c]) => [t, s.columns[c]])),
+    })),
+    layout,
+  };
+}
+
+/**
+ * The tasks to read from CoNLL columns `names`: all of --tasks, or with `optionalTasks` those
+ * whose column is there (at least one); throws on a task column that is missing or skipped (`_`).
+ */
+function conllTasks(o: ReadCorpusOptions, names: readonly string[], file: string): TaskColumns {
+  const tasks = o.optionalTasks ? o.tasks.filter(([, c]) => names.includes(c)) : o.tasks;
+  if (tasks.length === 0 && o.tasks.length > 0) {
+    throw new ArgumentError(
+      `--tasks: none of the columns ${o.tasks.map(([, c]) => c).join(",")} is among ` +
+        `the columns ${names.join(",")} of ${file} (set them with --columns or --tasks)`,
+    );
+  }
+  for (const [, c] of tasks) {
+    if (!names.includes(c) || c === "_") {
+      throw new ArgumentError(
+        `--tasks: column "${c}" is not among the CoNLL columns ${names.join(",")} of ${file} ` +
+          `(set them with --columns, or the tasks with --tasks)`,
+      );
+    }
+  }
+  return tasks;
 }
 
 /** Reads the corpus of `flag` (e.g. --train); errors name the flag, file, line and field. */
