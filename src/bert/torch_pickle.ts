@@ -7,6 +7,10 @@
  * Python → JS mapping: None → null, bool → boolean, int → number (bigint when beyond
  * 2^53), float → number, str → string, bytes → Uint8Array, list/tuple → Array,
  * dict → Map, set/frozenset → Set.
+ *
+ * Layout: `PickleMachine` holds the state (program, read position, stack, marks, memo) with the
+ * argument readers and stack operations; each opcode is a one-line or few-line handler in a table
+ * per kind (control, numbers, strings, containers, memo, objects), merged into `OPCODES`.
  * @module
  */
 
@@ -48,321 +52,322 @@ export interface UnpickleOptions {
  * @throws CheckpointFormatError on unknown opcodes, truncation or stack misuse
  */
 export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): unknown {
-  const source = options.source ?? "data.pkl";
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const stack: unknown[] = [];
-  const marks: number[] = [];
-  const memo = new Map<number, unknown>();
-  let pos = 0;
-  let op = 0;
-  let opPos = 0;
-  const fail = (detail: string): never => {
-    throw new CheckpointFormatError(
-      source,
-      `pickle opcode 0x${op.toString(16)} at byte ${opPos}: ${detail}`,
-    );
-  };
-  const need = (n: number) => {
-    if (pos + n > bytes.byteLength) fail(`truncated (needs ${n} more bytes)`);
-  };
-  const u8 = () => (need(1), bytes[pos++]);
-  const u16 = () => (need(2), (pos += 2), dv.getUint16(pos - 2, true));
-  const i32 = () => (need(4), (pos += 4), dv.getInt32(pos - 4, true));
-  const u32 = () => (need(4), (pos += 4), dv.getUint32(pos - 4, true));
-  const u64 = () => {
-    need(8);
-    pos += 8;
-    const v = dv.getBigUint64(pos - 8, true);
-    if (v > BigInt(bytes.byteLength)) fail(`length ${v} exceeds the pickle size`);
-    return Number(v);
-  };
-  const take = (n: number) => (need(n), (pos += n), bytes.subarray(pos - n, pos));
-  const line = () => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) fail("unterminated text argument");
-    const s = latin1(bytes.subarray(pos, end));
-    pos = end + 1;
-    return s;
-  };
-  const pop = () => (stack.length === 0 ? fail("stack underflow") : stack.pop());
-  const top = () => (stack.length === 0 ? fail("stack underflow") : stack[stack.length - 1]);
-  const popMark = (): unknown[] => {
-    const m = marks.pop();
-    if (m === undefined) fail("no MARK on the stack");
-    const items = stack.splice(m!);
-    return items;
-  };
-  const resolve = (module: string, name: string): unknown =>
-    options.findClass?.(module, name) ?? BUILTINS[`${module}.${name}`] ??
-      new PickleGlobal(module, name);
-  const call = (fn: unknown, args: unknown): unknown => {
-    if (!Array.isArray(args)) fail("call arguments are not a tuple");
-    if (typeof fn === "function") return (fn as PickleCallable)(args as unknown[]);
-    if (fn instanceof PickleGlobal) return new PickleObject(fn, args as unknown[]);
-    return fail(`cannot call ${describe(fn)}`);
-  };
-  const setItems = (target: unknown, kv: unknown[]) => {
-    if (!(target instanceof Map)) fail(`SETITEM(S) on ${describe(target)}`);
-    for (let i = 0; i + 1 < kv.length; i += 2) {
-      (target as Map<unknown, unknown>).set(kv[i], kv[i + 1]);
-    }
-  };
-  const appendItems = (target: unknown, items: unknown[]) => {
-    if (Array.isArray(target)) target.push(...items);
-    else if (target instanceof Set) { for (const x of items) target.add(x); }
-    else fail(`APPEND(S) on ${describe(target)}`);
-  };
+  return new PickleMachine(bytes, options).run();
+}
 
-  for (;;) {
-    opPos = pos;
-    op = u8();
-    switch (op) {
-      case 0x80: // PROTO
-        u8();
-        break;
-      case 0x95: // FRAME: framing is only a read-ahead hint
-        pos += 8;
-        break;
-      case 0x2e: // STOP
-        if (stack.length !== 1) fail(`STOP with ${stack.length} items on the stack`);
-        return stack[0];
-      case 0x28: // MARK
-        marks.push(stack.length);
-        break;
-      case 0x30: // POP
-        if (marks.length && marks[marks.length - 1] === stack.length) marks.pop();
-        else pop();
-        break;
-      case 0x31: // POP_MARK
-        popMark();
-        break;
-      case 0x32: // DUP
-        stack.push(top());
-        break;
-      // ---- constants
-      case 0x4e: // NONE
-        stack.push(null);
-        break;
-      case 0x88: // NEWTRUE
-        stack.push(true);
-        break;
-      case 0x89: // NEWFALSE
-        stack.push(false);
-        break;
-      case 0x4a: // BININT
-        stack.push(i32());
-        break;
-      case 0x4b: // BININT1
-        stack.push(u8());
-        break;
-      case 0x4d: // BININT2
-        stack.push(u16());
-        break;
-      case 0x8a: // LONG1
-        stack.push(decodeLong(take(u8())));
-        break;
-      case 0x8b: // LONG4
-        stack.push(decodeLong(take(u32())));
-        break;
-      case 0x49: { // INT (protocol 0; "00"/"01" are bools)
-        const s = line();
-        stack.push(s === "00" ? false : s === "01" ? true : parseIntText(s, fail));
-        break;
+/** What an opcode does to the machine (its argument bytes are read by the handler). */
+type OpHandler = (vm: PickleMachine) => void;
+
+/** The STOP opcode: the end of the program, whose one stack item is the result. */
+const STOP = 0x2e;
+
+/**
+ * The machine's state while it runs: the program and the read position in it, the stack with its
+ * MARK positions, the memo, and the opcode being run (for error messages). Readers of opcode
+ * arguments and stack operations fail with a {@link CheckpointFormatError} naming that opcode.
+ */
+class PickleMachine {
+  readonly stack: unknown[] = [];
+  /** Stack heights at each MARK, innermost last. */
+  readonly marks: number[] = [];
+  readonly memo = new Map<number, unknown>();
+  /** Read position in `bytes`. */
+  pos = 0;
+  #op = 0;
+  #opPos = 0;
+  readonly #dv: DataView;
+
+  constructor(readonly bytes: Uint8Array, readonly options: UnpickleOptions) {
+    this.#dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Runs opcodes up to STOP and returns the one item then on the stack. */
+  run(): unknown {
+    for (;;) {
+      this.#opPos = this.pos;
+      this.#op = this.u8();
+      if (this.#op === STOP) {
+        if (this.stack.length !== 1) this.fail(`STOP with ${this.stack.length} items on the stack`);
+        return this.stack[0];
       }
-      case 0x4c: // LONG (protocol 0, trailing "L")
-        stack.push(parseIntText(line().replace(/L$/, ""), fail));
-        break;
-      case 0x47: // BINFLOAT (big-endian double)
-        need(8);
-        stack.push(dv.getFloat64(pos, false));
-        pos += 8;
-        break;
-      case 0x46: // FLOAT
-        stack.push(parseFloat(line()));
-        break;
-      // ---- strings and bytes
-      case 0x58: // BINUNICODE
-        stack.push(utf8(take(u32())));
-        break;
-      case 0x8c: // SHORT_BINUNICODE
-        stack.push(utf8(take(u8())));
-        break;
-      case 0x8d: // BINUNICODE8
-        stack.push(utf8(take(u64())));
-        break;
-      case 0x54: // BINSTRING (Python 2 str, decoded like pickle's encoding="latin1")
-        stack.push(latin1(take(i32())));
-        break;
-      case 0x55: // SHORT_BINSTRING
-        stack.push(latin1(take(u8())));
-        break;
-      case 0x53: { // STRING: quoted repr
-        const s = line();
-        stack.push(s.slice(1, -1));
-        break;
-      }
-      case 0x56: // UNICODE: raw-unicode-escape (latin-1 bytes plus \uXXXX / \UXXXXXXXX)
-        stack.push(
-          line().replace(
-            /\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g,
-            (_, h4, h8) => String.fromCodePoint(parseInt(h4 ?? h8, 16)),
-          ),
-        );
-        break;
-      case 0x42: // BINBYTES
-        stack.push(take(u32()).slice());
-        break;
-      case 0x43: // SHORT_BINBYTES
-        stack.push(take(u8()).slice());
-        break;
-      case 0x8e: // BINBYTES8
-      case 0x96: // BYTEARRAY8
-        stack.push(take(u64()).slice());
-        break;
-      // ---- containers
-      case 0x5d: // EMPTY_LIST
-        stack.push([]);
-        break;
-      case 0x29: // EMPTY_TUPLE
-        stack.push([]);
-        break;
-      case 0x7d: // EMPTY_DICT
-        stack.push(new Map());
-        break;
-      case 0x8f: // EMPTY_SET
-        stack.push(new Set());
-        break;
-      case 0x6c: // LIST
-      case 0x74: // TUPLE
-        stack.push(popMark());
-        break;
-      case 0x85: // TUPLE1
-        stack.push([pop()]);
-        break;
-      case 0x86: { // TUPLE2
-        const b = pop();
-        stack.push([pop(), b]);
-        break;
-      }
-      case 0x87: { // TUPLE3
-        const c = pop();
-        const b = pop();
-        stack.push([pop(), b, c]);
-        break;
-      }
-      case 0x64: { // DICT
-        const m = new Map();
-        setItems(m, popMark());
-        stack.push(m);
-        break;
-      }
-      case 0x91: // FROZENSET
-        stack.push(new Set(popMark()));
-        break;
-      case 0x61: { // APPEND
-        const v = pop();
-        appendItems(top(), [v]);
-        break;
-      }
-      case 0x65: { // APPENDS
-        const items = popMark();
-        appendItems(top(), items);
-        break;
-      }
-      case 0x90: { // ADDITEMS
-        const items = popMark();
-        appendItems(top(), items);
-        break;
-      }
-      case 0x73: { // SETITEM
-        const v = pop();
-        const k = pop();
-        setItems(top(), [k, v]);
-        break;
-      }
-      case 0x75: { // SETITEMS
-        const kv = popMark();
-        setItems(top(), kv);
-        break;
-      }
-      // ---- memo
-      case 0x71: // BINPUT
-        memo.set(u8(), top());
-        break;
-      case 0x72: // LONG_BINPUT
-        memo.set(u32(), top());
-        break;
-      case 0x70: // PUT
-        memo.set(parseInt(line(), 10), top());
-        break;
-      case 0x94: // MEMOIZE
-        memo.set(memo.size, top());
-        break;
-      case 0x68: // BINGET
-      case 0x6a: // LONG_BINGET
-      case 0x67: { // GET
-        const k = op === 0x68 ? u8() : op === 0x6a ? u32() : parseInt(line(), 10);
-        if (!memo.has(k)) fail(`memo key ${k} not defined`);
-        stack.push(memo.get(k));
-        break;
-      }
-      // ---- objects
-      case 0x63: { // GLOBAL
-        const module = line();
-        stack.push(resolve(module, line()));
-        break;
-      }
-      case 0x93: { // STACK_GLOBAL
-        const name = pop();
-        const module = pop();
-        if (typeof module !== "string" || typeof name !== "string") {
-          fail("STACK_GLOBAL needs two strings");
-        }
-        stack.push(resolve(module as string, name as string));
-        break;
-      }
-      case 0x52: { // REDUCE
-        const args = pop();
-        const fn = pop();
-        stack.push(call(fn, args));
-        break;
-      }
-      case 0x81: { // NEWOBJ
-        const args = pop();
-        const cls = pop();
-        stack.push(call(cls, args));
-        break;
-      }
-      case 0x92: { // NEWOBJ_EX (kwargs are ignored: no state-dict class takes any)
-        pop();
-        const args = pop();
-        const cls = pop();
-        stack.push(call(cls, args));
-        break;
-      }
-      case 0x62: { // BUILD
-        const state = pop();
-        const obj = top();
-        if (obj instanceof PickleObject) obj.state = state;
-        // Other targets (OrderedDict carrying `_metadata`, tensors) need no state here.
-        break;
-      }
-      case 0x51: { // BINPERSID
-        const pid = pop();
-        if (!options.persistentLoad) fail("persistent id without a persistentLoad hook");
-        stack.push(options.persistentLoad!(pid));
-        break;
-      }
-      case 0x50: { // PERSID
-        const pid = line();
-        if (!options.persistentLoad) fail("persistent id without a persistentLoad hook");
-        stack.push(options.persistentLoad!(pid));
-        break;
-      }
-      default:
-        fail("unsupported opcode");
+      const handler = OPCODES[this.#op];
+      if (!handler) this.fail("unsupported opcode");
+      handler(this);
     }
   }
+
+  /** Throws the error for the current opcode. */
+  fail(detail: string): never {
+    throw new CheckpointFormatError(
+      this.options.source ?? "data.pkl",
+      `pickle opcode 0x${this.#op.toString(16)} at byte ${this.#opPos}: ${detail}`,
+    );
+  }
+
+  // ---- opcode arguments (little-endian unless named otherwise)
+
+  /** Moves past the next `n` bytes (failing when the program ends first); where they start. */
+  skip(n: number): number {
+    if (this.pos + n > this.bytes.byteLength) this.fail(`truncated (needs ${n} more bytes)`);
+    this.pos += n;
+    return this.pos - n;
+  }
+  u8(): number {
+    return this.bytes[this.skip(1)];
+  }
+  u16(): number {
+    return this.#dv.getUint16(this.skip(2), true);
+  }
+  i32(): number {
+    return this.#dv.getInt32(this.skip(4), true);
+  }
+  u32(): number {
+    return this.#dv.getUint32(this.skip(4), true);
+  }
+  /** An 8-byte length, which must not exceed the pickle. */
+  u64(): number {
+    const v = this.#dv.getBigUint64(this.skip(8), true);
+    if (v > BigInt(this.bytes.byteLength)) this.fail(`length ${v} exceeds the pickle size`);
+    return Number(v);
+  }
+  /** A big-endian double (BINFLOAT). */
+  f64be(): number {
+    return this.#dv.getFloat64(this.skip(8), false);
+  }
+  /** The next `n` bytes (a view into the program). */
+  take(n: number): Uint8Array {
+    const at = this.skip(n);
+    return this.bytes.subarray(at, at + n);
+  }
+  /** A protocol-0 text argument: latin-1 up to the newline, which is consumed. */
+  line(): string {
+    const end = this.bytes.indexOf(0x0a, this.pos);
+    if (end < 0) this.fail("unterminated text argument");
+    const s = latin1(this.bytes.subarray(this.pos, end));
+    this.pos = end + 1;
+    return s;
+  }
+
+  // ---- the stack
+
+  push(v: unknown): void {
+    this.stack.push(v);
+  }
+  pop(): unknown {
+    return this.stack.length === 0 ? this.fail("stack underflow") : this.stack.pop();
+  }
+  top(): unknown {
+    return this.stack.length === 0
+      ? this.fail("stack underflow")
+      : this.stack[this.stack.length - 1];
+  }
+  /** The items above the innermost MARK, removed with the mark. */
+  popMark(): unknown[] {
+    const m = this.marks.pop();
+    if (m === undefined) this.fail("no MARK on the stack");
+    return this.stack.splice(m!);
+  }
+}
+
+// ---- opcode handlers, grouped by kind; keys are the opcode bytes
+
+/** Protocol, framing and stack control. */
+const CONTROL_OPS: Readonly<Record<number, OpHandler>> = {
+  0x80: (vm) => void vm.u8(), // PROTO
+  0x95: (vm) => void (vm.pos += 8), // FRAME: framing is only a read-ahead hint
+  0x28: (vm) => void vm.marks.push(vm.stack.length), // MARK
+  0x30: (vm) => { // POP
+    if (vm.marks.length && vm.marks[vm.marks.length - 1] === vm.stack.length) vm.marks.pop();
+    else vm.pop();
+  },
+  0x31: (vm) => void vm.popMark(), // POP_MARK
+  0x32: (vm) => vm.push(vm.top()), // DUP
+};
+
+/** None, booleans, integers and floats. */
+const NUMBER_OPS: Readonly<Record<number, OpHandler>> = {
+  0x4e: (vm) => vm.push(null), // NONE
+  0x88: (vm) => vm.push(true), // NEWTRUE
+  0x89: (vm) => vm.push(false), // NEWFALSE
+  0x4a: (vm) => vm.push(vm.i32()), // BININT
+  0x4b: (vm) => vm.push(vm.u8()), // BININT1
+  0x4d: (vm) => vm.push(vm.u16()), // BININT2
+  0x8a: (vm) => vm.push(decodeLong(vm.take(vm.u8()))), // LONG1
+  0x8b: (vm) => vm.push(decodeLong(vm.take(vm.u32()))), // LONG4
+  0x49: (vm) => { // INT (protocol 0; "00"/"01" are bools)
+    const s = vm.line();
+    vm.push(s === "00" ? false : s === "01" ? true : parseIntText(s, (d) => vm.fail(d)));
+  },
+  // LONG (protocol 0, trailing "L")
+  0x4c: (vm) => vm.push(parseIntText(vm.line().replace(/L$/, ""), (d) => vm.fail(d))),
+  0x47: (vm) => vm.push(vm.f64be()), // BINFLOAT (big-endian double)
+  0x46: (vm) => vm.push(parseFloat(vm.line())), // FLOAT
+};
+
+/** Text and bytes. */
+const STRING_OPS: Readonly<Record<number, OpHandler>> = {
+  0x58: (vm) => vm.push(utf8(vm.take(vm.u32()))), // BINUNICODE
+  0x8c: (vm) => vm.push(utf8(vm.take(vm.u8()))), // SHORT_BINUNICODE
+  0x8d: (vm) => vm.push(utf8(vm.take(vm.u64()))), // BINUNICODE8
+  // BINSTRING (Python 2 str, decoded like pickle's encoding="latin1")
+  0x54: (vm) => vm.push(latin1(vm.take(vm.i32()))),
+  0x55: (vm) => vm.push(latin1(vm.take(vm.u8()))), // SHORT_BINSTRING
+  0x53: (vm) => vm.push(vm.line().slice(1, -1)), // STRING: quoted repr
+  // UNICODE: raw-unicode-escape (latin-1 bytes plus \uXXXX / \UXXXXXXXX)
+  0x56: (vm) =>
+    vm.push(
+      vm.line().replace(
+        /\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g,
+        (_, h4, h8) => String.fromCodePoint(parseInt(h4 ?? h8, 16)),
+      ),
+    ),
+  0x42: (vm) => vm.push(vm.take(vm.u32()).slice()), // BINBYTES
+  0x43: (vm) => vm.push(vm.take(vm.u8()).slice()), // SHORT_BINBYTES
+  0x8e: (vm) => vm.push(vm.take(vm.u64()).slice()), // BINBYTES8
+  0x96: (vm) => vm.push(vm.take(vm.u64()).slice()), // BYTEARRAY8
+};
+
+/** Lists, tuples, dicts and sets: building them and adding to them. */
+const CONTAINER_OPS: Readonly<Record<number, OpHandler>> = {
+  0x5d: (vm) => vm.push([]), // EMPTY_LIST
+  0x29: (vm) => vm.push([]), // EMPTY_TUPLE
+  0x7d: (vm) => vm.push(new Map()), // EMPTY_DICT
+  0x8f: (vm) => vm.push(new Set()), // EMPTY_SET
+  0x6c: (vm) => vm.push(vm.popMark()), // LIST
+  0x74: (vm) => vm.push(vm.popMark()), // TUPLE
+  0x85: (vm) => vm.push([vm.pop()]), // TUPLE1
+  0x86: (vm) => { // TUPLE2
+    const b = vm.pop();
+    vm.push([vm.pop(), b]);
+  },
+  0x87: (vm) => { // TUPLE3
+    const c = vm.pop();
+    const b = vm.pop();
+    vm.push([vm.pop(), b, c]);
+  },
+  0x64: (vm) => { // DICT
+    const m = new Map();
+    setItems(vm, m, vm.popMark());
+    vm.push(m);
+  },
+  0x91: (vm) => vm.push(new Set(vm.popMark())), // FROZENSET
+  0x61: (vm) => { // APPEND
+    const v = vm.pop();
+    appendItems(vm, vm.top(), [v]);
+  },
+  0x65: (vm) => appendItems(vm, ...popMarkUnderTop(vm)), // APPENDS
+  0x90: (vm) => appendItems(vm, ...popMarkUnderTop(vm)), // ADDITEMS
+  0x73: (vm) => { // SETITEM
+    const v = vm.pop();
+    const k = vm.pop();
+    setItems(vm, vm.top(), [k, v]);
+  },
+  0x75: (vm) => setItems(vm, ...popMarkUnderTop(vm)), // SETITEMS
+};
+
+/** Storing stack items in the memo and fetching them back. */
+const MEMO_OPS: Readonly<Record<number, OpHandler>> = {
+  0x71: (vm) => vm.memo.set(vm.u8(), vm.top()), // BINPUT
+  0x72: (vm) => vm.memo.set(vm.u32(), vm.top()), // LONG_BINPUT
+  0x70: (vm) => vm.memo.set(parseInt(vm.line(), 10), vm.top()), // PUT
+  0x94: (vm) => vm.memo.set(vm.memo.size, vm.top()), // MEMOIZE
+  0x68: (vm) => pushMemo(vm, vm.u8()), // BINGET
+  0x6a: (vm) => pushMemo(vm, vm.u32()), // LONG_BINGET
+  0x67: (vm) => pushMemo(vm, parseInt(vm.line(), 10)), // GET
+};
+
+/** Globals, calls, object state and persistent ids: where `options`' hooks come in. */
+const OBJECT_OPS: Readonly<Record<number, OpHandler>> = {
+  0x63: (vm) => { // GLOBAL
+    const module = vm.line();
+    vm.push(resolve(vm, module, vm.line()));
+  },
+  0x93: (vm) => { // STACK_GLOBAL
+    const name = vm.pop();
+    const module = vm.pop();
+    if (typeof module !== "string" || typeof name !== "string") {
+      vm.fail("STACK_GLOBAL needs two strings");
+    }
+    vm.push(resolve(vm, module as string, name as string));
+  },
+  0x52: callOp, // REDUCE
+  0x81: callOp, // NEWOBJ
+  0x92: (vm) => { // NEWOBJ_EX (kwargs are ignored: no state-dict class takes any)
+    vm.pop();
+    callOp(vm);
+  },
+  0x62: (vm) => { // BUILD
+    const state = vm.pop();
+    const obj = vm.top();
+    if (obj instanceof PickleObject) obj.state = state;
+    // Other targets (OrderedDict carrying `_metadata`, tensors) need no state here.
+  },
+  0x51: (vm) => persistent(vm, vm.pop()), // BINPERSID
+  0x50: (vm) => persistent(vm, vm.line()), // PERSID
+};
+
+/** Every supported opcode's handler. */
+const OPCODES: Readonly<Record<number, OpHandler>> = {
+  ...CONTROL_OPS,
+  ...NUMBER_OPS,
+  ...STRING_OPS,
+  ...CONTAINER_OPS,
+  ...MEMO_OPS,
+  ...OBJECT_OPS,
+};
+
+/** The items above the innermost MARK, after the container below the mark they go into. */
+function popMarkUnderTop(vm: PickleMachine): [unknown, unknown[]] {
+  const items = vm.popMark();
+  return [vm.top(), items];
+}
+
+/** Memo entry `k` onto the stack. */
+function pushMemo(vm: PickleMachine, k: number): void {
+  if (!vm.memo.has(k)) vm.fail(`memo key ${k} not defined`);
+  vm.push(vm.memo.get(k));
+}
+
+/** REDUCE / NEWOBJ: calls the callable under the argument tuple with it. */
+function callOp(vm: PickleMachine): void {
+  const args = vm.pop();
+  const fn = vm.pop();
+  vm.push(call(vm, fn, args));
+}
+
+/** A global: the caller's `findClass`, else a builtin, else an inert {@link PickleGlobal}. */
+function resolve(vm: PickleMachine, module: string, name: string): unknown {
+  return vm.options.findClass?.(module, name) ?? BUILTINS[`${module}.${name}`] ??
+    new PickleGlobal(module, name);
+}
+
+/** A resolved global called with `args`, or an unresolved one recorded as a {@link PickleObject}. */
+function call(vm: PickleMachine, fn: unknown, args: unknown): unknown {
+  if (!Array.isArray(args)) vm.fail("call arguments are not a tuple");
+  if (typeof fn === "function") return (fn as PickleCallable)(args as unknown[]);
+  if (fn instanceof PickleGlobal) return new PickleObject(fn, args as unknown[]);
+  return vm.fail(`cannot call ${describe(fn)}`);
+}
+
+/** PERSID / BINPERSID: the caller's `persistentLoad` resolves the id. */
+function persistent(vm: PickleMachine, pid: unknown): void {
+  if (!vm.options.persistentLoad) vm.fail("persistent id without a persistentLoad hook");
+  vm.push(vm.options.persistentLoad!(pid));
+}
+
+/** SETITEM(S): key, value pairs of `kv` into the dict `target`. */
+function setItems(vm: PickleMachine, target: unknown, kv: unknown[]): void {
+  if (!(target instanceof Map)) vm.fail(`SETITEM(S) on ${describe(target)}`);
+  for (let i = 0; i + 1 < kv.length; i += 2) {
+    (target as Map<unknown, unknown>).set(kv[i], kv[i + 1]);
+  }
+}
+
+/** APPEND(S) / ADDITEMS: `items` onto the list or set `target`. */
+function appendItems(vm: PickleMachine, target: unknown, items: unknown[]): void {
+  if (Array.isArray(target)) target.push(...items);
+  else if (target instanceof Set) { for (const x of items) target.add(x); }
+  else vm.fail(`APPEND(S) on ${describe(target)}`);
 }
 
 /**
