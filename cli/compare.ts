@@ -356,7 +356,7 @@ function dataLabel(f: Flags, data: RunData): string {
   return f.train === undefined
     ? `generated demo corpus (${data.train.length} train / ${data.dev.length} dev sentences, scored on dev)`
     : `${f.train} (${data.train.length} train sentences), dev ${f.dev ?? "seeded split"}, test ${
-      f.test ?? "(dev)"
+      f.test ?? (f["test-split"] ? `a seeded ${f["test-split"]} split` : "(dev)")
     }`;
 }
 

@@ -59,6 +59,18 @@ function splitByFlags(corpus: Sentence[], f: Flags): { train: Sentence[]; dev: S
 }
 
 /**
+ * The seeded test part of `--test-split` (a corpus in one file, such as the Kaggle CSV): taken out
+ * of --train first, so the dev split and --train-limit never see it.
+ */
+function heldOutTest(corpus: Sentence[], f: Flags): { train: Sentence[]; test: Sentence[] } {
+  const { train, dev } = trainDevSplit(corpus, {
+    devFraction: f["test-split"] as number,
+    seed: (f["split-seed"] as number) ?? 42,
+  });
+  return { train, test: dev };
+}
+
+/**
  * Reads --train/--dev/--test (or generates the demo corpus), applies --train-limit, the seeded
  * split when no --dev is given, and the sentence-id joins; normalises tag schemes to IOB2. Says
  * per file its encoding, column layout and sentence count.
@@ -140,10 +152,11 @@ async function readRunFiles(
   own = own.filter(([t]) => train[0].columns[t] !== undefined);
   Object.assign(ro, { tasks: own, optionalTasks: false });
   const taskCols: TaskColumns = joining ? [[joinTask, joinTask], ...own] : own;
+  let test = f.test !== undefined ? await read("test") : undefined;
+  if (f["test-split"]) ({ train, test } = heldOutTest(train, f));
   let dev: Sentence[];
   if (f.dev !== undefined) dev = await read("dev");
   else ({ train, dev } = splitByFlags(train, f));
-  const test = f.test !== undefined ? await read("test") : undefined;
   return { train, dev, test, taskCols };
 }
 

@@ -90,7 +90,13 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     help: "dev fraction when no --dev is given",
     default: 0.1,
   },
-  "split-seed": { type: "integer", help: "seed of the train/dev split", default: 42 },
+  "test-split": {
+    type: "number",
+    value: "fraction",
+    help:
+      "test fraction held out of --train when no --test is given (seeded by --split-seed, before the dev split)",
+  },
+  "split-seed": { type: "integer", help: "seed of the train/dev (and test) split", default: 42 },
   epochs: { type: "integer", help: "passes over the training data (demo: 4, else 3)" },
   "batch-size": { type: "integer", help: "sentences per update (demo: 32, else 16)" },
   lr: { type: "number", help: "peak learning rate (demo: 1e-3, else 5e-5)" },

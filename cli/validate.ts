@@ -32,6 +32,7 @@ const RANGES: Record<string, Range> = {
   "head-dropout": { min: 0, max: 1, maxOpen: true },
   "encoder-dropout": { min: 0, max: 1, maxOpen: true },
   split: { min: 0, max: 1, maxOpen: true },
+  "test-split": { min: 0, max: 1, maxOpen: true },
   "train-limit": { min: 1 },
   "demo-sentences": { min: 20 },
   "checkpoint-every": { min: 1 },
@@ -109,7 +110,7 @@ export async function validateRunFlags(f: Flags, defaultOut: string): Promise<vo
   checkDeviceFlags(f);
   checkCorpusFlags(f, "--train");
   if (f.train === undefined) {
-    const needTrain = ["dev", "test", "format", "encoding", "columns", "train-join"]
+    const needTrain = ["dev", "test", "test-split", "format", "encoding", "columns", "train-join"]
       .filter((k) => f[k] !== undefined);
     if (needTrain.length) {
       throw new ArgumentError(
@@ -129,6 +130,16 @@ export async function validateRunFlags(f: Flags, defaultOut: string): Promise<vo
         );
       }
     }
+  }
+  if (f["test-split"] !== undefined && f.test !== undefined) {
+    throw new ArgumentError("give --test or --test-split, not both");
+  }
+  const held = ((f["test-split"] as number) ?? 0) +
+    (f.dev === undefined ? (f.split as number) ?? 0.1 : 0);
+  if (held >= 1) {
+    throw new ArgumentError(
+      `--test-split and --split hold out ${held} of --train: nothing is left to train on`,
+    );
   }
   if (f.split === 0 && f.dev === undefined) {
     throw new ArgumentError("--split 0 leaves no dev sentences: give --dev or a --split above 0");
