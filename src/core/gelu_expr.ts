@@ -4,7 +4,6 @@
  * @module
  */
 import { erf } from "./erf.ts";
-import { erfWgsl } from "../generated/shaders.ts";
 import type { MapExpr } from "./kernel_contract.ts";
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -15,7 +14,7 @@ export const GELU: MapExpr = {
   key: "gelu",
   wgsl: "0.5 * a * (1.0 + erf_f32(a * 0.70710678118654752))",
   js: (a) => 0.5 * a * (1 + erf(a * SQRT1_2)),
-  wgslPrelude: erfWgsl,
+  wgslFunctions: ["erf"],
 };
 
 /** dy · gelu'(x): a = x, b = dy. */
@@ -24,5 +23,5 @@ export const GELU_GRAD: MapExpr = {
   wgsl:
     "b * (0.5 * (1.0 + erf_f32(a * 0.70710678118654752)) + a * 0.39894228040143268 * exp(-0.5 * a * a))",
   js: (a, b) => b * (0.5 * (1 + erf(a * SQRT1_2)) + a * INV_SQRT_2PI * Math.exp(-0.5 * a * a)),
-  wgslPrelude: erfWgsl,
+  wgslFunctions: ["erf"],
 };

@@ -16,9 +16,15 @@ export interface MapExpr {
   readonly wgsl: string;
   /** The same in JS. */
   readonly js: (a: number, b: number, c: number, p: readonly number[]) => number;
-  /** Extra WGSL functions the expression calls (e.g. erf), prepended to the shader. */
-  readonly wgslPrelude?: string;
+  /**
+   * Shared WGSL functions the expression calls, by name (`erf_f32` is `"erf"`): the WebGPU
+   * backend prepends their source (shader text stays in the backend).
+   */
+  readonly wgslFunctions?: readonly WgslFunction[];
 }
+
+/** The shared WGSL helper functions a map expression may call (see `MapExpr.wgslFunctions`). */
+export type WgslFunction = "erf";
 
 /** Attributes of the `map` kernel, as both backends receive them. */
 export type MapAttrs = {

@@ -7,7 +7,7 @@
  *   src/backend/cpu/kernels/gelu_f32.ts (`SPECIAL_F32`, picked by the keys "gelu" and "gelu_grad");
  *   float64 outputs (gradient checks) call the JS expression with src/core/erf.ts.
  * - WebGPU src/backend/webgpu/kernels/elementwise.ts + shaders/map.wgsl; WGSL has no erf, so
- *   shaders/erf.wgsl is prepended (`wgslPrelude`).
+ *   shaders/erf.wgsl is prepended (`wgslFunctions: ["erf"]`).
  * `linear(..., { gelu: true })` fuses the same function into the `matmul` kernel (see linear.ts).
  * @module
  */

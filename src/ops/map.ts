@@ -11,7 +11,7 @@
  * only: gelu and gelu_grad in src/backend/cpu/kernels/gelu_f32.ts), a generic loop calling the JS
  * expression for the rest; only the row-loop expressions split across worker threads
  * (`elementwiseSplits` and `mapHasRowLoop` there). WebGPU src/backend/webgpu/kernels/elementwise.ts
- * + shaders/map.wgsl, with the WGSL expression spliced in and its `wgslPrelude` prepended.
+ * + shaders/map.wgsl, with the WGSL expression spliced in and the shared WGSL functions it names (`wgslFunctions`) prepended.
  * @module
  */
 import type { DType } from "../core/dtype.ts";

@@ -1,10 +1,11 @@
 /**
  * WebGPU kernels of element-wise ops: `map` (shaders/map.wgsl, with the op's expression spliced
- * in; see src/ops/map.ts) and `fill` (shaders/fill.wgsl).
+ * in, and the shared functions it names prepended; see src/ops/map.ts) and `fill`
+ * (shaders/fill.wgsl).
  * @module
  */
-import { fillWgsl, mapWgsl } from "../../../generated/shaders.ts";
-import type { MapAttrs } from "../../../core/kernel_contract.ts";
+import { erfWgsl, fillWgsl, mapWgsl } from "../../../generated/shaders.ts";
+import type { MapAttrs, WgslFunction } from "../../../core/kernel_contract.ts";
 import {
   elementWidth,
   forEachChunk,
@@ -13,6 +14,9 @@ import {
   uniforms,
 } from "../gpu_types.ts";
 import { expandWgslTemplate } from "../wgsl_template.ts";
+
+/** Source of each shared WGSL function a map expression may call (`MapExpr.wgslFunctions`). */
+const WGSL_FUNCTIONS: Record<WgslFunction, string> = { erf: erfWgsl };
 
 const fillCode = (w: 1 | 4) =>
   expandWgslTemplate(fillWgsl, { T: w === 4 ? "vec4<u32>" : "u32" }, {}, "fill.wgsl");
@@ -43,7 +47,7 @@ function mapCode(a: MapAttrs, w: 1 | 4): string {
   return mapWgsl
     .replace("{{ELEM}}", elem(a.outDType))
     .replace("{{INPUTS}}", inputs)
-    .replace("{{PRELUDE}}", a.expr.wgslPrelude ?? "")
+    .replace("{{PRELUDE}}", (a.expr.wgslFunctions ?? []).map((f) => WGSL_FUNCTIONS[f]).join("\n"))
     .replace("{{BODY}}", body);
 }
 
