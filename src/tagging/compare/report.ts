@@ -39,9 +39,51 @@ export function buildReport(summary: CompareSummary, ctx: ReportContext): Report
     files[barsName] = perTypePlot(arms, types, fraction);
     md.push("", `![learning curves](${curveName})`, "", `![per-type F1](${barsName})`, "");
   }
+  if (fractions.length > 1) {
+    files[DATA_SIZE_PLOT] = dataSizePlot(
+      fractions.map((f) => ({
+        label: `fraction ${f}`,
+        arms: summary.arms.filter((a) => a.fraction === f),
+      })),
+    );
+    md.push(`![test F1 against the training-set size](${DATA_SIZE_PLOT})`, "");
+  }
   files["report.md"] = md.join("\n") + "\n";
   files["report.json"] = JSON.stringify({ context: ctx, ...summary }, null, 2) + "\n";
   return files;
+}
+
+/** The data-size curve's file, written when the grid has several training fractions. */
+export const DATA_SIZE_PLOT = "data_size_f1.svg";
+
+/** The arms trained on one training-set size, and how to name that size on the x axis. */
+export interface DataSizePoint {
+  /** The size as a tick label (`fraction 0.25`, `1k`). */
+  label: string;
+  /** The arms' summaries at that size. */
+  arms: readonly ArmSummary[];
+}
+
+/**
+ * Test F1 of each arm against the training-set size: the mean over seeds with a min–max band.
+ * Arms missing at some size are left out.
+ */
+export function dataSizePlot(points: readonly DataSizePoint[]): string {
+  const names = [...new Set(points.flatMap((p) => p.arms.map((a) => a.arm)))]
+    .filter((n) => points.every((p) => p.arms.some((a) => a.arm === n)));
+  const at = (p: DataSizePoint, n: string) => p.arms.find((a) => a.arm === n)!.f1;
+  return lineChart(
+    "Test entity F1 against the training-set size",
+    "training sentences",
+    "test F1",
+    names.map((n) => ({
+      label: n,
+      y: points.map((p) => at(p, n).mean),
+      low: points.map((p) => Math.min(...at(p, n).values)),
+      high: points.map((p) => Math.max(...at(p, n).values)),
+    })),
+    points.map((p) => p.label),
+  );
 }
 
 /** The title, the context list and one verdict line per comparison. */

@@ -70,8 +70,17 @@ function range(values: number[], fromZero = true): [number, number] {
   return [lo, hi + (hi - lo) * 0.05];
 }
 
-/** A line chart over x = 1..n (epochs, or updates) with optional min–max bands. */
-export function lineChart(title: string, xLabel: string, yLabel: string, series: Series[]): string {
+/**
+ * A line chart over x = 1..n (epochs, or updates) with optional min–max bands; `xTicks` labels the
+ * x positions instead of their numbers (training-set sizes, say).
+ */
+export function lineChart(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  series: Series[],
+  xTicks?: readonly string[],
+): string {
   const n = Math.max(1, ...series.map((s) => s.y.length));
   // Learning curves differ by little near the top: zoom to the data instead of starting at 0.
   const [lo0, hi] = range(
@@ -85,7 +94,8 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   // Ten labels at most and no markers on long series (a loss per update has hundreds of points).
   const every = Math.ceil(n / 10);
   for (let i = 0; i < n; i += every) {
-    body.push(`<text x="${x(i)}" y="${H - M.bottom + 16}" text-anchor="middle">${i + 1}</text>`);
+    const tick = esc(xTicks?.[i] ?? String(i + 1));
+    body.push(`<text x="${x(i)}" y="${H - M.bottom + 16}" text-anchor="middle">${tick}</text>`);
   }
   series.forEach((s, k) => {
     const c = PALETTE[k % PALETTE.length];

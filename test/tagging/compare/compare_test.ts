@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { summarize, verdictOf } from "../../../src/tagging/compare/aggregate.ts";
 import { buildGrid, selectJobs } from "../../../src/tagging/compare/grid.ts";
 import type { JobResult } from "../../../src/tagging/compare/job_result.ts";
-import { buildReport } from "../../../src/tagging/compare/report.ts";
+import { buildReport, DATA_SIZE_PLOT } from "../../../src/tagging/compare/report.ts";
 import type { EntityCounts } from "../../../src/tagging/metrics/entity_metrics.ts";
 
 Deno.test("grid: arms × weights × fractions × seeds with stable ids; K/N selection partitions it", () => {
@@ -131,4 +131,27 @@ Deno.test("verdict notes a seed-level interval that includes 0", () => {
     verdictOf("ner+pos", "ner", -0.1151, 0.0001, 0.05, { low: -0.1514, high: -0.0789 }),
     "ner+pos is significantly worse than ner (-11.51 F1 points, p = 0.0001 < 0.05).",
   );
+});
+
+Deno.test("report: several training fractions add the data-size curve", () => {
+  const at = (fraction: number, r: ReturnType<typeof result>) => ({
+    ...r,
+    job: { ...r.job, id: `${r.job.id}_f${fraction}`, fraction },
+  });
+  const rs = [0.5, 1].flatMap((f) =>
+    [1, 2].flatMap((s) => [
+      at(f, result("ner", ["ner"], s, sentences(10, 2, 1, 1), [0.5])),
+      at(f, result("ner+pos", ["ner", "pos"], s, sentences(10, 2, 0, 1), [0.55])),
+    ])
+  );
+  const files = buildReport(summarize(rs, { resamples: 50 }), {
+    command: "compare",
+    data: "d",
+    model: "m",
+    device: "cpu",
+  });
+  const svg = files[DATA_SIZE_PLOT];
+  assert.match(svg, /^<svg[\s\S]*>fraction 0\.5<[\s\S]*>fraction 1<[\s\S]*<\/svg>\n$/);
+  assert.equal(svg.match(/<polyline/g)?.length, 2);
+  assert.match(files["report.md"], new RegExp(`\\(${DATA_SIZE_PLOT}\\)`));
 });
