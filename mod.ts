@@ -143,6 +143,7 @@ export {
   transpose,
   uniform,
   unsqueeze,
+  type WgslFunction,
   where,
   zeros,
   zerosLike,

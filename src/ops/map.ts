@@ -24,9 +24,9 @@ import {
 } from "../core/shape.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { runKernel } from "./kernel.ts";
-import type { MapAttrs, MapExpr } from "../core/kernel_contract.ts";
+import type { MapAttrs, MapExpr, WgslFunction } from "../core/kernel_contract.ts";
 
-export type { MapAttrs, MapExpr };
+export type { MapAttrs, MapExpr, WgslFunction };
 
 /** Applies `expr` element-wise to broadcast `inputs`; returns a new tensor. */
 export function map(

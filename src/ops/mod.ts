@@ -28,7 +28,7 @@ export { embedding } from "./gather.ts";
 export { gelu } from "./gelu.ts";
 export { layerNorm, residualLayerNorm, type ResidualLayerNormOptions } from "./layer_norm.ts";
 export { linear, type LinearOpOptions } from "./linear.ts";
-export { map, type MapExpr } from "./map.ts";
+export { map, type MapExpr, type WgslFunction } from "./map.ts";
 export { matmul, type MatmulOptions } from "./matmul.ts";
 export { attentionContext, attentionScores } from "./head_matmul.ts";
 export { max, mean, sum, sumToShape } from "./reduce.ts";
