@@ -34,6 +34,8 @@ export interface EvalMemoryRecord {
   pooledBytes: number;
   /** Resident memory of the whole process. */
   rssBytes: number;
+  /** The main JS heap's reserved size (V8 grows it ahead of collections; part of `rssBytes`). */
+  heapTotalBytes: number;
 }
 
 /** `n` sentences of 1 to 6 demo sentences each; the first is one of the longest. */
@@ -88,11 +90,13 @@ export async function evaluationMemory(
       batchSize,
       onBatch: (done) => {
         const m = backend.memory();
+        const { rss, heapTotal } = Deno.memoryUsage();
         const r = {
           sentences: done,
           liveBytes: m.liveBytes,
           pooledBytes: m.pooledBytes,
-          rssBytes: Deno.memoryUsage().rss,
+          rssBytes: rss,
+          heapTotalBytes: heapTotal,
         };
         records.push(r);
         onRecord(r);
