@@ -40,7 +40,8 @@ export {
   HomeNotFoundError,
   hubOptionsFromEnv,
 } from "./src/io/deno/hub_env.ts";
-export { BLAS_JOBS, parallelBlas, parallelWasm, WASM_JOB } from "./src/io/deno/parallel_blas.ts";
+export { BLAS_JOBS, parallelBlas } from "./src/io/deno/parallel_blas.ts";
+export { parallelWasm, WASM_JOB } from "./src/io/web/parallel_gemm.ts";
 export {
   resolveStaticPath,
   serveStatic,

@@ -5,6 +5,8 @@
  * loads Hugging Face checkpoints, its tokenizer and the hub cache), `jointag/tagging` (the
  * multi-task NER + POS tagger: corpora, training, metrics, prediction, `compare`) and
  * `jointag/deno` (file system, BLAS through FFI, worker threads and the device choice, for Deno).
+ * The CPU backend's worker pool itself is Web-standard (`createCpuWorkerPool`, `parallelWasm`):
+ * a cross-origin-isolated page uses it as Deno does.
  *
  * @example
  * ```ts
@@ -174,4 +176,12 @@ export {
   type WasmGemmOptions,
   wasmSimdSupported,
 } from "./src/backend/cpu/wasm_gemm.ts";
+export {
+  CpuWorkerError,
+  CpuWorkerPool,
+  type CpuWorkerPoolOptions,
+  createCpuWorkerPool,
+  sharedMemoryWorkers,
+} from "./src/io/web/cpu_workers.ts";
+export { parallelWasm } from "./src/io/web/parallel_gemm.ts";
 export { BertConfig, BertModel, BertTokenizer, loadCheckpointFromFiles } from "./bert.ts";

@@ -1,8 +1,9 @@
 /**
  * The layering of src/ as the README's layout section states it, checked on the import
  * statements: core (with the kernel contract) → ops and backends (neither imports the other) →
- * nn → bert → tagging, the runtime-neutral io/ beside them and io/deno/ (the only Deno code) on
- * top; no runtime import cycle anywhere in src/.
+ * nn → bert → tagging, the runtime-neutral io/ beside them, io/web/ (the Web-standard CPU
+ * worker pool, which runs the backend's kernels) above the backends, and io/deno/ (the only Deno
+ * code) on top; no runtime import cycle anywhere in src/.
  * @module
  */
 import assert from "node:assert/strict";
@@ -17,7 +18,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   io: [],
   bert: ["core", "ops", "nn", "io"],
   tagging: ["core", "ops", "nn", "bert", "io"],
-  "io/deno": ["core", "backend", "nn", "bert", "tagging", "io", "generated"],
+  "io/web": ["core", "backend"],
+  "io/deno": ["core", "backend", "nn", "bert", "tagging", "io", "io/web", "generated"],
 };
 
 interface Import {
@@ -54,10 +56,10 @@ async function imports(): Promise<Import[]> {
   return out;
 }
 
-/** The part of src/ a file belongs to: its first folder, io/deno counted on its own. */
+/** The part of src/ a file belongs to: its first folder, io/deno and io/web each on their own. */
 function part(file: string): string {
   const [, top, sub] = file.split("/");
-  return top === "io" && sub === "deno" ? "io/deno" : top;
+  return top === "io" && (sub === "deno" || sub === "web") ? `io/${sub}` : top;
 }
 
 const all = await imports();

@@ -27,8 +27,11 @@ export const NPM_ENTRIES: Record<string, string> = {
   "./deno": "deno.ts",
 };
 
-/** Compiled too, though no entry point imports them: the CLI and the worker it starts by URL. */
-const EXTRA_SOURCES = ["cli/main.ts", "src/io/deno/cpu_worker.ts"];
+/**
+ * Compiled too, though no entry point imports them: the CLI and the workers the pools start by
+ * URL (Deno's, and the Web-standard one a page's `createCpuWorkerPool` can name).
+ */
+const EXTRA_SOURCES = ["cli/main.ts", "src/io/deno/cpu_worker.ts", "src/io/web/cpu_worker.ts"];
 
 /** Raised when the compiler fails or the output is incomplete. */
 export class NpmBuildError extends Error {

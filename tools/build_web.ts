@@ -1,8 +1,10 @@
 /**
- * `deno task build:web`: bundles the library (mod.ts → jointag.js) and the browser page
- * (examples/browser/app.ts → app.js) with `deno bundle --platform browser` — the WGSL shaders are
- * string modules (src/generated/shaders.ts) and so end up inlined — copies index.html and style.css next to them, and
- * fails when a bundle mentions a Deno API (library code must stay runtime-free).
+ * `deno task build:web`: bundles the library (mod.ts → jointag.js), the browser page
+ * (examples/browser/app.ts → app.js) and the CPU worker the page starts beside it
+ * (src/io/web/cpu_worker.ts → cpu_worker.js: kernels and the WebAssembly GEMM, no BLAS) with
+ * `deno bundle --platform browser` — the WGSL shaders are string modules
+ * (src/generated/shaders.ts) and so end up inlined — copies index.html and style.css next to
+ * them, and fails when a bundle mentions a Deno API (library code must stay runtime-free).
  *
  *   deno run --allow-read --allow-write --allow-run --allow-env tools/build_web.ts [out-dir]
  *
@@ -20,11 +22,15 @@ export class WebBuildError extends Error {
 
 const ROOT = new URL("../", import.meta.url);
 const PAGE_FILES = ["index.html", "style.css"];
-/** Entry (relative to the repository root) → bundle name. */
-const BUNDLES: [string, string][] = [["mod.ts", "jointag.js"], [
-  "examples/browser/app.ts",
-  "app.js",
-]];
+/**
+ * Entry (relative to the repository root) → bundle name, and whether it must carry the WGSL
+ * shaders (the worker computes on the CPU only).
+ */
+const BUNDLES: [string, string, boolean][] = [
+  ["mod.ts", "jointag.js", true],
+  ["examples/browser/app.ts", "app.js", true],
+  ["src/io/web/cpu_worker.ts", "cpu_worker.js", false],
+];
 
 /** Where a bundle touches Deno: `Deno.` member access or the global by name. */
 export function findDenoApi(js: string): string[] {
@@ -48,7 +54,7 @@ export async function buildWeb(outDir: string): Promise<WebBuild> {
   const root = ROOT.pathname;
   await Deno.mkdir(outDir, { recursive: true });
   const files: Record<string, number> = {};
-  for (const [entry, name] of BUNDLES) {
+  for (const [entry, name, shaders] of BUNDLES) {
     const out = `${outDir}/${name}`;
     const r = await new Deno.Command(Deno.execPath(), {
       args: ["bundle", "--platform", "browser", "--quiet", "-o", out, entry],
@@ -64,7 +70,7 @@ export async function buildWeb(outDir: string): Promise<WebBuild> {
     if (deno.length) {
       throw new WebBuildError(out, `uses Deno APIs in the browser bundle: ${[...new Set(deno)]}`);
     }
-    if (!js.includes("@compute")) {
+    if (shaders && !js.includes("@compute")) {
       throw new WebBuildError(
         out,
         "no WGSL (@compute) inlined: the shader imports were not bundled",

@@ -4,17 +4,23 @@
  * runs). Built by `deno task build:web` into dist/web/app.js.
  *
  * For automated tests the page exposes `window.jointag` (the session, the per-step losses, the
- * per-epoch dev scores and the device line) and keeps `document.body.dataset.state` at loading |
+ * per-epoch dev scores, the device line and thread count, and the CPU worker pool, whose
+ * `dispatched` counts the jobs it ran) and keeps `document.body.dataset.state` at loading |
  * ready | training | tagging | trained | error. Errors are shown in plain words in the card they
  * concern (`.card-error[data-for=model|corpus|train|tag|download]`), dismissible.
  * @module
  */
 import {
   type Backend,
+  CpuBackend,
+  type CpuWorkerPool,
   createBackend,
+  createCpuWorkerPool,
   createWasmGemm,
   type DeviceKind,
+  parallelWasm,
   setBackend,
+  sharedMemoryWorkers,
 } from "../../mod.ts";
 import {
   type EpochRecord,
@@ -31,8 +37,17 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const session = new TaggerSession();
 const steps: StepRecord[] = [];
 const epochs: EpochRecord[] = [];
-const state = { device: "", backend: null as Backend | null, webgpu: false };
-(globalThis as unknown as { jointag: unknown }).jointag = { session, steps, epochs, state };
+const state = {
+  device: "",
+  backend: null as Backend | null,
+  webgpu: false,
+  /** Threads the CPU backend computes on (0 on WebGPU). */
+  threads: 0,
+};
+const hook = { session, steps, epochs, state, pool: null as CpuWorkerPool | null };
+(globalThis as unknown as { jointag: unknown }).jointag = hook;
+/** The CPU worker script, bundled beside app.js by tools/build_web.ts. */
+const WORKER_URL = new URL("./cpu_worker.js", import.meta.url);
 
 type PageState = "loading" | "ready" | "training" | "tagging" | "trained" | "error";
 type Card = "model" | "corpus" | "train" | "tag" | "download";
@@ -121,10 +136,75 @@ function plainDevice(reason: string, webgpu: boolean, hasGpuApi: boolean): strin
     "training is just slower.";
 }
 
+/** Threads for the CPU backend and, when it is one, why (in words for the page). */
+interface CpuThreads {
+  threads: number;
+  why: string;
+}
+
+/**
+ * `?threads=N` (1: no worker pool), else every core the browser reports; one where workers cannot
+ * share memory with the page, which takes cross-origin isolation (the COOP/COEP headers that
+ * src/io/deno/static_server.ts sends).
+ * @throws {Error} when `?threads=` is not a positive integer.
+ */
+function pageThreads(params: URLSearchParams): CpuThreads {
+  const asked = params.get("threads");
+  const n = asked === null ? navigator.hardwareConcurrency || 1 : Number(asked);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`?threads=${asked} in the address: expected a whole number, 1 or more`);
+  }
+  if (n === 1) {
+    return { threads: 1, why: asked === null ? "this device reports one core" : "as asked" };
+  }
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    return {
+      threads: 1,
+      why: "this page is not cross-origin isolated, so it cannot share memory with helper threads",
+    };
+  }
+  if (!sharedMemoryWorkers()) {
+    return { threads: 1, why: "this browser cannot share memory with helper threads" };
+  }
+  return { threads: n, why: "" };
+}
+
+/** The device in plain words, with the processor's threads when it computes on the CPU. */
+function deviceText(reason: string, hasGpuApi: boolean, cpu: CpuThreads): string {
+  const text = plainDevice(reason, state.webgpu, hasGpuApi);
+  if (state.webgpu) return text;
+  return cpu.threads > 1
+    ? `${text} It uses ${cpu.threads} threads of the processor.`
+    : `${text} It uses 1 thread of the processor: ${cpu.why}.`;
+}
+
+/**
+ * The worker pool for `cpu.threads` threads, or null for one. Workers start when a kernel first
+ * splits, so a page that ends up on WebGPU starts none. They are never stopped for idleness: that
+ * only keeps a Deno process from exiting, and restarting them would fetch the worker script and
+ * compile its WebAssembly again. They sleep right after each job (`spinMs: 0`) instead of polling
+ * 5 ms for the next, as Deno's do: a browser shares the machine with everything else the user
+ * runs, and on the loaded 2-core development machine the demo's first epoch on 2 threads took
+ * 2.98-3.05 s with the 5 ms poll, 1.37-1.97 s with 1 ms and 0.68-0.82 s without, against
+ * 0.55-0.79 s on one thread (most likely a polling thread uses up its CPU share, so the scheduler
+ * runs it late when the next job waits on it, while a sleeping one is woken promptly). A wake-up
+ * costs tens of microseconds, a few hundred times an epoch.
+ */
+function pagePool(cpu: CpuThreads): CpuWorkerPool | null {
+  if (cpu.threads < 2) return null;
+  return createCpuWorkerPool({
+    threads: cpu.threads,
+    workerUrl: WORKER_URL,
+    idleMs: Infinity,
+    spinMs: 0,
+  });
+}
+
 /**
  * WebGPU when the browser has it (`?device=cpu|webgpu|auto` overrides), else the CPU backend with
- * the WebAssembly SIMD GEMM on this thread (`?gemm=js`: the TypeScript GEMM, which the speed test
- * compares against). The page has no worker pool, so one thread even when cross-origin isolated.
+ * the WebAssembly SIMD GEMM (`?gemm=js`: the TypeScript GEMM, which the speed test compares
+ * against), its kernels and GEMMs split over a worker pool of {@link pageThreads} threads, with
+ * storage in SharedArrayBuffers (as `chooseBackend` wires it in Deno).
  */
 async function initDevice(): Promise<void> {
   const params = new URLSearchParams(location.search);
@@ -132,21 +212,35 @@ async function initDevice(): Promise<void> {
   const gpu = (navigator as Navigator & { gpu?: unknown }).gpu;
   const el = $("device");
   const kind = !gpu && asked !== "cpu" ? "cpu" : asked;
+  let cpu = pageThreads(params);
+  const pool = kind !== "webgpu" ? pagePool(cpu) : null;
   // Only the CPU path gets the WASM GEMM: with it, `auto` would prefer the CPU to a software
   // WebGPU adapter, and the page keeps WebGPU whenever the browser offers it.
-  const wasmGemm = kind === "cpu" && params.get("gemm") !== "js" ? createWasmGemm() : null;
+  const wasm = kind === "cpu" && params.get("gemm") !== "js" ? createWasmGemm() : null;
   const { backend, reason } = await createBackend(kind, {
-    wasmGemm,
+    wasmGemm: wasm && pool ? parallelWasm(wasm, pool) : wasm,
     gemmUnavailable: "none in a browser",
   });
+  // Before the first allocation: from here on the backend's storage is shared with the workers.
+  if (backend instanceof CpuBackend && pool) {
+    backend.useWorkers(pool);
+    // Start the workers now, while the user picks a corpus, not in the first training step.
+    pool.ready();
+  } else pool?.close();
   setBackend(backend);
   state.backend = backend;
   state.webgpu = backend.name !== "cpu";
+  hook.pool = state.webgpu ? null : pool;
+  if (!hook.pool && cpu.threads > 1) {
+    cpu = { threads: 1, why: "the helper threads could not be started" };
+  }
+  state.threads = state.webgpu ? 0 : cpu.threads;
+  const threadsNote = state.webgpu ? "" : `; ${cpu.threads} CPU thread(s)`;
   state.device = gpu
-    ? reason
-    : `CPU backend: this browser has no WebGPU (navigator.gpu is missing)`;
-  el.textContent = plainDevice(reason, state.webgpu, Boolean(gpu) || asked === "cpu");
-  el.title = `Technical detail: ${reason}`;
+    ? reason + threadsNote
+    : `CPU backend: this browser has no WebGPU (navigator.gpu is missing)${threadsNote}`;
+  el.textContent = deviceText(reason, Boolean(gpu) || asked === "cpu", cpu);
+  el.title = `Technical detail: ${reason}${threadsNote}`;
   el.classList.toggle("warn", !state.webgpu);
 }
 

@@ -1,6 +1,7 @@
 /**
- * Split CPU kernels (src/backend/cpu/parallel.ts) and the Deno worker pool
- * (src/io/deno/cpu_workers.ts): every split kernel gives the bits of the whole call, whether its
+ * Split CPU kernels (src/backend/cpu/parallel.ts) and the worker pool (src/io/web/cpu_workers.ts,
+ * started by src/io/deno/cpu_workers.ts, and with the Web-standard worker and a caller that may not
+ * block, as in a page): every split kernel gives the bits of the whole call, whether its
  * parts run one after another or on worker threads, for odd sizes, sizes that split into uneven
  * parts and sizes below the split threshold; the pool reports worker errors, stops when idle or
  * closed; GEMMs split by rows through the BLAS at one thread give the bits of the BLAS's own
@@ -14,7 +15,9 @@ import type { KernelName, MapAttrs, MatmulAttrs } from "../../src/core/kernel_co
 import { splitGemm, splitKernel, splitPoints } from "../../src/backend/cpu/parallel.ts";
 import type { GemmArgs } from "../../src/backend/cpu/gemm.ts";
 import { loadBlas } from "../../src/io/deno/blas.ts";
-import { parallelBlas, parallelWasm } from "../../src/io/deno/parallel_blas.ts";
+import { parallelBlas } from "../../src/io/deno/parallel_blas.ts";
+import { parallelWasm } from "../../src/io/web/parallel_gemm.ts";
+import { canBlockInAtomicsWait, createCpuWorkerPool } from "../../src/io/web/cpu_workers.ts";
 import { createWasmGemm } from "../../src/backend/cpu/wasm_gemm.ts";
 import { noBlas, optionalBlas } from "../helpers/blas.ts";
 import type { TypedArray } from "../../src/core/dtype.ts";
@@ -25,7 +28,7 @@ import {
   createCpuWorkers,
 } from "../../src/io/deno/cpu_workers.ts";
 import { chooseBackend } from "../../src/io/deno/device.ts";
-import { decodeJob, encodeJob } from "../../src/io/deno/cpu_worker_protocol.ts";
+import { decodeJob, encodeJob } from "../../src/io/web/cpu_worker_protocol.ts";
 import { BertConfig } from "../../src/bert/config.ts";
 import { BertModel } from "../../src/bert/model.ts";
 import { setBackend, tidy } from "../../src/core/engine.ts";
@@ -627,6 +630,49 @@ Deno.test("worker pool: idle workers stop (the process can exit) and start again
   }
   assert.equal(pool.running, 0);
   assert.equal(pool.ready(), 0, "a closed pool does not restart");
+});
+
+Deno.test("worker pool, Web-standard worker and a caller that may not block (a page's main thread): same bits", async () => {
+  // What a cross-origin-isolated page runs: the worker script without BLAS or any Deno API, and
+  // the caller polling instead of Atomics.wait (which a page's main thread may not call).
+  const workerUrl = new URL("../../src/io/web/cpu_worker.ts", import.meta.url);
+  const pool = createCpuWorkerPool({
+    threads: 2,
+    workerUrl,
+    blockingWait: false,
+    idleMs: Infinity,
+  });
+  assert.ok(pool && !pool.blockingWait);
+  assert.ok(canBlockInAtomicsWait(), "Deno's main thread may block");
+  const t0 = performance.now();
+  while (pool.ready() < 1) {
+    assert.ok(pool.failure === null, `pool failed: ${pool.failure}`);
+    assert.ok(performance.now() - t0 < 20_000, "worker did not start in 20 s");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const backend = new CpuBackend({ workers: pool });
+  try {
+    const alloc: Alloc = (kind, n) => backend.alloc(kind, n) as TypedArray;
+    for (const c of cases(1027, 129)) {
+      const want = runWhole(c);
+      const { inputs, outputs, attrs } = c.build(alloc, lcg(7));
+      const before = pool.dispatched;
+      backend.run(c.kernel as KernelName, inputs, outputs, attrs as never);
+      assert.ok(pool.dispatched > before, `${c.name}: sent to the worker`);
+      assertSameBits(outputs, want, `${c.name} on the Web worker`);
+    }
+    const wasm = createWasmGemm()!;
+    const gemm = parallelWasm(wasm, pool);
+    const [m, n, k] = [256, 256, 64];
+    const want = gemmCase(m, n, k, {}), got = gemmCase(m, n, k, {});
+    wasm.sgemm(want);
+    const sent = pool.dispatched;
+    gemm.sgemm(got);
+    assert.ok(pool.dispatched > sent, "the WASM GEMM split");
+    assertSameBits([got.c], [want.c], "split WASM GEMM on the Web worker");
+  } finally {
+    backend.dispose();
+  }
 });
 
 Deno.test("job encoding: arrays by buffer id and offset, every number exact, unknown buffers refused", () => {

@@ -12,7 +12,10 @@
  * width: plain words for the device and for why Train is disabled, the active model, the loss and
  * dev-score plots, the metrics columns, the busy state while tagging, errors in the card they
  * concern (dismissible, the old model kept after a failed load), no horizontal overflow and no
- * control covered by another; it saves a screenshot per width and prints the paths.
+ * control covered by another; it saves a screenshot per width and prints the paths. A third
+ * trains the CPU fallback (WebGPU hidden) on the TypeScript GEMM, on the WASM GEMM on one thread
+ * and on two (the worker pool in the cross-origin-isolated page: the same losses bit for bit),
+ * checks that without COOP/COEP the page says why it runs one thread, and prints the epoch times.
  *
  * Permissions: besides the test task's read/write/env/run/net=127.0.0.1, playwright-core needs
  * `--allow-sys` (it asks for os.homedir() and the like when it loads).
@@ -49,7 +52,9 @@ const SENTENCE = "Maria Okafor visited Siemens in Berlin on Monday .";
 /** What the page exposes as `window.jointag` (see examples/browser/app.ts). */
 interface PageHook {
   steps: StepRecord[];
-  state: { device: string; webgpu: boolean };
+  state: { device: string; webgpu: boolean; threads: number };
+  /** The CPU worker pool (null on one thread or on WebGPU): jobs it handed to its workers. */
+  pool: { dispatched: number } | null;
 }
 
 async function loadPlaywright() {
@@ -411,19 +416,40 @@ Deno.test({
   },
 });
 
+/** What {@link trainSeconds} measured and read back from the page. */
+interface CpuRun {
+  seconds: number;
+  device: string;
+  /** The device's technical detail (which GEMM, how many threads). */
+  detail: string;
+  /** The device line in words. */
+  text: string;
+  losses: number[];
+  threads: number;
+  /** Jobs the worker pool ran (0 without one). */
+  dispatched: number;
+  isolated: boolean;
+}
+
+/** A browser context in which every page has no `navigator.gpu` (the CPU fallback). */
+async function noGpuContext(browser: import("playwright-core").Browser) {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined });
+  });
+  return ctx;
+}
+
 /**
- * The page (at `url`, WebGPU hidden) trains the demo run's first epoch: its seconds, device line,
- * the device's technical detail (which GEMM) and the loss of every update.
+ * The page (at `url`, WebGPU hidden) trains the demo run's first epoch: its seconds, the device
+ * line and its technical detail, the loss of every update and the CPU threads at work.
  */
 async function trainSeconds(
   browser: import("playwright-core").Browser,
   url: string,
   corpusPath: string,
-): Promise<{ seconds: number; device: string; detail: string; losses: number[] }> {
-  const ctx = await browser.newContext();
-  await ctx.addInitScript(() => {
-    Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined });
-  });
+): Promise<CpuRun> {
+  const ctx = await noGpuContext(browser);
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
@@ -444,20 +470,53 @@ async function trainSeconds(
   const seconds = (performance.now() - t0) / 1000;
   assert.deepEqual(errors, []);
   assert.equal(await page.getAttribute("body", "data-state"), "trained");
-  const device = await page.evaluate(() =>
-    (globalThis as unknown as { jointag: PageHook }).jointag.state.device
-  );
-  const losses = await page.evaluate(() =>
-    (globalThis as unknown as { jointag: PageHook }).jointag.steps.map((s) => s.loss)
-  );
+  const read = await page.evaluate(() => {
+    const hook = (globalThis as unknown as { jointag: PageHook }).jointag;
+    return {
+      device: hook.state.device,
+      threads: hook.state.threads,
+      losses: hook.steps.map((s) => s.loss),
+      dispatched: hook.pool?.dispatched ?? 0,
+      isolated: globalThis.crossOriginIsolated,
+    };
+  });
   const detail = (await page.getAttribute("#device", "title")) ?? "";
+  const text = (await page.textContent("#device")) ?? "";
   await ctx.close();
-  return { seconds, device, detail, losses };
+  return { seconds, detail, text, ...read };
+}
+
+/**
+ * The page served without COOP/COEP (headers stripped on the way): not cross-origin isolated, it
+ * must say it computes on one thread and why. Returns the device line.
+ */
+async function deviceWithoutIsolation(
+  browser: import("playwright-core").Browser,
+  url: string,
+): Promise<{ text: string; threads: number; isolated: boolean }> {
+  const ctx = await noGpuContext(browser);
+  await ctx.route("**/*", async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers["cross-origin-opener-policy"];
+    delete headers["cross-origin-embedder-policy"];
+    await route.fulfill({ response, headers });
+  });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
+  const out = await page.evaluate(() => ({
+    text: document.getElementById("device")!.textContent!,
+    threads: (globalThis as unknown as { jointag: PageHook }).jointag.state.threads,
+    isolated: globalThis.crossOriginIsolated,
+  }));
+  await ctx.close();
+  return out;
 }
 
 Deno.test({
   name: "browser page without WebGPU: the CPU fallback trains on the WASM GEMM, as the " +
-    "TypeScript GEMM does",
+    "TypeScript GEMM does, and on 2 threads (cross-origin isolated) with the same bits as on 1",
   ignore: without("chromium", haveChromium()),
   sanitizeOps: false,
   sanitizeResources: false,
@@ -474,8 +533,9 @@ Deno.test({
     const flags = FLAGS.filter((f) => f !== "--enable-unsafe-webgpu");
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: flags });
     try {
-      const js = await trainSeconds(browser, `${server.url}?gemm=js`, corpusPath);
-      const wasm = await trainSeconds(browser, server.url, corpusPath);
+      const js = await trainSeconds(browser, `${server.url}?gemm=js&threads=1`, corpusPath);
+      const wasm = await trainSeconds(browser, `${server.url}?threads=1`, corpusPath);
+      const two = await trainSeconds(browser, `${server.url}?threads=2`, corpusPath);
       assert.match(wasm.device, /no WebGPU/);
       assert.match(wasm.detail, /wasm/i, "the CPU fallback should use the WebAssembly GEMM");
       assert.doesNotMatch(js.detail, /wasm/i, "?gemm=js should use the TypeScript GEMM");
@@ -487,11 +547,30 @@ Deno.test({
         const rel = Math.abs(wasm.losses[i] - js.losses[i]) / Math.abs(js.losses[i]);
         assert.ok(rel < 1e-2, `update ${i + 1}: loss ${wasm.losses[i]} vs ${js.losses[i]}`);
       }
+      // Two threads: the served page is cross-origin isolated, the pool ran jobs, and every
+      // split is bit-identical to one thread, so every loss is exactly the one-thread loss.
+      assert.ok(two.isolated, "the static server's COOP/COEP make the page cross-origin isolated");
+      assert.equal(two.threads, 2);
+      assert.ok(two.dispatched > 0, "the worker pool ran no job");
+      assert.match(two.text, /2 threads/);
+      assert.match(two.detail, /wasm.*2 threads, split by rows/i);
+      assert.equal(wasm.threads, 1);
+      assert.equal(wasm.dispatched, 0);
+      assert.match(wasm.text, /1 thread of the processor: as asked/);
+      assert.deepEqual(two.losses, wasm.losses);
+      // Without the headers: one thread, and the page says why.
+      const plain = await deviceWithoutIsolation(browser, server.url);
+      assert.equal(plain.isolated, false);
+      assert.equal(plain.threads, 1);
+      assert.match(plain.text, /1 thread of the processor: this page is not cross-origin isolated/);
       // Speed is for benchmarks, not asserted here; printed for the record (the demo's shapes are
       // small, so the TypeScript passes bound the ratio: ~2x measured).
+      const s = (r: CpuRun) => `${r.seconds.toFixed(2)} s`;
       console.log(
-        `demo epoch in Chromium, no WebGPU: TypeScript GEMM ${js.seconds.toFixed(2)} s, ` +
-          `WASM GEMM ${wasm.seconds.toFixed(2)} s (${(js.seconds / wasm.seconds).toFixed(1)}x)`,
+        `demo epoch in Chromium, no WebGPU: TypeScript GEMM 1 thread ${s(js)}, ` +
+          `WASM GEMM 1 thread ${s(wasm)} (${(js.seconds / wasm.seconds).toFixed(1)}x), ` +
+          `WASM GEMM 2 threads ${s(two)} (${(wasm.seconds / two.seconds).toFixed(2)}x of 1 ` +
+          `thread; ${two.dispatched} jobs on the worker)`,
       );
     } finally {
       await browser.close();

@@ -3,9 +3,10 @@
  * a pluggable GEMM (portable TypeScript, or the system BLAS through FFI in Deno). With
  * `precision: "f64"` it stores f32 tensors in float64: the gradient checks run there.
  *
- * With a worker pool ({@link CpuBackendOptions.workers}, made by the host: Deno's is
- * src/io/deno/cpu_workers.ts) tensors live in SharedArrayBuffers and the large element-wise and
- * row-wise kernels run split across the threads (./parallel.ts), with bit-identical results.
+ * With a worker pool ({@link CpuBackendOptions.workers}, made by the host: the Web-standard
+ * src/io/web/cpu_workers.ts, started by Deno and by cross-origin-isolated pages) tensors live in
+ * SharedArrayBuffers and the large element-wise and row-wise kernels run split across the
+ * threads (./parallel.ts), with bit-identical results.
  * @module
  */
 import type { DType, TypedArray } from "../../core/dtype.ts";

@@ -1,7 +1,8 @@
 /**
- * Splitting CPU kernels across threads. A {@link CpuWorkers} pool (created by the host: Deno's is
- * src/io/deno/cpu_workers.ts; the browser has none) runs the same kernel functions on other threads,
- * on views of the same SharedArrayBuffer-backed arrays. {@link splitKernel} cuts one kernel call
+ * Splitting CPU kernels across threads. A {@link CpuWorkers} pool (created by the host: the
+ * Web-standard src/io/web/cpu_workers.ts, started by src/io/deno/cpu_workers.ts in Deno and by
+ * examples/browser/app.ts in a cross-origin-isolated page) runs the same kernel functions on
+ * other threads, on views of the same SharedArrayBuffer-backed arrays. {@link splitKernel} cuts one kernel call
  * into calls of the same kernel on disjoint parts, chosen so that every output element is computed
  * by exactly the arithmetic of the whole call: the results are bit-identical whatever the number
  * of parts, and running the parts one after the other gives the same bits too.

@@ -1,41 +1,16 @@
 /**
- * The body of a CPU worker thread (started by cpu_workers.ts): runs kernels of the CPU table, or
- * parts of split GEMMs (parallel_blas.ts: kernel `blas.sgemm` / `blas.dgemm`, attrs
- * `{ args, library }`, through the BLAS library opened here at one thread; `wasm.sgemm`, attrs
- * `{ args, relaxed }`, through this thread's WebAssembly GEMM), on views of shared
- * buffers; reports each job done through the control words (the main thread blocks on them).
- *
- * Messages: `{ ctl, spinMs }` once (answered by setting READY); jobs
- * `{ seq, kernel, inputs, outputs, attrs, buffers }` (`buffers`: [id, SharedArrayBuffer] pairs of
- * the job's arrays, remembered for jobs handed over in the job area: the CPU backend's arena chunks,
- * which live as long as the worker). After each job the worker spins for `spinMs` waiting for the
- * next one in the job area (see cpu_worker_protocol.ts), then goes back to its event loop.
+ * Entry script of Deno's CPU worker (started by cpu_workers.ts): the Web-standard worker loop
+ * (src/io/web/cpu_worker_loop.ts: CPU kernels, WebAssembly GEMM parts) plus the parts of split
+ * BLAS GEMMs (parallel_blas.ts: kernel `blas.sgemm` / `blas.dgemm`, attrs `{ args, library }`),
+ * run through the BLAS library opened here at one thread (the process already has it loaded).
  * @module
  */
-import { CpuBackend } from "../../backend/cpu/cpu_backend.ts";
-import { cpuKernels } from "../../backend/cpu/kernels/mod.ts";
 import type { GemmArgs } from "../../backend/cpu/gemm.ts";
 import { type BlasGemm, blasStatus, loadBlas } from "./blas.ts";
-import {
-  CTL,
-  decodeJob,
-  ERROR_BYTES,
-  ERROR_OFFSET,
-  JOB_OFFSET,
-  READ_MESSAGES,
-  STATE,
-  type WireJob,
-} from "./cpu_worker_protocol.ts";
-import { BLAS_JOBS, WASM_JOB } from "./parallel_blas.ts";
-import { createWasmGemm, type WasmGemm } from "../../backend/cpu/wasm_gemm.ts";
+import { serveCpuJobs } from "../web/cpu_worker_loop.ts";
+import { BLAS_JOBS } from "./parallel_blas.ts";
 
-// The kernels' backend argument: the kernels that split use none of it (no GEMM, no workers).
-const backend = new CpuBackend();
-let ctl: Int32Array | null = null;
-let spinMs = 0;
-/** Buffers of earlier jobs by id (the job area names arrays by them). */
-const buffers = new Map<number, SharedArrayBuffer>();
-/** BLAS libraries by path, opened on first use (the process already has them loaded). */
+/** BLAS libraries by path, opened on first use. */
 const libraries = new Map<string, BlasGemm>();
 
 function blasAt(path: string): BlasGemm {
@@ -48,93 +23,9 @@ function blasAt(path: string): BlasGemm {
   return g;
 }
 
-/** This thread's WebAssembly GEMM instances (relaxed build or not), made on first use. */
-const wasmGemms = new Map<boolean, WasmGemm>();
-
-function wasmAt(relaxed: boolean): WasmGemm {
-  let g = wasmGemms.get(relaxed);
-  if (!g) {
-    const made = createWasmGemm({ relaxed });
-    if (!made || made.relaxed !== relaxed) throw new Error("worker could not start the WASM GEMM");
-    wasmGemms.set(relaxed, g = made);
-  }
-  return g;
-}
-
-function runJob({ kernel, inputs, outputs, attrs }: WireJob): void {
-  if (kernel === WASM_JOB) {
-    wasmAt(attrs.relaxed as boolean).sgemm(attrs.args as GemmArgs<Float32Array>);
-  } else if (kernel === BLAS_JOBS.sgemm) {
-    blasAt(attrs.library as string).sgemm(attrs.args as GemmArgs<Float32Array>);
-  } else if (kernel === BLAS_JOBS.dgemm) {
-    blasAt(attrs.library as string).dgemm(attrs.args as GemmArgs<Float64Array>);
-  } else {
-    const k = cpuKernels[kernel];
-    if (!k) throw new Error(`no CPU kernel "${kernel}"`);
-    k(inputs, outputs, attrs, backend);
-  }
-}
-
-/** Runs a job and reports it; the worker is SPINNING from then on (see `spin`). */
-function execute(c: Int32Array, seq: number, job: () => WireJob): void {
-  let error: unknown = null;
-  try {
-    runJob(job());
-  } catch (err) {
-    error = err;
-  }
-  if (error !== null) {
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    const bytes = new TextEncoder().encode(text).subarray(0, ERROR_BYTES);
-    new Uint8Array(c.buffer, ERROR_OFFSET, ERROR_BYTES).set(bytes);
-    Atomics.store(c, CTL.errorLength, bytes.length);
-    Atomics.store(c, CTL.error, 1);
-  }
-  // SPINNING before DONE: once the main thread sees the job done, it may claim the worker.
-  Atomics.store(c, CTL.state, STATE.spinning);
-  Atomics.store(c, CTL.done, seq);
-  Atomics.notify(c, CTL.done);
-}
-
-/**
- * Waits up to `spinMs` for the main thread to claim this worker, runs the jobs it hands over, and
- * returns (IDLE) when none came in time or the next job went by message.
- */
-function spin(c: Int32Array): void {
-  let t0 = performance.now();
-  for (;;) {
-    if (Atomics.load(c, CTL.state) === STATE.claimed) {
-      // The job follows the claim within microseconds: wait for its ready flag (stored last).
-      while (Atomics.load(c, CTL.jobReady) === 0) Atomics.wait(c, CTL.jobReady, 0, 1);
-      Atomics.store(c, CTL.jobReady, 0);
-      const seq = Atomics.load(c, CTL.jobSeq);
-      const length = Atomics.load(c, CTL.jobLength);
-      if (length === READ_MESSAGES) {
-        Atomics.store(c, CTL.state, STATE.idle);
-        return;
-      }
-      // TextDecoder refuses shared memory: decode a copy.
-      const text = new TextDecoder().decode(new Uint8Array(c.buffer, JOB_OFFSET, length).slice());
-      execute(c, seq, () => decodeJob(text, buffers));
-      t0 = performance.now();
-    } else if (performance.now() - t0 >= spinMs) {
-      const was = Atomics.compareExchange(c, CTL.state, STATE.spinning, STATE.idle);
-      if (was === STATE.spinning) return;
-    }
-  }
-}
-
-const scope = globalThis as unknown as { onmessage: ((e: MessageEvent) => void) | null };
-
-scope.onmessage = (e: MessageEvent) => {
-  const d = e.data;
-  if (d.ctl) {
-    ctl = d.ctl as Int32Array;
-    spinMs = d.spinMs as number;
-    Atomics.store(ctl, CTL.ready, 1);
-    return;
-  }
-  for (const [id, b] of d.buffers as [number, SharedArrayBuffer][]) buffers.set(id, b);
-  execute(ctl!, d.seq, () => d as WireJob);
-  spin(ctl!);
-};
+serveCpuJobs({
+  [BLAS_JOBS.sgemm]: (attrs) =>
+    blasAt(attrs.library as string).sgemm(attrs.args as GemmArgs<Float32Array>),
+  [BLAS_JOBS.dgemm]: (attrs) =>
+    blasAt(attrs.library as string).dgemm(attrs.args as GemmArgs<Float64Array>),
+});

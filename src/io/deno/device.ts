@@ -9,7 +9,8 @@ import { CpuBackend } from "../../backend/cpu/cpu_backend.ts";
 import { createBackend, type DeviceKind } from "../../backend/select.ts";
 import { type BlasGemm, type BlasOptions, blasStatus, loadBlas } from "./blas.ts";
 import { createCpuWorkers } from "./cpu_workers.ts";
-import { parallelBlas, parallelWasm } from "./parallel_blas.ts";
+import { parallelBlas } from "./parallel_blas.ts";
+import { parallelWasm } from "../web/parallel_gemm.ts";
 import { createWasmGemm } from "../../backend/cpu/wasm_gemm.ts";
 
 /** What {@link chooseBackend} picked. */

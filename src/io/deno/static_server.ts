@@ -1,6 +1,9 @@
 /**
  * A small static file server for the browser page, bound to 127.0.0.1 only (a page that trains
  * models needs no outside visitors). WebGPU needs a secure context, which `http://127.0.0.1` is.
+ * Every response carries COOP `same-origin` and COEP `require-corp` ({@link ISOLATION_HEADERS}),
+ * which make the page cross-origin isolated: only then may it share memory (SharedArrayBuffer)
+ * with the CPU worker pool, so that its CPU fallback runs on every core, not one.
  *
  *   deno run --allow-read --allow-net=127.0.0.1 src/io/deno/static_server.ts [root] [port]
  *
@@ -19,6 +22,17 @@ const TYPES: Record<string, string> = {
   safetensors: "application/octet-stream",
   svg: "image/svg+xml",
   png: "image/png",
+};
+
+/**
+ * Headers that make a page cross-origin isolated (`crossOriginIsolated`), as SharedArrayBuffer
+ * requires. Sent on every response: a worker script (dedicated workers take their own policy from
+ * it) and the page alike. Everything the page loads is same-origin, so `require-corp` blocks
+ * nothing of ours.
+ */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
 };
 
 /** A running server. */
@@ -83,6 +97,12 @@ export function serveStatic(o: StaticServerOptions): Promise<StaticServer> {
 }
 
 async function respond(root: string, method: string, path: string): Promise<Response> {
+  const res = await respondPlain(root, method, path);
+  for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.headers.set(k, v);
+  return res;
+}
+
+async function respondPlain(root: string, method: string, path: string): Promise<Response> {
   if (method !== "GET" && method !== "HEAD") {
     return new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
   }

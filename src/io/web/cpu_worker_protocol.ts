@@ -1,7 +1,7 @@
 /**
- * What the main thread and one CPU worker (cpu_workers.ts, cpu_worker.ts) share: a control block
- * of int32 words, an error message and a job area, all in one SharedArrayBuffer, and the job
- * encoding of that area.
+ * What the calling thread and one CPU worker (cpu_workers.ts, cpu_worker_loop.ts) share: a
+ * control block of int32 words, an error message and a job area, all in one SharedArrayBuffer,
+ * and the job encoding of that area.
  *
  * A job reaches a worker in one of two ways. A worker that just finished a job spins for a while
  * (state SPINNING) reading the control words, and the main thread hands it the next job through

@@ -1,0 +1,136 @@
+/**
+ * The body of a CPU worker thread (started by cpu_workers.ts through an entry script:
+ * ./cpu_worker.ts, or src/io/deno/cpu_worker.ts, which adds the BLAS jobs): runs kernels of the
+ * CPU table, parts of split WebAssembly GEMMs (parallel_gemm.ts: kernel `wasm.sgemm`, attrs
+ * `{ args, relaxed }`, through this thread's own WebAssembly GEMM instance) and the host's jobs, on
+ * views of shared buffers; reports each job done through the control words (the calling thread
+ * waits on them). Web-standard only: it runs in Deno's workers and a page's alike.
+ *
+ * Messages: `{ ctl, spinMs }` once (answered by setting READY); jobs
+ * `{ seq, kernel, inputs, outputs, attrs, buffers }` (`buffers`: [id, SharedArrayBuffer] pairs of
+ * the job's arrays, remembered for jobs handed over in the job area: the CPU backend's arena
+ * chunks, which live as long as the worker). After each job the worker spins for `spinMs` waiting for the
+ * next one in the job area (see cpu_worker_protocol.ts), then goes back to its event loop.
+ * @module
+ */
+import { CpuBackend } from "../../backend/cpu/cpu_backend.ts";
+import { cpuKernels } from "../../backend/cpu/kernels/mod.ts";
+import type { GemmArgs } from "../../backend/cpu/gemm.ts";
+import { createWasmGemm, type WasmGemm } from "../../backend/cpu/wasm_gemm.ts";
+import {
+  CTL,
+  decodeJob,
+  ERROR_BYTES,
+  ERROR_OFFSET,
+  JOB_OFFSET,
+  READ_MESSAGES,
+  STATE,
+  type WireJob,
+} from "./cpu_worker_protocol.ts";
+import { WASM_JOB } from "./parallel_gemm.ts";
+
+/** A job the host's worker adds (Deno: the BLAS GEMM's parts), called with the job's attrs. */
+export type HostJob = (attrs: Record<string, unknown>) => void;
+
+// The kernels' backend argument: the kernels that split use none of it (no GEMM, no workers).
+const backend = new CpuBackend();
+/** Buffers of earlier jobs by id (the job area names arrays by them). */
+const buffers = new Map<number, SharedArrayBuffer>();
+/** This thread's WebAssembly GEMM instances (relaxed build or not), made on first use. */
+const wasmGemms = new Map<boolean, WasmGemm>();
+
+function wasmAt(relaxed: boolean): WasmGemm {
+  let g = wasmGemms.get(relaxed);
+  if (!g) {
+    const made = createWasmGemm({ relaxed });
+    if (!made || made.relaxed !== relaxed) throw new Error("worker could not start the WASM GEMM");
+    wasmGemms.set(relaxed, g = made);
+  }
+  return g;
+}
+
+function runJob(
+  { kernel, inputs, outputs, attrs }: WireJob,
+  hostJobs: Readonly<Record<string, HostJob>>,
+): void {
+  if (kernel === WASM_JOB) {
+    wasmAt(attrs.relaxed as boolean).sgemm(attrs.args as GemmArgs<Float32Array>);
+  } else if (Object.hasOwn(hostJobs, kernel)) {
+    hostJobs[kernel](attrs);
+  } else {
+    const k = cpuKernels[kernel];
+    if (!k) throw new Error(`no CPU kernel "${kernel}"`);
+    k(inputs, outputs, attrs, backend);
+  }
+}
+
+/** Runs a job and reports it; the worker is SPINNING from then on (see `spin`). */
+function execute(c: Int32Array, seq: number, run: () => void): void {
+  let error: unknown = null;
+  try {
+    run();
+  } catch (err) {
+    error = err;
+  }
+  if (error !== null) {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const bytes = new TextEncoder().encode(text).subarray(0, ERROR_BYTES);
+    new Uint8Array(c.buffer, ERROR_OFFSET, ERROR_BYTES).set(bytes);
+    Atomics.store(c, CTL.errorLength, bytes.length);
+    Atomics.store(c, CTL.error, 1);
+  }
+  // SPINNING before DONE: once the caller sees the job done, it may claim the worker.
+  Atomics.store(c, CTL.state, STATE.spinning);
+  Atomics.store(c, CTL.done, seq);
+  Atomics.notify(c, CTL.done);
+}
+
+/**
+ * Waits up to `spinMs` for the calling thread to claim this worker, runs the jobs it hands over,
+ * and returns (IDLE) when none came in time or the next job went by message.
+ */
+function spin(c: Int32Array, spinMs: number, hostJobs: Readonly<Record<string, HostJob>>): void {
+  let t0 = performance.now();
+  for (;;) {
+    if (Atomics.load(c, CTL.state) === STATE.claimed) {
+      // The job follows the claim within microseconds: wait for its ready flag (stored last).
+      while (Atomics.load(c, CTL.jobReady) === 0) Atomics.wait(c, CTL.jobReady, 0, 1);
+      Atomics.store(c, CTL.jobReady, 0);
+      const seq = Atomics.load(c, CTL.jobSeq);
+      const length = Atomics.load(c, CTL.jobLength);
+      if (length === READ_MESSAGES) {
+        Atomics.store(c, CTL.state, STATE.idle);
+        return;
+      }
+      // TextDecoder refuses shared memory: decode a copy.
+      const text = new TextDecoder().decode(new Uint8Array(c.buffer, JOB_OFFSET, length).slice());
+      execute(c, seq, () => runJob(decodeJob(text, buffers), hostJobs));
+      t0 = performance.now();
+    } else if (performance.now() - t0 >= spinMs) {
+      const was = Atomics.compareExchange(c, CTL.state, STATE.spinning, STATE.idle);
+      if (was === STATE.spinning) return;
+    }
+  }
+}
+
+/**
+ * Makes this worker serve the pool's jobs: CPU kernels, the WebAssembly GEMM's parts and
+ * `hostJobs` (job name → runner). Call once, from the worker's entry script.
+ */
+export function serveCpuJobs(hostJobs: Readonly<Record<string, HostJob>> = {}): void {
+  let ctl: Int32Array | null = null;
+  let spinMs = 0;
+  const scope = globalThis as unknown as { onmessage: ((e: MessageEvent) => void) | null };
+  scope.onmessage = (e: MessageEvent) => {
+    const d = e.data;
+    if (d.ctl) {
+      ctl = d.ctl as Int32Array;
+      spinMs = d.spinMs as number;
+      Atomics.store(ctl, CTL.ready, 1);
+      return;
+    }
+    for (const [id, b] of d.buffers as [number, SharedArrayBuffer][]) buffers.set(id, b);
+    execute(ctl!, d.seq, () => runJob(d as WireJob, hostJobs));
+    spin(ctl!, spinMs, hostJobs);
+  };
+}
