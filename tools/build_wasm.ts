@@ -31,6 +31,16 @@ export const WASM_TARGETS: WasmTarget[] = [
     flags: ["--enable", "relaxed-simd"],
   },
   { source: "wasm/passes.as.ts", output: "wasm/passes.wasm", flags: [] },
+  // The in-place passes run on the CPU backend's shared heap memory (src/backend/cpu/wasm_heap.ts):
+  // imported, shared, up to 4 GiB, declared with no minimum so any heap memory fits.
+  {
+    source: "wasm/inplace.as.ts",
+    output: "wasm/inplace.wasm",
+    flags: [
+      ...["--enable", "threads", "--importMemory", "--sharedMemory"],
+      ...["--initialMemory", "0", "--maximumMemory", "65536"],
+    ],
+  },
 ];
 
 /** Raised when the compiler reports an error. */

@@ -585,8 +585,9 @@ Deno.test("worker pool: a worker's error is rethrown, the pool goes on; arrays n
       RangeError,
     );
     assert.equal(x[15], 3, "the worker's job ran");
-    // A backend whose arrays predate the pool runs their kernels on the calling thread.
-    const backend = new CpuBackend();
+    // A backend whose arrays predate the pool runs their kernels on the calling thread (arrays of
+    // ordinary buffers: those of the WebAssembly heap are shared memory whether or not).
+    const backend = new CpuBackend({ wasmHeap: false });
     const n = 1 << 18;
     const a = backend.alloc("f32", n) as Float32Array;
     const y = backend.alloc("f32", n) as Float32Array;

@@ -7,6 +7,10 @@
  * src/io/web/cpu_workers.ts, started by Deno and by cross-origin-isolated pages) tensors live in
  * SharedArrayBuffers and the large element-wise and row-wise kernels run split across the
  * threads (./parallel.ts), with bit-identical results.
+ *
+ * Float32 storage comes from the process-wide WebAssembly heap where the engine supports it
+ * (./wasm_heap.ts; with or without workers), so that the passes of ./wasm_inplace.ts run on the
+ * tensors in place; elsewhere, and for float64 storage, from ordinary buffers.
  * @module
  */
 import type { DType, TypedArray } from "../../core/dtype.ts";
@@ -18,6 +22,7 @@ import { jsGemm } from "./gemm_js.ts";
 import { type CpuKernel, cpuKernels, cpuKernelTable } from "./kernels/mod.ts";
 import type { KernelAttrsMap, KernelName } from "../../core/kernel_contract.ts";
 import { allShared, type CpuWorkers, splitKernel } from "./parallel.ts";
+import { wasmHeap } from "./wasm_heap.ts";
 
 /** Options of the CPU backend. */
 export interface CpuBackendOptions {
@@ -30,6 +35,11 @@ export interface CpuBackendOptions {
    * closes them.
    */
   workers?: CpuWorkers | null;
+  /**
+   * Float32 storage on the WebAssembly heap where supported, for the in-place WebAssembly passes
+   * (default true; false: ordinary buffers and every pass in TypeScript, for comparisons).
+   */
+  wasmHeap?: boolean;
 }
 
 /** A CPU buffer: the typed array itself (a view of exactly the tensor's size on arena storage). */
@@ -53,7 +63,13 @@ export class CpuBackend implements Backend {
     this.floatPrecision = options.precision ?? "f32";
     this.gemm = options.gemm ?? jsGemm;
     this.#workers = options.workers ?? null;
-    this.#arena = new HostArena(this.#workers !== null);
+    const heap = this.floatPrecision === "f32" && (options.wasmHeap ?? true) ? wasmHeap() : null;
+    this.#arena = new HostArena(this.#workers !== null, undefined, heap);
+  }
+
+  /** Whether tensors live on the WebAssembly heap (so far; false once it could not grow). */
+  get onWasmHeap(): boolean {
+    return this.#arena.onHeap;
   }
 
   /** The helper threads in use, or null. */

@@ -10,8 +10,16 @@
  * memory is owned explicitly: chunks are made when nothing free fits, kept for reuse, and let go
  * only by {@link HostArena.clear}; workers see a handful of chunks, never a stream of buffers.
  * The arena therefore holds at most the most its tensors ever held at once, plus fragmentation.
+ *
+ * Given a {@link WasmHeap} (float32 storage, where the engine supports it), chunks are regions of
+ * the process-wide shared WebAssembly memory (./wasm_heap.ts) rather than buffers of their own,
+ * so the in-place WebAssembly passes can run on the tensors; they serve shared and unshared use
+ * alike. When the memory cannot grow any more, chunks are ordinary buffers again. `clear` gives a
+ * heap chunk's free pages back to the heap for later arenas; pages still holding blocks are never
+ * handed out again (a tensor that outlived its backend stays valid).
  * @module
  */
+import { heapMemoryOf, WASM_PAGE, type WasmHeap } from "./wasm_heap.ts";
 
 /** A block of a chunk: where it starts and how many bytes it has. */
 export interface HostBlock {
@@ -21,8 +29,13 @@ export interface HostBlock {
 
 interface Chunk {
   buffer: ArrayBufferLike;
-  /** Free ranges as [offset, bytes] pairs, sorted by offset, never adjacent. */
+  /** Byte offset of the chunk in `buffer` (0 but for heap chunks). */
+  base: number;
+  bytes: number;
+  /** Free ranges as [offset in buffer, bytes] pairs, sorted by offset, never adjacent. */
   free: number[];
+  /** A heap region, or a buffer of its own (shared or not). */
+  kind: "heap" | "shared" | "plain";
   /** Of the kind no longer made (see `setShared`): no new blocks, dropped once all free. */
   retired: boolean;
 }
@@ -39,46 +52,81 @@ export function blockBytes(bytes: number): number {
 
 /** The arena (see the module note). */
 export class HostArena {
-  #chunks = new Map<ArrayBufferLike, Chunk>();
+  /** Chunks with buffers of their own, by buffer. */
+  #own = new Map<ArrayBufferLike, Chunk>();
+  /** Heap chunks (their buffers are the heap memory's, shared by many chunks). */
+  #heapChunks: Chunk[] = [];
   #reserved = 0;
   #used = 0;
 
   /**
    * @param shared SharedArrayBuffer chunks (for worker threads) instead of ArrayBuffers
    * @param chunkBytes bytes of an ordinary chunk (tests use small ones)
+   * @param heap the WebAssembly heap to carve chunks from while it can grow, or null
    */
-  constructor(private shared: boolean, private readonly chunkBytes = CHUNK_BYTES) {}
+  constructor(
+    private shared: boolean,
+    private readonly chunkBytes = CHUNK_BYTES,
+    private readonly heap: WasmHeap | null = null,
+  ) {}
 
   /**
    * Makes new chunks shared (or not) from now on. Chunks of the other kind hand out no more
-   * blocks and are dropped once their last block is freed.
+   * blocks and are dropped once their last block is freed; heap chunks serve both.
    */
   setShared(shared: boolean): void {
     if (shared === this.shared) return;
     this.shared = shared;
-    for (const chunk of this.#chunks.values()) chunk.retired = !chunk.retired;
-    for (const chunk of [...this.#chunks.values()]) this.#dropIfDone(chunk);
+    for (const chunk of [...this.#own.values()]) {
+      chunk.retired = (chunk.kind === "shared") !== shared;
+      this.#dropIfDone(chunk);
+    }
   }
 
   /** A block of at least `bytes` (zero-filled only when the chunk is new). */
   alloc(bytes: number): HostBlock {
     const size = blockBytes(bytes);
-    for (const chunk of this.#chunks.values()) {
-      if (chunk.retired) continue;
-      const offset = takeFirstFit(chunk.free, size);
-      if (offset >= 0) {
-        this.#used += size;
-        return { buffer: chunk.buffer, offset };
+    for (const chunks of [this.#heapChunks, this.#own.values()]) {
+      for (const chunk of chunks) {
+        if (chunk.retired) continue;
+        const offset = takeFirstFit(chunk.free, size);
+        if (offset >= 0) {
+          this.#used += size;
+          return { buffer: chunk.buffer, offset };
+        }
       }
     }
-    const chunkSize = size <= this.chunkBytes ? this.chunkBytes : 2 ** Math.ceil(Math.log2(size));
-    const buffer = this.shared ? new SharedArrayBuffer(chunkSize) : new ArrayBuffer(chunkSize);
-    const free = size < chunkSize ? [size, chunkSize - size] : [];
-    const chunk: Chunk = { buffer, free, retired: false };
-    this.#chunks.set(buffer, chunk);
-    this.#reserved += chunkSize;
+    const chunk = this.#newChunk(
+      size <= this.chunkBytes ? this.chunkBytes : 2 ** Math.ceil(Math.log2(size)),
+    );
+    const offset = chunk.base;
+    chunk.free = size < chunk.bytes ? [offset + size, chunk.bytes - size] : [];
+    this.#reserved += chunk.bytes;
     this.#used += size;
-    return { buffer, offset: 0 };
+    return { buffer: chunk.buffer, offset };
+  }
+
+  /** A new chunk of at least `bytes`, all free: a heap region while the heap grows, else a buffer. */
+  #newChunk(bytes: number): Chunk {
+    const region = this.heap?.take(bytes);
+    if (region) {
+      const { buffer, offset: base } = region;
+      const chunk: Chunk = {
+        buffer,
+        base,
+        bytes: region.bytes,
+        free: [],
+        kind: "heap",
+        retired: false,
+      };
+      this.#heapChunks.push(chunk);
+      return chunk;
+    }
+    const buffer = this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+    const kind = this.shared ? "shared" : "plain";
+    const chunk: Chunk = { buffer, base: 0, bytes, free: [], kind, retired: false };
+    this.#own.set(buffer, chunk);
+    return chunk;
   }
 
   /**
@@ -86,7 +134,7 @@ export class HostArena {
    * is no chunk of this arena (one from before `clear`) is ignored.
    */
   free(buffer: ArrayBufferLike, offset: number, bytes: number): void {
-    const chunk = this.#chunks.get(buffer);
+    const chunk = this.#own.get(buffer) ?? this.#heapChunkAt(buffer, offset);
     if (!chunk) return;
     const size = blockBytes(bytes);
     insertMerged(chunk.free, offset, size);
@@ -94,10 +142,16 @@ export class HostArena {
     this.#dropIfDone(chunk);
   }
 
+  /** The heap chunk holding `offset` of the heap buffer `buffer`, if this arena has one. */
+  #heapChunkAt(buffer: ArrayBufferLike, offset: number): Chunk | undefined {
+    if (!this.heap || heapMemoryOf(buffer) !== this.heap.memory) return undefined;
+    return this.#heapChunks.find((c) => offset >= c.base && offset < c.base + c.bytes);
+  }
+
   #dropIfDone(chunk: Chunk): void {
-    if (!chunk.retired || chunk.free[1] !== chunk.buffer.byteLength) return;
-    this.#chunks.delete(chunk.buffer);
-    this.#reserved -= chunk.buffer.byteLength;
+    if (!chunk.retired || chunk.free[0] !== chunk.base || chunk.free[1] !== chunk.bytes) return;
+    this.#own.delete(chunk.buffer);
+    this.#reserved -= chunk.bytes;
   }
 
   /** Bytes of all chunks. */
@@ -110,14 +164,25 @@ export class HostArena {
     return this.#used;
   }
 
-  /** The chunks, for the code that shares them with workers. */
-  chunks(): IterableIterator<ArrayBufferLike> {
-    return this.#chunks.keys();
+  /** Whether any chunk is a region of the WebAssembly heap. */
+  get onHeap(): boolean {
+    return this.#heapChunks.length > 0;
   }
 
-  /** Forgets every chunk (only when no block is in use any more). */
+  /**
+   * Forgets every chunk, giving the heap chunks' free pages back to the heap (meant for when no
+   * block is in use any more; pages with blocks still in use are never reused).
+   */
   clear(): void {
-    this.#chunks.clear();
+    for (const chunk of this.#heapChunks) {
+      for (let i = 0; i < chunk.free.length; i += 2) {
+        const from = Math.ceil(chunk.free[i] / WASM_PAGE) * WASM_PAGE;
+        const to = Math.floor((chunk.free[i] + chunk.free[i + 1]) / WASM_PAGE) * WASM_PAGE;
+        if (to > from) this.heap!.give(from, to - from);
+      }
+    }
+    this.#heapChunks = [];
+    this.#own.clear();
     this.#reserved = 0;
     this.#used = 0;
   }

@@ -7,9 +7,10 @@
  * waits on them). Web-standard only: it runs in Deno's workers and a page's alike.
  *
  * Messages: `{ ctl, spinMs }` once (answered by setting READY); jobs
- * `{ seq, kernel, inputs, outputs, attrs, buffers }` (`buffers`: [id, SharedArrayBuffer] pairs of
- * the job's arrays, remembered for jobs handed over in the job area: the CPU backend's arena
- * chunks, which live as long as the worker). After each job the worker spins for `spinMs` waiting for the
+ * `{ seq, kernel, inputs, outputs, attrs, buffers, memories }` (`buffers`: [id, SharedArrayBuffer,
+ * memory id] of the job's arrays, remembered for jobs handed over in the job area: the CPU
+ * backend's arena chunks, which live as long as the worker; `memories`: [id, WebAssembly.Memory]
+ * of the WebAssembly heap those buffers belong to, memory id 0 for none, each sent once). After each job the worker spins for `spinMs` waiting for the
  * next one in the job area (see cpu_worker_protocol.ts), then goes back to its event loop.
  * @module
  */
@@ -17,6 +18,7 @@ import { CpuBackend } from "../../backend/cpu/cpu_backend.ts";
 import { cpuKernels } from "../../backend/cpu/kernels/mod.ts";
 import type { GemmArgs } from "../../backend/cpu/gemm.ts";
 import { createWasmGemm, type WasmGemm } from "../../backend/cpu/wasm_gemm.ts";
+import { adoptHeapBuffer } from "../../backend/cpu/wasm_heap.ts";
 import {
   CTL,
   decodeJob,
@@ -32,10 +34,13 @@ import { WASM_JOB } from "./parallel_gemm.ts";
 /** A job the host's worker adds (Deno: the BLAS GEMM's parts), called with the job's attrs. */
 export type HostJob = (attrs: Record<string, unknown>) => void;
 
-// The kernels' backend argument: the kernels that split use none of it (no GEMM, no workers).
-const backend = new CpuBackend();
+// The kernels' backend argument: the kernels that split use none of it (no GEMM, no workers, no
+// storage: so no heap memory of this thread's own either).
+const backend = new CpuBackend({ wasmHeap: false });
 /** Buffers of earlier jobs by id (the job area names arrays by them). */
 const buffers = new Map<number, SharedArrayBuffer>();
+/** The heap memories those buffers belong to, by id (this thread's copies of the objects). */
+const memories = new Map<number, WebAssembly.Memory>();
 /** This thread's WebAssembly GEMM instances (relaxed build or not), made on first use. */
 const wasmGemms = new Map<boolean, WasmGemm>();
 
@@ -129,7 +134,12 @@ export function serveCpuJobs(hostJobs: Readonly<Record<string, HostJob>> = {}): 
       Atomics.store(ctl, CTL.ready, 1);
       return;
     }
-    for (const [id, b] of d.buffers as [number, SharedArrayBuffer][]) buffers.set(id, b);
+    for (const [id, m] of d.memories as [number, WebAssembly.Memory][]) memories.set(id, m);
+    for (const [id, b, memoryId] of d.buffers as [number, SharedArrayBuffer, number][]) {
+      buffers.set(id, b);
+      const memory = memories.get(memoryId);
+      if (memory) adoptHeapBuffer(b, memory);
+    }
     execute(ctl!, d.seq, () => runJob(d as WireJob, hostJobs));
     spin(ctl!, spinMs, hostJobs);
   };

@@ -23,6 +23,7 @@
  * @module
  */
 import type { CpuJob, CpuWorkers } from "../../backend/cpu/parallel.ts";
+import { heapMemoryOf } from "../../backend/cpu/wasm_heap.ts";
 import {
   CTL,
   CTL_BYTES,
@@ -87,7 +88,7 @@ interface Helper {
   ctl: Int32Array;
   /** The job area. */
   area: Uint8Array;
-  /** Ids of the buffers this worker has been sent. */
+  /** Ids of the buffers (and heap memories) this worker has been sent. */
   known: Set<number>;
 }
 
@@ -125,9 +126,11 @@ export class CpuWorkerPool implements CpuWorkers {
   /**
    * Buffer ids (the job area names arrays by them). The CPU backend's storage is a few arena
    * chunks (src/backend/cpu/host_arena.ts) kept until it is disposed, which also stops the
-   * workers: a worker never holds a buffer the backend has let go.
+   * workers: a worker never holds a buffer the backend has let go. Buffers of the WebAssembly
+   * heap (src/backend/cpu/wasm_heap.ts) go with the id of their memory, itself sent once, so the
+   * worker runs the in-place passes on them too.
    */
-  #ids = new WeakMap<SharedArrayBuffer, number>();
+  #ids = new WeakMap<SharedArrayBuffer | WebAssembly.Memory, number>();
   #nextId = 1;
   #state: "stopped" | "started" | "closed" | "failed" = "stopped";
   #seq = 0;
@@ -229,21 +232,30 @@ export class CpuWorkerPool implements CpuWorkers {
     }
     // By message, with the ids of buffers new to this worker; a claimed worker is told to go and
     // read it.
-    const buffers: [number, SharedArrayBuffer][] = [];
+    const buffers: [number, SharedArrayBuffer, number][] = [];
+    const memories: [number, WebAssembly.Memory][] = [];
     forEachArray(job, (a) => {
       if (!(a.buffer instanceof SharedArrayBuffer)) return;
-      let id = this.#ids.get(a.buffer);
-      if (id === undefined) {
-        this.#ids.set(a.buffer, id = this.#nextId++);
+      const id = this.#idOf(a.buffer);
+      if (h.known.has(id)) return;
+      h.known.add(id);
+      const memory = heapMemoryOf(a.buffer);
+      const memoryId = memory ? this.#idOf(memory) : 0;
+      if (memory && !h.known.has(memoryId)) {
+        h.known.add(memoryId);
+        memories.push([memoryId, memory]);
       }
-      if (!h.known.has(id)) {
-        h.known.add(id);
-        buffers.push([id, a.buffer]);
-      }
+      buffers.push([id, a.buffer, memoryId]);
     });
     const { kernel, inputs, outputs, attrs } = job;
-    h.worker.postMessage({ seq, kernel, inputs, outputs, attrs, buffers });
+    h.worker.postMessage({ seq, kernel, inputs, outputs, attrs, buffers, memories });
     if (claimed) this.#signal(c, seq, READ_MESSAGES);
+  }
+
+  #idOf(x: SharedArrayBuffer | WebAssembly.Memory): number {
+    let id = this.#ids.get(x);
+    if (id === undefined) this.#ids.set(x, id = this.#nextId++);
+    return id;
   }
 
   #signal(c: Int32Array, seq: number, length: number): void {

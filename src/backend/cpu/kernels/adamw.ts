@@ -10,11 +10,16 @@
  * other blocks take the full update without a per-element test. For eps > 0 both paths give the
  * same bits on zero elements, so where the blocks fall never changes a result (eps ≤ 0 and float64
  * storage take the per-element loop).
+ *
+ * On tensors of the WebAssembly heap the float32 kernel runs in place in WebAssembly
+ * (../wasm_inplace.ts, wasm/inplace.as.ts): the same float64 operations in the same order, so the
+ * same bits, about twice as fast.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 import { type CpuSplits, elementJobs, partsFor, splitPoints } from "../split_parts.ts";
+import { inplaceFor } from "../wasm_inplace.ts";
 
 /**
  * Elements per zero test of the float32 kernel (BERT widths are multiples of it, so an unused
@@ -103,6 +108,14 @@ function adamwF32(
   k: Step,
 ) {
   const n = param.length;
+  // eps > 1e-100: the condition of the shared division, which the WASM loop always takes.
+  const wasm = k.eps > 1e-100 ? inplaceFor(grad, param, m, v) : null;
+  if (wasm) {
+    const { decay, step, invSqrtBc2, b1, b2, c1, c2, eps, scale } = k;
+    const [g, p, mo, vo] = [grad.byteOffset, param.byteOffset, m.byteOffset, v.byteOffset];
+    wasm.adamw(g, p, mo, vo, n, decay, step, invSqrtBc2, b1, b2, c1, c2, eps, scale);
+    return;
+  }
   const gi = new Int32Array(grad.buffer, grad.byteOffset, n);
   const mi = new Int32Array(m.buffer, m.byteOffset, n);
   const vi = new Int32Array(v.buffer, v.byteOffset, n);

@@ -1,0 +1,82 @@
+/**
+ * The CPU backend's in-place passes in WebAssembly SIMD128 (wasm/inplace.as.ts, built into the
+ * committed wasm/inplace.wasm by `deno task build:wasm`): they run on tensors of the WebAssembly
+ * heap (./wasm_heap.ts) where they lie, each pointer a view's `byteOffset`. One instance per
+ * thread and heap memory (a worker instantiates on its copy of the memory object), made on first
+ * use; the module has no data or scratch of its own in the shared memory.
+ *
+ * - `adamw` (float32, eps > 1e-100): kernels/adamw.ts's float32 loop in float64 arithmetic, same
+ *   operations in the same order (f64x2 lanes): the TypeScript kernel's bits exactly, about twice
+ *   its speed.
+ *
+ * A kernel asks {@link inplaceFor} with its arrays and runs its TypeScript loop when the answer is
+ * null (an array off the heap, arrays of two memories, no support, or the passes turned off).
+ * No Deno API: runs in the browser and in the worker threads alike.
+ * @module
+ */
+import { inplaceWasm } from "../../generated/wasm.ts";
+import type { TypedArray } from "../../core/dtype.ts";
+import { heapMemoryOf } from "./wasm_heap.ts";
+
+/** The exports of wasm/inplace.wasm (pointers are byte offsets in the heap memory). */
+export interface InplacePasses {
+  /** AdamW over `n` float32 elements; the constants are kernels/adamw.ts's `Step`. */
+  adamw(
+    grad: number,
+    param: number,
+    m: number,
+    v: number,
+    n: number,
+    decay: number,
+    step: number,
+    invSqrtBc2: number,
+    b1: number,
+    b2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    scale: number,
+  ): void;
+}
+
+let module: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, InplacePasses>();
+let enabled = true;
+
+/**
+ * The in-place passes for `arrays` when all are views of one heap memory, else null (the kernel
+ * then runs its TypeScript loop).
+ */
+export function inplaceFor(...arrays: TypedArray[]): InplacePasses | null {
+  if (!enabled) return null;
+  const memory = heapMemoryOf(arrays[0].buffer);
+  if (!memory) return null;
+  for (let i = 1; i < arrays.length; i++) {
+    if (heapMemoryOf(arrays[i].buffer) !== memory) return null;
+  }
+  let passes = instances.get(memory);
+  if (!passes) {
+    if (module === undefined) module = compile();
+    if (!module) return null;
+    passes = new WebAssembly.Instance(module, { env: { memory } })
+      .exports as unknown as InplacePasses;
+    instances.set(memory, passes);
+  }
+  return passes;
+}
+
+function compile(): WebAssembly.Module | null {
+  try {
+    return new WebAssembly.Module(inplaceWasm);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Turns the in-place passes off (or on again) on this thread, so the kernels run their
+ * TypeScript loops (tests compare the two). Worker threads keep their own setting.
+ */
+export function setInplacePasses(on: boolean): void {
+  enabled = on;
+}

@@ -1,0 +1,162 @@
+/**
+ * The in-place WebAssembly passes (src/backend/cpu/wasm_inplace.ts, wasm/inplace.as.ts) on the
+ * CPU backend's WebAssembly heap (src/backend/cpu/wasm_heap.ts): each gives exactly the
+ * TypeScript kernel's bits, on one thread and split over worker threads.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
+import { cpuKernels } from "../../src/backend/cpu/kernels/mod.ts";
+import { inplaceFor, setInplacePasses } from "../../src/backend/cpu/wasm_inplace.ts";
+import { heapMemoryOf, wasmHeapSupported } from "../../src/backend/cpu/wasm_heap.ts";
+import { createCpuWorkers } from "../../src/io/deno/cpu_workers.ts";
+import type { TypedArray } from "../../src/core/dtype.ts";
+
+const supported = wasmHeapSupported();
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** The bit patterns of a float32 array (NaN payloads and −0 included). */
+const bits = (a: TypedArray) => new Int32Array(a.buffer, a.byteOffset, a.length);
+
+function assertSameBits(got: TypedArray, want: TypedArray, label: string): void {
+  const g = bits(got), w = bits(want);
+  assert.equal(g.length, w.length, label);
+  for (let i = 0; i < w.length; i++) {
+    if (g[i] !== w[i]) assert.fail(`${label}: element ${i}: ${got[i]} vs ${want[i]}`);
+  }
+}
+
+/** AdamW operands of `len` elements: whole 128-blocks of zeros, and zeros inside dense blocks. */
+function adamwOperands(len: number, seed: number): Float32Array[] {
+  const rnd = lcg(seed);
+  const unused = (i: number) => (i >> 7) % 3 === 1;
+  const grad = new Float32Array(len), param = new Float32Array(len);
+  const m = new Float32Array(len), v = new Float32Array(len);
+  for (let i = 0; i < len; i++) {
+    param[i] = rnd() - 0.5;
+    if (unused(i) || i % 37 === 5) continue;
+    grad[i] = (rnd() - 0.5) * (i % 11 === 0 ? 1e-6 : 1);
+    m[i] = 0.01 * (rnd() - 0.5);
+    v[i] = 1e-4 * rnd();
+  }
+  return [grad, param, m, v];
+}
+
+/** The hyper-parameter vector of step t (bias corrections change every step). */
+function hyper(t: number, decay: boolean): Float32Array {
+  const [b1, b2] = [0.9, 0.999];
+  return Float32Array.of(1e-3, b1, b2, 1e-8, decay ? 0.01 : 0, 1 - b1 ** t, 1 - b2 ** t, 0.5);
+}
+
+/** Copies `src` into a new block of `backend` at element offset `lead` of the allocation. */
+function place(backend: CpuBackend, src: Float32Array, lead: number): Float32Array {
+  const block = backend.alloc("f32", src.length + lead) as Float32Array;
+  const a = block.subarray(lead);
+  a.set(src);
+  return a;
+}
+
+Deno.test({
+  name:
+    "in-place AdamW gives the TypeScript kernel's bits (steps, zero blocks, odd lengths, offsets)",
+  ignore: !supported,
+  fn() {
+    const heap = new CpuBackend(), plain = new CpuBackend({ wasmHeap: false });
+    try {
+      for (const len of [1, 2, 3, 5, 127, 128, 129, 383, 1000, 4099, 70001]) {
+        for (const lead of [0, 1, 3]) {
+          const ops = adamwOperands(len, len + lead);
+          const onHeap = ops.map((a) => place(heap, a, lead));
+          const ref = ops.map((a) => place(plain, a, lead));
+          assert.ok(inplaceFor(...onHeap), "all four on the heap");
+          assert.equal(inplaceFor(...ref), null, "ordinary buffers run TypeScript");
+          for (let t = 1; t <= 4; t++) {
+            const h = hyper(t, t % 2 === 1);
+            cpuKernels.adamw([onHeap[0], h], onHeap.slice(1), {}, heap);
+            cpuKernels.adamw([ref[0], h], ref.slice(1), {}, plain);
+            ["param", "m", "v"].forEach((name, k) =>
+              assertSameBits(onHeap[k + 1], ref[k + 1], `${len}+${lead} step ${t} ${name}`)
+            );
+          }
+        }
+      }
+    } finally {
+      heap.dispose();
+      plain.dispose();
+    }
+  },
+});
+
+Deno.test({
+  name: "in-place AdamW: turned off, the heap's arrays take the TypeScript loop (same bits)",
+  ignore: !supported,
+  fn() {
+    const backend = new CpuBackend();
+    try {
+      const ops = adamwOperands(1000, 3);
+      const a = ops.map((x) => place(backend, x, 0)), b = ops.map((x) => place(backend, x, 0));
+      assert.ok(heapMemoryOf(a[0].buffer));
+      setInplacePasses(false);
+      try {
+        assert.equal(inplaceFor(...a), null);
+        cpuKernels.adamw([a[0], hyper(1, true)], a.slice(1), {}, backend);
+      } finally {
+        setInplacePasses(true);
+      }
+      cpuKernels.adamw([b[0], hyper(1, true)], b.slice(1), {}, backend);
+      for (let k = 1; k < 4; k++) assertSameBits(a[k], b[k], `output ${k}`);
+    } finally {
+      backend.dispose();
+    }
+  },
+});
+
+Deno.test({
+  name: "in-place AdamW split over 2 threads (workers on the same memory) gives 1 thread's bits",
+  ignore: !supported,
+  async fn() {
+    const pool = createCpuWorkers({ threads: 2 });
+    assert.ok(pool);
+    const t0 = performance.now();
+    while (pool.ready() < 1) {
+      assert.ok(pool.failure === null && performance.now() - t0 < 20_000, `${pool.failure}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const pooled = new CpuBackend({ workers: pool }), plain = new CpuBackend({ wasmHeap: false });
+    try {
+      // An adamw_group of several parameters, large enough to split; odd sizes.
+      const sizes = [70001, 129, 300_000, 1000, 131_075];
+      const params = sizes.map((n, i) => adamwOperands(n, 100 + i));
+      const onHeap = params.map((ops) => ops.map((a) => place(pooled, a, 0)));
+      const ref = params.map((ops) => ops.map((a) => place(plain, a, 0)));
+      const decay = sizes.map((_, i) => (i % 2 === 0 ? 1 : 0));
+      for (let t = 1; t <= 3; t++) {
+        const before = pool.dispatched;
+        // Every array shared (the hyper-parameters too), or the call stays whole.
+        const run = (b: CpuBackend, ps: Float32Array[][]) => {
+          const h = [hyper(t, true), hyper(t, false)].map((x) => place(b, x, 0));
+          const inputs = [...h, ...ps.map((p) => p[0])];
+          b.run("adamw_group", inputs, ps.flatMap((p) => p.slice(1)), { decay });
+        };
+        run(pooled, onHeap);
+        assert.ok(pool.dispatched > before, "split to the worker");
+        run(plain, ref);
+        params.forEach((_, i) => {
+          for (let k = 1; k < 4; k++) {
+            assertSameBits(onHeap[i][k], ref[i][k], `param ${i} step ${t} output ${k}`);
+          }
+        });
+      }
+    } finally {
+      pooled.dispose();
+      plain.dispose();
+    }
+  },
+});
