@@ -143,3 +143,20 @@ Deno.test({
     for (const b of [next, f64, off]) b.dispose();
   },
 });
+
+Deno.test({
+  name: "CPU backends disposed with tensors still live: the heap keeps only those pages",
+  ignore: heapless,
+  fn() {
+    const heap = wasmHeap()!;
+    new CpuBackend().dispose(); // the process heap has a chunk's worth of pages by now
+    const before = heap.bytes;
+    for (let i = 0; i < 200; i++) {
+      const b = new CpuBackend();
+      b.alloc("f32", 1000 + i); // never freed
+      b.dispose();
+    }
+    // 200 pages kept for the 200 live tensors; the rest of every chunk was reused.
+    assert.ok(heap.bytes <= before + 64 * 2 ** 20, `${heap.bytes - before} bytes more`);
+  },
+});

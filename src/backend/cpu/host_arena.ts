@@ -98,6 +98,7 @@ export class HostArena {
     }
     const chunk = this.#newChunk(
       size <= this.chunkBytes ? this.chunkBytes : 2 ** Math.ceil(Math.log2(size)),
+      size,
     );
     const offset = chunk.base;
     chunk.free = size < chunk.bytes ? [offset + size, chunk.bytes - size] : [];
@@ -106,9 +107,12 @@ export class HostArena {
     return { buffer: chunk.buffer, offset };
   }
 
-  /** A new chunk of at least `bytes`, all free: a heap region while the heap grows, else a buffer. */
-  #newChunk(bytes: number): Chunk {
-    const region = this.heap?.take(bytes);
+  /**
+   * A new chunk of `bytes`, all free: a heap region while the heap grows (a region given back by
+   * an earlier arena may be smaller, down to `least`), else a buffer.
+   */
+  #newChunk(bytes: number, least: number): Chunk {
+    const region = this.heap?.take(bytes, least);
     if (region) {
       const { buffer, offset: base } = region;
       const chunk: Chunk = {

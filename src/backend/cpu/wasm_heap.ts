@@ -74,14 +74,18 @@ export class WasmHeap {
   }
 
   /**
-   * A region of `bytes` (rounded up to whole pages): a given-back one that fits, first fit, else
-   * the memory grown by it; null when it cannot grow that far.
+   * A region of `bytes` (rounded up to whole pages), or of at least `least` bytes: the first
+   * given-back region of `least` or more (all of it, up to `bytes`), else the memory grown by
+   * `bytes`; null when it cannot grow that far. Taking smaller given-back regions keeps the
+   * pages around blocks still in use at a `clear` from fragmenting the memory for good.
    */
-  take(bytes: number): HeapRegion | null {
-    const size = Math.ceil(bytes / WASM_PAGE) * WASM_PAGE;
+  take(bytes: number, least = bytes): HeapRegion | null {
+    const want = Math.ceil(bytes / WASM_PAGE) * WASM_PAGE;
+    const min = Math.min(Math.ceil(least / WASM_PAGE) * WASM_PAGE, want);
     for (let i = 0; i < this.#free.length; i += 2) {
-      if (this.#free[i + 1] < size) continue;
+      if (this.#free[i + 1] < min) continue;
       const offset = this.#free[i];
+      const size = Math.min(this.#free[i + 1], want);
       if (this.#free[i + 1] === size) this.#free.splice(i, 2);
       else {
         this.#free[i] += size;
@@ -92,11 +96,11 @@ export class WasmHeap {
     let pages: number;
     try {
       // grow returns the old size: the new pages start there, whoever else grows meanwhile.
-      pages = this.memory.grow(size / WASM_PAGE);
+      pages = this.memory.grow(want / WASM_PAGE);
     } catch {
       return null; // past the maximum, or the system refused the memory
     }
-    return { buffer: this.#buffer(), offset: pages * WASM_PAGE, bytes: size };
+    return { buffer: this.#buffer(), offset: pages * WASM_PAGE, bytes: want };
   }
 
   /**
