@@ -119,3 +119,167 @@ export function adamw(
     else updateBlock(grad, param, m, v, b, e, decay, step, isb, b1, b2, c1, c2, eps, scale);
   }
 }
+
+/**
+ * Layer norm's input gradient, as `layerNormGrad` in kernels/layer_norm.ts: per row, Σ dŷ and
+ * Σ dŷ·(x − mean) in two partial sums each (even and odd columns: the two f64x2 lanes), then
+ * dx = rstd · (dŷ − a − (x − mean) · k), with dŷ = dy · γ.
+ */
+export function layerNormGrad(
+  dy: usize, x: usize, g: usize, mean: usize, rstd: usize, dx: usize, rows: usize, cols: usize,
+): void {
+  for (let r: usize = 0; r < rows; r++) {
+    const base = r * cols << 2;
+    const m = <f64>load<f32>(mean + (r << 2)), rs = <f64>load<f32>(rstd + (r << 2));
+    const vm = f64x2.splat(m);
+    let s = f64x2.splat(0), q = f64x2.splat(0);
+    let c: usize = 0;
+    for (; c + 1 < cols; c += 2) {
+      const o = c << 2;
+      const d = f64x2.mul(ld2(dy + base + o), ld2(g + o));
+      s = f64x2.add(s, d);
+      q = f64x2.add(q, f64x2.mul(d, f64x2.sub(ld2(x + base + o), vm)));
+    }
+    let s1 = f64x2.extract_lane(s, 0), s2 = f64x2.extract_lane(q, 0);
+    if (c < cols) {
+      const o = c << 2;
+      const d = <f64>load<f32>(dy + base + o) * <f64>load<f32>(g + o);
+      s1 += d;
+      s2 += d * (<f64>load<f32>(x + base + o) - m);
+    }
+    const a = (s1 + f64x2.extract_lane(s, 1)) / <f64>cols;
+    const k = (s2 + f64x2.extract_lane(q, 1)) * rs * rs / <f64>cols;
+    const va = f64x2.splat(a), vk = f64x2.splat(k), vrs = f64x2.splat(rs);
+    c = 0;
+    for (; c + 1 < cols; c += 2) {
+      const o = c << 2;
+      const d = f64x2.mul(ld2(dy + base + o), ld2(g + o));
+      const xm = f64x2.mul(f64x2.sub(ld2(x + base + o), vm), vk);
+      st2(dx + base + o, f64x2.mul(vrs, f64x2.sub(f64x2.sub(d, va), xm)));
+    }
+    if (c < cols) {
+      const o = c << 2;
+      const d = <f64>load<f32>(dy + base + o) * <f64>load<f32>(g + o);
+      store<f32>(dx + base + o, <f32>(rs * (d - a - (<f64>load<f32>(x + base + o) - m) * k)));
+    }
+  }
+}
+
+/**
+ * Columns c..c+7 of `layerNormGradParams`: eight float64 sums of each kept in registers over
+ * all rows, two rows per step, as the TypeScript kernel adds them into its float64 rows.
+ */
+function lnParamsStrip8(
+  dy: usize, x: usize, mean: usize, rstd: usize, dg: usize, db: usize,
+  rows: usize, stride: usize, c: usize,
+): void {
+  const z = f64x2.splat(0);
+  let g0 = z, g1 = z, g2 = z, g3 = z, b0 = z, b1 = z, b2 = z, b3 = z;
+  let r: usize = 0;
+  for (; r + 1 < rows; r += 2) {
+    const p = (r * stride + c) << 2, q = p + (stride << 2);
+    const m0 = f64x2.splat(<f64>load<f32>(mean + (r << 2)));
+    const m1 = f64x2.splat(<f64>load<f32>(mean + (r << 2) + 4));
+    const r0 = f64x2.splat(<f64>load<f32>(rstd + (r << 2)));
+    const r1 = f64x2.splat(<f64>load<f32>(rstd + (r << 2) + 4));
+    let d0 = ld2(dy + p), d1 = ld2(dy + q);
+    g0 = f64x2.add(g0, lnTerm2(d0, ld2(x + p), m0, r0, d1, ld2(x + q), m1, r1));
+    b0 = f64x2.add(b0, f64x2.add(d0, d1));
+    d0 = ld2(dy + p + 8);
+    d1 = ld2(dy + q + 8);
+    g1 = f64x2.add(g1, lnTerm2(d0, ld2(x + p + 8), m0, r0, d1, ld2(x + q + 8), m1, r1));
+    b1 = f64x2.add(b1, f64x2.add(d0, d1));
+    d0 = ld2(dy + p + 16);
+    d1 = ld2(dy + q + 16);
+    g2 = f64x2.add(g2, lnTerm2(d0, ld2(x + p + 16), m0, r0, d1, ld2(x + q + 16), m1, r1));
+    b2 = f64x2.add(b2, f64x2.add(d0, d1));
+    d0 = ld2(dy + p + 24);
+    d1 = ld2(dy + q + 24);
+    g3 = f64x2.add(g3, lnTerm2(d0, ld2(x + p + 24), m0, r0, d1, ld2(x + q + 24), m1, r1));
+    b3 = f64x2.add(b3, f64x2.add(d0, d1));
+  }
+  if (r < rows) {
+    const p = (r * stride + c) << 2;
+    const m = f64x2.splat(<f64>load<f32>(mean + (r << 2)));
+    const s = f64x2.splat(<f64>load<f32>(rstd + (r << 2)));
+    let d = ld2(dy + p);
+    g0 = f64x2.add(g0, f64x2.mul(d, f64x2.mul(f64x2.sub(ld2(x + p), m), s)));
+    b0 = f64x2.add(b0, d);
+    d = ld2(dy + p + 8);
+    g1 = f64x2.add(g1, f64x2.mul(d, f64x2.mul(f64x2.sub(ld2(x + p + 8), m), s)));
+    b1 = f64x2.add(b1, d);
+    d = ld2(dy + p + 16);
+    g2 = f64x2.add(g2, f64x2.mul(d, f64x2.mul(f64x2.sub(ld2(x + p + 16), m), s)));
+    b2 = f64x2.add(b2, d);
+    d = ld2(dy + p + 24);
+    g3 = f64x2.add(g3, f64x2.mul(d, f64x2.mul(f64x2.sub(ld2(x + p + 24), m), s)));
+    b3 = f64x2.add(b3, d);
+  }
+  st2(dg, g0);
+  st2(dg + 8, g1);
+  st2(dg + 16, g2);
+  st2(dg + 24, g3);
+  st2(db, b0);
+  st2(db + 8, b1);
+  st2(db + 16, b2);
+  st2(db + 24, b3);
+}
+
+/** d0·((x0 − m0)·r0) + d1·((x1 − m1)·r1), lane-wise. */
+// @ts-ignore: decorator
+@inline function lnTerm2(
+  d0: v128, x0: v128, m0: v128, r0: v128, d1: v128, x1: v128, m1: v128, r1: v128,
+): v128 {
+  return f64x2.add(
+    f64x2.mul(d0, f64x2.mul(f64x2.sub(x0, m0), r0)),
+    f64x2.mul(d1, f64x2.mul(f64x2.sub(x1, m1), r1)),
+  );
+}
+
+/** Column c of `layerNormGradParams` alone (the last columns of a width not a multiple of 8). */
+function lnParamsColumn(
+  dy: usize, x: usize, mean: usize, rstd: usize, dg: usize, db: usize,
+  rows: usize, stride: usize, c: usize,
+): void {
+  let ag: f64 = 0, ab: f64 = 0;
+  let r: usize = 0;
+  for (; r + 1 < rows; r += 2) {
+    const p = (r * stride + c) << 2, q = p + (stride << 2);
+    const d0 = <f64>load<f32>(dy + p), d1 = <f64>load<f32>(dy + q);
+    const m0 = <f64>load<f32>(mean + (r << 2)), m1 = <f64>load<f32>(mean + (r << 2) + 4);
+    const r0 = <f64>load<f32>(rstd + (r << 2)), r1 = <f64>load<f32>(rstd + (r << 2) + 4);
+    ag += d0 * ((<f64>load<f32>(x + p) - m0) * r0) + d1 * ((<f64>load<f32>(x + q) - m1) * r1);
+    ab += d0 + d1;
+  }
+  if (r < rows) {
+    const p = (r * stride + c) << 2;
+    const d = <f64>load<f32>(dy + p);
+    const m = <f64>load<f32>(mean + (r << 2)), s = <f64>load<f32>(rstd + (r << 2));
+    ag += d * ((<f64>load<f32>(x + p) - m) * s);
+    ab += d;
+  }
+  store<f32>(dg, <f32>ag);
+  store<f32>(db, <f32>ab);
+}
+
+/**
+ * Layer norm's parameter gradients over columns from..to−1 of rows of `stride` floats, as
+ * `layerNormGradParams` in kernels/layer_norm.ts: dγ[c] = Σ dy·((x − mean)·rstd) and
+ * dβ[c] = Σ dy over the rows, two rows per step, in float64, rounded once. Strips of eight
+ * columns keep their sums in registers (no scratch memory), each column's sum the same chain of
+ * adds as the TypeScript kernel's. dg and db hold to − from floats.
+ */
+export function layerNormGradParams(
+  dy: usize, x: usize, mean: usize, rstd: usize, dg: usize, db: usize,
+  rows: usize, stride: usize, from: usize, to: usize,
+): void {
+  let c = from;
+  for (; c + 7 < to; c += 8) {
+    const o = (c - from) << 2;
+    lnParamsStrip8(dy, x, mean, rstd, dg + o, db + o, rows, stride, c);
+  }
+  for (; c < to; c++) {
+    const o = (c - from) << 2;
+    lnParamsColumn(dy, x, mean, rstd, dg + o, db + o, rows, stride, c);
+  }
+}

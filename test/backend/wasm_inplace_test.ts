@@ -118,8 +118,101 @@ Deno.test({
   },
 });
 
+/** Builds one kernel call's arrays with `alloc` (the same values whatever the backend). */
+type Build = (alloc: (n: number) => Float32Array) => {
+  inputs: Float32Array[];
+  outputs: Float32Array[];
+  attrs: Record<string, unknown>;
+};
+
+/**
+ * Runs `kernel` on the heap (in place, in WebAssembly) and on ordinary buffers (TypeScript), each
+ * array at element offset `lead` of its block, and compares the outputs' bits.
+ */
+function sameBitsOnHeap(kernel: string, build: Build, label: string, lead = 0): void {
+  const heap = new CpuBackend(), plain = new CpuBackend({ wasmHeap: false });
+  try {
+    const runOn = (b: CpuBackend) => {
+      const call = build((n) => place(b, new Float32Array(n), lead));
+      cpuKernels[kernel](call.inputs, call.outputs, call.attrs as never, b);
+      return call;
+    };
+    const got = runOn(heap), want = runOn(plain);
+    assert.ok(inplaceFor(...got.inputs, ...got.outputs), `${label}: on the heap`);
+    got.outputs.forEach((o, k) => assertSameBits(o, want.outputs[k], `${label} output ${k}`));
+  } finally {
+    heap.dispose();
+    plain.dispose();
+  }
+}
+
+/** An array of `n` values from `f`. */
+function fill(a: Float32Array, f: (i: number) => number): Float32Array {
+  for (let i = 0; i < a.length; i++) a[i] = f(i);
+  return a;
+}
+
+/** Layer-norm gradient operands: dy, x, γ, and per-row mean and rstd of x. */
+function lnOperands(alloc: (n: number) => Float32Array, rows: number, cols: number) {
+  const rnd = lcg(rows * 1000 + cols);
+  const dy = fill(alloc(rows * cols), () => rnd() - 0.5);
+  const x = fill(alloc(rows * cols), (i) => 3 * (rnd() - 0.5) + (i % cols) * 1e-3);
+  const g = fill(alloc(cols), () => 1 + 0.2 * (rnd() - 0.5));
+  const mean = fill(alloc(rows), () => 0.1 * (rnd() - 0.5));
+  const rstd = fill(alloc(rows), () => 0.5 + rnd());
+  return { dy, x, g, mean, rstd };
+}
+
+const LN_SHAPES = [[1, 1], [1, 2], [3, 5], [2, 7], [7, 8], [5, 17], [33, 129], [64, 256], [
+  65,
+  384,
+]];
+
 Deno.test({
-  name: "in-place AdamW split over 2 threads (workers on the same memory) gives 1 thread's bits",
+  name:
+    "in-place layer-norm gradients give the TypeScript kernels' bits (odd sizes, column ranges)",
+  ignore: !supported,
+  fn() {
+    for (const [rows, cols] of LN_SHAPES) {
+      for (const lead of [0, 1]) {
+        const label = `${rows}x${cols}+${lead}`;
+        sameBitsOnHeap(
+          "layer_norm_grad",
+          (alloc) => {
+            const { dy, x, g, mean, rstd } = lnOperands(alloc, rows, cols);
+            return {
+              inputs: [dy, x, g, mean, rstd],
+              outputs: [alloc(rows * cols)],
+              attrs: { rows, cols },
+            };
+          },
+          `layer_norm_grad ${label}`,
+          lead,
+        );
+        const ranges = [[0, cols], [1, cols], [Math.min(3, cols - 1), Math.max(cols - 2, 1)]];
+        for (const [from, to] of ranges.filter(([f, t]) => f < t)) {
+          sameBitsOnHeap(
+            "layer_norm_grad_params",
+            (alloc) => {
+              const { dy, x, mean, rstd } = lnOperands(alloc, rows, cols);
+              const attrs = { rows, cols, colFrom: from, colTo: to };
+              return {
+                inputs: [dy, x, mean, rstd],
+                outputs: [alloc(to - from), alloc(to - from)],
+                attrs,
+              };
+            },
+            `layer_norm_grad_params ${label} columns ${from}..${to}`,
+            lead,
+          );
+        }
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "in-place passes split over 2 threads (workers on the same memory) give 1 thread's bits",
   ignore: !supported,
   async fn() {
     const pool = createCpuWorkers({ threads: 2 });
@@ -154,6 +247,26 @@ Deno.test({
           }
         });
       }
+      // Layer-norm gradients, split by rows and by columns.
+      const [rows, cols] = [515, 384];
+      const ln = [pooled, plain].map((b) => {
+        const o = lnOperands((n) => place(b, new Float32Array(n), 0), rows, cols);
+        const out = [rows * cols, cols, cols].map((n) => place(b, new Float32Array(n), 0));
+        const before = pool.dispatched;
+        b.run("layer_norm_grad", [o.dy, o.x, o.g, o.mean, o.rstd], [out[0]], {
+          rows,
+          cols,
+          eps: 1e-12,
+        });
+        b.run("layer_norm_grad_params", [o.dy, o.x, o.mean, o.rstd], out.slice(1), {
+          rows,
+          cols,
+          eps: 1e-12,
+        });
+        assert.ok(b === plain || pool.dispatched >= before + 2, "both split");
+        return out;
+      });
+      ln[0].forEach((o, k) => assertSameBits(o, ln[1][k], `layer norm output ${k}`));
     } finally {
       pooled.dispose();
       plain.dispose();

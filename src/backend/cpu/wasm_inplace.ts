@@ -8,6 +8,9 @@
  * - `adamw` (float32, eps > 1e-100): kernels/adamw.ts's float32 loop in float64 arithmetic, same
  *   operations in the same order (f64x2 lanes): the TypeScript kernel's bits exactly, about twice
  *   its speed.
+ * - `layerNormGrad`, `layerNormGradParams` (kernels/layer_norm.ts): the same float64 sums in the
+ *   same order (the input gradient's two partial sums are the two lanes; the parameter gradients
+ *   keep strips of eight columns' sums in registers, each column the same chain of adds).
  *
  * A kernel asks {@link inplaceFor} with its arrays and runs its TypeScript loop when the answer is
  * null (an array off the heap, arrays of two memories, no support, or the passes turned off).
@@ -36,6 +39,30 @@ export interface InplacePasses {
     c2: number,
     eps: number,
     scale: number,
+  ): void;
+  /** Layer norm's input gradient over `rows` rows of `cols` floats (kernels/layer_norm.ts). */
+  layerNormGrad(
+    dy: number,
+    x: number,
+    g: number,
+    mean: number,
+    rstd: number,
+    dx: number,
+    rows: number,
+    cols: number,
+  ): void;
+  /** Layer norm's parameter gradients of columns from..to−1 of rows of `stride` floats. */
+  layerNormGradParams(
+    dy: number,
+    x: number,
+    mean: number,
+    rstd: number,
+    dg: number,
+    db: number,
+    rows: number,
+    stride: number,
+    from: number,
+    to: number,
   ): void;
 }
 

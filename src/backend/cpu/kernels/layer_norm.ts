@@ -10,6 +10,9 @@
  * `layer_norm_grad_params` takes optional `colFrom` / `colTo` attributes: only those columns are
  * reduced, into dγ and dβ of `colTo − colFrom` elements (a worker's share, see `layerNormSplits`;
  * each column's sum is the same chain of adds either way).
+ *
+ * On tensors of the WebAssembly heap both gradients run in place in WebAssembly
+ * (../wasm_inplace.ts): the same float64 operations in the same order, so the same bits.
  * @module
  */
 import type { CpuKernel, CpuKernels } from "./types.ts";
@@ -22,6 +25,7 @@ import {
   rowSplit,
   splitPoints,
 } from "../split_parts.ts";
+import { inplaceFor } from "../wasm_inplace.ts";
 
 let scratchG = new Float64Array(1024);
 let scratchB = new Float64Array(1024);
@@ -66,6 +70,12 @@ const layerNorm: CpuKernel<"layer_norm"> = ([x, g, b], [y, mean, rstd], attrs) =
 // dx = rstd · (dŷ − mean(dŷ) − x̂ · mean(dŷ · x̂)) with dŷ = dy · γ.
 const layerNormGrad: CpuKernel<"layer_norm_grad"> = ([dy, x, g, mean, rstd], [dx], attrs) => {
   const { rows, cols } = attrs;
+  const wasm = inplaceFor(dy, x, g, mean, rstd, dx);
+  if (wasm) {
+    const p = [dy, x, g, mean, rstd, dx].map((a) => a.byteOffset);
+    wasm.layerNormGrad(p[0], p[1], p[2], p[3], p[4], p[5], rows, cols);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     const dyr = dy.subarray(base, base + cols);
@@ -103,7 +113,14 @@ const layerNormGradParams: CpuKernel<"layer_norm_grad_params"> = (
 ) => {
   const { rows, cols: stride } = attrs;
   const from = (attrs.colFrom as number | undefined) ?? 0;
-  const cols = ((attrs.colTo as number | undefined) ?? stride) - from;
+  const to = (attrs.colTo as number | undefined) ?? stride;
+  const cols = to - from;
+  const wasm = inplaceFor(dy, x, mean, rstd, dg, db);
+  if (wasm) {
+    const p = [dy, x, mean, rstd, dg, db].map((a) => a.byteOffset);
+    wasm.layerNormGradParams(p[0], p[1], p[2], p[3], p[4], p[5], rows, stride, from, to);
+    return;
+  }
   if (scratchG.length < cols) {
     scratchG = new Float64Array(cols);
     scratchB = new Float64Array(cols);
