@@ -283,3 +283,74 @@ export function layerNormGradParams(
     lnParamsColumn(dy, x, mean, rstd, dg + o, db + o, rows, stride, c);
   }
 }
+
+/** (a + b) + (c + d), or with each term squared. */
+// @ts-ignore: decorator
+@inline function four(a: v128, b: v128, c: v128, d: v128, squares: bool): v128 {
+  if (squares) {
+    a = f64x2.mul(a, a);
+    b = f64x2.mul(b, b);
+    c = f64x2.mul(c, c);
+    d = f64x2.mul(d, d);
+  }
+  return f64x2.add(f64x2.add(a, b), f64x2.add(c, d));
+}
+
+/**
+ * acc[i] = Σ rows j < r of x[j·stride + i] (or of its square) for i < w, in float64, four rows
+ * per pass as `sumRows` in kernels/reduce.ts (w ≥ 16 there): acc += (a + b) + (c + d).
+ */
+function sumRows(x: usize, r: usize, stride: usize, w: usize, squares: bool, acc: usize): void {
+  memory.fill(acc, 0, w << 3);
+  const s = stride << 2;
+  let j: usize = 0;
+  for (; j + 3 < r; j += 4) {
+    const a = x + j * s, b = a + s, c = b + s, d = c + s;
+    let i: usize = 0;
+    for (; i + 3 < w; i += 4) {
+      const o = i << 2, p = acc + (i << 3);
+      const lo = four(ld2(a + o), ld2(b + o), ld2(c + o), ld2(d + o), squares);
+      const hi = four(ld2(a + o + 8), ld2(b + o + 8), ld2(c + o + 8), ld2(d + o + 8), squares);
+      v128.store(p, f64x2.add(v128.load(p), lo));
+      v128.store(p, f64x2.add(v128.load(p, 16), hi), 16);
+    }
+    for (; i < w; i++) {
+      const o = i << 2, p = acc + (i << 3);
+      let av = <f64>load<f32>(a + o), bv = <f64>load<f32>(b + o);
+      let cv = <f64>load<f32>(c + o), dv = <f64>load<f32>(d + o);
+      if (squares) {
+        av *= av;
+        bv *= bv;
+        cv *= cv;
+        dv *= dv;
+      }
+      store<f64>(p, load<f64>(p) + ((av + bv) + (cv + dv)));
+    }
+  }
+  for (; j < r; j++) {
+    const a = x + j * s;
+    for (let i: usize = 0; i < w; i++) {
+      const v = <f64>load<f32>(a + (i << 2)), p = acc + (i << 3);
+      store<f64>(p, load<f64>(p) + (squares ? v * v : v));
+    }
+  }
+}
+
+/**
+ * `reduce` (sum or sum of squares) over the middle axis of [outer, r, inner], positions
+ * from..from+w−1 of each inner row (w ≥ 16), as kernels/reduce.ts: per outer index, float64 sums
+ * into `acc` (w float64s of this thread's scratch), rounded once into
+ * out[outOffset + o·inner + from + i].
+ */
+export function reduceSum(
+  x: usize, out: usize, acc: usize, outer: usize, r: usize, inner: usize,
+  from: usize, w: usize, outOffset: usize, squares: bool,
+): void {
+  for (let o: usize = 0; o < outer; o++) {
+    sumRows(x + ((o * r * inner + from) << 2), r, inner, w, squares, acc);
+    const ob = out + ((outOffset + o * inner + from) << 2);
+    let i: usize = 0;
+    for (; i + 1 < w; i += 2) st2(ob + (i << 2), v128.load(acc + (i << 3)));
+    if (i < w) store<f32>(ob + (i << 2), <f32>load<f64>(acc + (i << 3)));
+  }
+}

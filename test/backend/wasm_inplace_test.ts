@@ -212,6 +212,35 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "in-place column sums give the TypeScript kernel's bits (sum and squares, odd widths, ranges)",
+  ignore: !supported,
+  fn() {
+    const shapes = [[1, 1, 16], [1, 3, 17], [1, 4, 33], [2, 7, 19], [1, 1024, 256], [3, 65, 383]];
+    for (const [outer, r, inner] of shapes) {
+      for (const op of ["sum", "sumsq"] as const) {
+        const ranges = [[0, inner], [1, inner], [2, Math.max(inner - 1, 18)]];
+        for (const [from, to] of ranges.filter(([f, t]) => t - f >= 16 && t <= inner)) {
+          const label = `reduce ${op} ${outer}x${r}x${inner} ${from}..${to}`;
+          sameBitsOnHeap(
+            "reduce",
+            (alloc) => {
+              const rnd = lcg(outer * r * inner + from);
+              const x = fill(alloc(outer * r * inner), () => (rnd() - 0.5) * 10);
+              const out = fill(alloc(outer * inner + 3), () => 7);
+              const attrs = { op, outer, r, inner, outOffset: 3, innerFrom: from, innerTo: to };
+              return { inputs: [x], outputs: [out], attrs };
+            },
+            label,
+            1,
+          );
+        }
+      }
+    }
+  },
+});
+
+Deno.test({
   name: "in-place passes split over 2 threads (workers on the same memory) give 1 thread's bits",
   ignore: !supported,
   async fn() {
@@ -267,6 +296,18 @@ Deno.test({
         return out;
       });
       ln[0].forEach((o, k) => assertSameBits(o, ln[1][k], `layer norm output ${k}`));
+      // A bias gradient: column sums split by columns.
+      const [tokens, width] = [1000, 1536];
+      const sums = [pooled, plain].map((b) => {
+        const rnd = lcg(9);
+        const x = place(b, fill(new Float32Array(tokens * width), () => rnd() - 0.5), 0);
+        const out = place(b, new Float32Array(width), 0);
+        const before = pool.dispatched;
+        b.run("reduce", [x], [out], { op: "sum", outer: 1, r: tokens, inner: width });
+        assert.ok(b === plain || pool.dispatched > before, "reduce split");
+        return out;
+      });
+      assertSameBits(sums[0], sums[1], "reduce over 2 threads");
     } finally {
       pooled.dispose();
       plain.dispose();

@@ -11,6 +11,9 @@
  * - `layerNormGrad`, `layerNormGradParams` (kernels/layer_norm.ts): the same float64 sums in the
  *   same order (the input gradient's two partial sums are the two lanes; the parameter gradients
  *   keep strips of eight columns' sums in registers, each column the same chain of adds).
+ * - `reduceSum` (kernels/reduce.ts, sums over rows): a float64 accumulator row, four input rows
+ *   per pass, as the TypeScript kernel. The row is scratch memory of this thread's own
+ *   ({@link inplaceScratch}): the memory is shared by every thread, the module keeps nothing in it.
  *
  * A kernel asks {@link inplaceFor} with its arrays and runs its TypeScript loop when the answer is
  * null (an array off the heap, arrays of two memories, no support, or the passes turned off).
@@ -19,7 +22,7 @@
  */
 import { inplaceWasm } from "../../generated/wasm.ts";
 import type { TypedArray } from "../../core/dtype.ts";
-import { heapMemoryOf } from "./wasm_heap.ts";
+import { heapMemoryOf, WASM_PAGE } from "./wasm_heap.ts";
 
 /** The exports of wasm/inplace.wasm (pointers are byte offsets in the heap memory). */
 export interface InplacePasses {
@@ -64,6 +67,22 @@ export interface InplacePasses {
     from: number,
     to: number,
   ): void;
+  /**
+   * `reduce` sum (or sum of squares) over the middle axis of [outer, r, inner], positions
+   * from..from+w−1 (w ≥ 16), through `acc` (w float64s of scratch, see {@link inplaceScratch}).
+   */
+  reduceSum(
+    x: number,
+    out: number,
+    acc: number,
+    outer: number,
+    r: number,
+    inner: number,
+    from: number,
+    w: number,
+    outOffset: number,
+    squares: boolean,
+  ): void;
 }
 
 let module: WebAssembly.Module | null | undefined;
@@ -90,6 +109,33 @@ export function inplaceFor(...arrays: TypedArray[]): InplacePasses | null {
     instances.set(memory, passes);
   }
   return passes;
+}
+
+/** This thread's scratch region of each heap memory: [byte offset, bytes]. */
+const scratches = new WeakMap<WebAssembly.Memory, [number, number]>();
+
+/**
+ * The byte offset of `bytes` of scratch memory for this thread's passes on `memory`, or null when
+ * the memory cannot grow by it. Each thread grows the memory for its own scratch (`grow` hands
+ * every caller distinct pages, whichever thread asks), keeps it, and grows again only for a
+ * larger request: a few pages per thread for the process's life, never in the heap's regions.
+ */
+export function inplaceScratch(memory: WebAssembly.Memory, bytes: number): number | null {
+  const have = scratches.get(memory);
+  if (have && have[1] >= bytes) return have[0];
+  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE));
+  try {
+    const at: [number, number] = [memory.grow(pages) * WASM_PAGE, pages * WASM_PAGE];
+    scratches.set(memory, at);
+    return at[0];
+  } catch {
+    return null;
+  }
+}
+
+/** The memory of `a` when it is a heap array (the passes' scratch goes there). */
+export function memoryOf(a: TypedArray): WebAssembly.Memory | undefined {
+  return heapMemoryOf(a.buffer);
 }
 
 function compile(): WebAssembly.Module | null {

@@ -8,11 +8,15 @@
  *
  * Optional `innerFrom` / `innerTo` attributes reduce only those inner positions (a worker's share,
  * see `reduceSplits`): each position's sum is the same chain of adds either way.
+ *
+ * On tensors of the WebAssembly heap, sums over rows of 16 or more positions run in place in
+ * WebAssembly (../wasm_inplace.ts): the same float64 adds in the same order, so the same bits.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 import { ALIGN, columnJobs, type CpuSplits, partsFor, splitPoints } from "../split_parts.ts";
+import { inplaceFor, inplaceScratch, memoryOf } from "../wasm_inplace.ts";
 
 /** Runs shorter than this are indexed with offsets rather than re-based with `subarray`. */
 const SHORT = 16;
@@ -126,6 +130,7 @@ const reduce: CpuKernel<"reduce"> = ([x], [out], attrs) => {
     for (let o = 0; o < outer; o++) out[outOffset + o] = sumRun(x, o * r, r, squares);
     return;
   }
+  if (w >= SHORT && inplaceSum(x, out, attrs, from, w, squares)) return;
   const acc = scratchRow(w);
   for (let o = 0; o < outer; o++) {
     sumRows(x, o * r * inner + from, r, inner, w, squares, acc);
@@ -133,6 +138,24 @@ const reduce: CpuKernel<"reduce"> = ([x], [out], attrs) => {
     for (let i = 0; i < w; i++) out[ob + i] = acc[i];
   }
 };
+
+/** The sum over rows in place in WebAssembly; false when the arrays are not all on the heap. */
+function inplaceSum(
+  x: TypedArray,
+  out: TypedArray,
+  attrs: { outer: number; r: number; inner: number; outOffset?: number },
+  from: number,
+  w: number,
+  squares: boolean,
+): boolean {
+  if (!(x instanceof Float32Array && out instanceof Float32Array)) return false;
+  const wasm = inplaceFor(x, out);
+  const acc = wasm && inplaceScratch(memoryOf(x)!, 8 * w);
+  if (!wasm || acc === null) return false;
+  const { outer, r, inner, outOffset = 0 } = attrs;
+  wasm.reduceSum(x.byteOffset, out.byteOffset, acc, outer, r, inner, from, w, outOffset, squares);
+  return true;
+}
 
 /** Reduction kernels by name. */
 export const reduceKernels: CpuKernels<"reduce"> = { reduce };
