@@ -234,12 +234,16 @@ export class CpuWorkerPool implements CpuWorkers {
     // read it.
     const buffers: [number, SharedArrayBuffer, number][] = [];
     const memories: [number, WebAssembly.Memory][] = [];
+    const listed = new Set<number>();
     forEachArray(job, (a) => {
       if (!(a.buffer instanceof SharedArrayBuffer)) return;
       const id = this.#idOf(a.buffer);
-      if (h.known.has(id)) return;
-      h.known.add(id);
       const memory = heapMemoryOf(a.buffer);
+      // A heap buffer goes with every message: each message's arrays arrive on new buffer
+      // objects (one per buffer per message), which the worker must learn are the heap's.
+      if (listed.has(id) || (h.known.has(id) && !memory)) return;
+      h.known.add(id);
+      listed.add(id);
       const memoryId = memory ? this.#idOf(memory) : 0;
       if (memory && !h.known.has(memoryId)) {
         h.known.add(memoryId);
