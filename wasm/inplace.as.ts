@@ -354,3 +354,112 @@ export function reduceSum(
     if (i < w) store<f32>(ob + (i << 2), <f32>load<f64>(acc + (i << 3)));
   }
 }
+
+// ---- GELU (kernels/gelu_f32.ts: Hermite tables on [−4, 4], the erfc fit outside) ----
+
+/** JavaScript's Math.exp, for the rare arguments where expF32 defers to it (the same bits). */
+@external("env", "exp")
+declare function jsExp(x: f64): f64;
+
+const LN2_HI: f64 = 0.6931471803691238;
+const LN2_LO: f64 = 1.9082149292705877e-10;
+const INV_SQRT_2PI: f64 = 0.3989422804014327;
+
+/** `expF32` of kernels/fast_math.ts: 2^k built from its exponent bits (k ≥ −1010: normal). */
+function expF32(x: f64): f64 {
+  if (!(x > -700 && x < 700)) return x < -745.2 ? 0 : jsExp(x);
+  const k = Math.floor(x * 1.4426950408889634 + 0.5);
+  const r = (x - k * LN2_HI) - k * LN2_LO;
+  const p2 = reinterpret<f64>((<i64>k + 1023) << 52);
+  return (1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * (0.041666666666666664 +
+    r * (0.008333333333333333 + r * (0.001388888888888889 + r * (0.0001984126984126984 +
+    r * 2.48015873015873e-5)))))))) * p2;
+}
+
+/** `phiTail` of kernels/gelu_f32.ts: Φ(a) from the erfc fit. */
+function phiTail(a: f64): f64 {
+  const x = a * 0.7071067811865476;
+  const z = x < 0 ? -x : x;
+  const t = 1 / (1 + 0.5 * z);
+  const erfc = t * expF32(
+    -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+      t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+      t * (-0.82215223 + t * 0.17087277)))))))),
+  );
+  return x < 0 ? 0.5 * erfc : 1 - 0.5 * erfc;
+}
+
+/** `geluGradTail` of kernels/gelu_f32.ts. */
+function geluGradTail(a: f64): f64 {
+  return phiTail(a) + a * INV_SQRT_2PI * expF32(-0.5 * a * a);
+}
+
+/**
+ * The cubic of table `tab` (four float64 coefficients per interval) at u for a pair of elements
+ * (u = (x + 4)·perUnit, both in range): c0 + t·(c1 + t·(c2 + t·c3)), t = u − ⌊u⌋.
+ */
+// @ts-ignore: decorator
+@inline function cubic2(tab: usize, u: v128): v128 {
+  const k = i32x4.trunc_sat_f64x2_s_zero(u);
+  const t = f64x2.sub(u, f64x2.convert_low_i32x4_s(k));
+  const p0 = tab + (<usize>i32x4.extract_lane(k, 0) << 5);
+  const p1 = tab + (<usize>i32x4.extract_lane(k, 1) << 5);
+  const a0 = v128.load(p0), b0 = v128.load(p0, 16), a1 = v128.load(p1), b1 = v128.load(p1, 16);
+  const c0 = v128.shuffle<f64>(a0, a1, 0, 2), c1 = v128.shuffle<f64>(a0, a1, 1, 3);
+  const c2 = v128.shuffle<f64>(b0, b1, 0, 2), c3 = v128.shuffle<f64>(b0, b1, 1, 3);
+  return f64x2.add(c0, f64x2.mul(t, f64x2.add(c1, f64x2.mul(t, f64x2.add(c2, f64x2.mul(t, c3))))));
+}
+
+/** Whether both lanes of u lie in [0, top) (a NaN does not). */
+// @ts-ignore: decorator
+@inline function inTable(u: v128, zero: v128, top: v128): bool {
+  return i64x2.all_true(v128.and(f64x2.ge(u, zero), f64x2.lt(u, top)));
+}
+
+/**
+ * out[i] = gelu(x[i]) = x·Φ(x) for i < n, as `geluRowF32` (contiguous) in kernels/gelu_f32.ts:
+ * pairs (0, 1), (2, 3), … from the Φ table at `tab` (1/32 apart) when both lie in [−4, 4), else
+ * both from the tail fit; a last odd element from the tail fit.
+ */
+export function gelu(x: usize, out: usize, n: usize, tab: usize): void {
+  const lo = f64x2.splat(-4), per = f64x2.splat(32), zero = f64x2.splat(0), top = f64x2.splat(256);
+  let i: usize = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = i << 2;
+    const a = ld2(x + o);
+    const u = f64x2.mul(f64x2.sub(a, lo), per);
+    if (inTable(u, zero, top)) st2(out + o, f64x2.mul(a, cubic2(tab, u)));
+    else {
+      const a0 = <f64>load<f32>(x + o), a1 = <f64>load<f32>(x + o + 4);
+      store<f32>(out + o, <f32>(a0 * phiTail(a0)));
+      store<f32>(out + o + 4, <f32>(a1 * phiTail(a1)));
+    }
+  }
+  if (i < n) {
+    const a = <f64>load<f32>(x + (i << 2));
+    store<f32>(out + (i << 2), <f32>(a * phiTail(a)));
+  }
+}
+
+/**
+ * out[i] = dy[i]·gelu′(x[i]) for i < n, as `geluGradRowF32` (contiguous): the gelu′ table at
+ * `tab` (1/64 apart), the same pairs and tail rule as {@link gelu}.
+ */
+export function geluGrad(x: usize, dy: usize, out: usize, n: usize, tab: usize): void {
+  const lo = f64x2.splat(-4), per = f64x2.splat(64), zero = f64x2.splat(0), top = f64x2.splat(512);
+  let i: usize = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = i << 2;
+    const u = f64x2.mul(f64x2.sub(ld2(x + o), lo), per);
+    if (inTable(u, zero, top)) st2(out + o, f64x2.mul(ld2(dy + o), cubic2(tab, u)));
+    else {
+      const a0 = <f64>load<f32>(x + o), a1 = <f64>load<f32>(x + o + 4);
+      store<f32>(out + o, <f32>(<f64>load<f32>(dy + o) * geluGradTail(a0)));
+      store<f32>(out + o + 4, <f32>(<f64>load<f32>(dy + o + 4) * geluGradTail(a1)));
+    }
+  }
+  if (i < n) {
+    const o = i << 2;
+    store<f32>(out + o, <f32>(<f64>load<f32>(dy + o) * geluGradTail(<f64>load<f32>(x + o))));
+  }
+}

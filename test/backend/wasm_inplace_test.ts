@@ -7,10 +7,13 @@
 import assert from "node:assert/strict";
 import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
 import { cpuKernels } from "../../src/backend/cpu/kernels/mod.ts";
+import { geluGradRowF32, geluRowF32 } from "../../src/backend/cpu/kernels/gelu_f32.ts";
 import { inplaceFor, setInplacePasses } from "../../src/backend/cpu/wasm_inplace.ts";
 import { heapMemoryOf, wasmHeapSupported } from "../../src/backend/cpu/wasm_heap.ts";
 import { createCpuWorkers } from "../../src/io/deno/cpu_workers.ts";
 import type { TypedArray } from "../../src/core/dtype.ts";
+import type { MapAttrs } from "../../src/core/kernel_contract.ts";
+import { GELU } from "../../src/core/gelu_expr.ts";
 
 const supported = wasmHeapSupported();
 
@@ -240,6 +243,63 @@ Deno.test({
   },
 });
 
+/** GELU inputs: normal with standard deviation `sd`, and the edges of the tables and tails. */
+function geluInputs(n: number, sd: number, seed: number): Float32Array {
+  const rnd = lcg(seed);
+  const edges = [
+    0,
+    -0,
+    4,
+    -4,
+    3.9999998,
+    -4.0000005,
+    37.4,
+    -37.4,
+    37.9,
+    -38,
+    -38.6,
+    -40,
+    1e3,
+    -1e30,
+  ];
+  return new Float32Array(n).map((_, i) => {
+    if (i % 97 === 3) return edges[(i / 97 | 0) % edges.length];
+    const u = Math.max(rnd(), 1e-12), v = rnd();
+    return sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  });
+}
+
+Deno.test({
+  name:
+    "in-place GELU and its gradient give the TypeScript loops' bits (tails, odd lengths, offsets)",
+  ignore: !supported,
+  fn() {
+    const heap = new CpuBackend(), plain = new CpuBackend({ wasmHeap: false });
+    try {
+      for (const n of [1, 2, 3, 7, 100, 4097, 20001]) {
+        for (const sd of [1, 3, 20]) {
+          const x = geluInputs(n, sd, n + sd), dy = geluInputs(n, 1, 7 * n);
+          const [hx, px] = [place(heap, x, 1), place(plain, x, 1)];
+          const [hy, py] = [place(heap, dy, 2), place(plain, dy, 2)];
+          const [ho, po] = [heap, plain].map((b) => place(b, new Float32Array(n + 3), 0));
+          assert.ok(inplaceFor(hx, hy, ho));
+          // Offsets inside the arrays as the map kernel passes them (1 into x, 3 into out).
+          const m = n - 1;
+          geluRowF32(hx, 1, 1, ho, 3, m);
+          geluRowF32(px, 1, 1, po, 3, m);
+          assertSameBits(ho, po, `gelu n=${n} sd=${sd}`);
+          geluGradRowF32(hx, 0, 1, hy, 1, 1, ho, 2, m);
+          geluGradRowF32(px, 0, 1, py, 1, 1, po, 2, m);
+          assertSameBits(ho, po, `gelu_grad n=${n} sd=${sd}`);
+        }
+      }
+    } finally {
+      heap.dispose();
+      plain.dispose();
+    }
+  },
+});
+
 Deno.test({
   name: "in-place passes split over 2 threads (workers on the same memory) give 1 thread's bits",
   ignore: !supported,
@@ -308,6 +368,25 @@ Deno.test({
         return out;
       });
       assertSameBits(sums[0], sums[1], "reduce over 2 threads");
+      // GELU through the split `map` (the training path's GELU).
+      const gelus = [pooled, plain].map((b) => {
+        const x = place(b, geluInputs(300_001, 2, 5), 0);
+        const out = place(b, new Float32Array(x.length), 0);
+        const before = pool.dispatched;
+        const attrs: MapAttrs = {
+          expr: GELU,
+          flat: true,
+          params: [],
+          shape: [],
+          strides: [],
+          inDTypes: ["f32"],
+          outDType: "f32",
+        };
+        b.run("map", [x], [out], attrs);
+        assert.ok(b === plain || pool.dispatched > before, "gelu split");
+        return out;
+      });
+      assertSameBits(gelus[0], gelus[1], "gelu over 2 threads");
     } finally {
       pooled.dispose();
       plain.dispose();

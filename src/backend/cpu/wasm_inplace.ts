@@ -14,6 +14,9 @@
  * - `reduceSum` (kernels/reduce.ts, sums over rows): a float64 accumulator row, four input rows
  *   per pass, as the TypeScript kernel. The row is scratch memory of this thread's own
  *   ({@link inplaceScratch}): the memory is shared by every thread, the module keeps nothing in it.
+ * - `gelu`, `geluGrad` (kernels/gelu_f32.ts, contiguous rows): the same Hermite tables (a copy in
+ *   this thread's memory, {@link inplaceTable}), pairs and tail formulas; the tail's rare calls of
+ *   `Math.exp` call JavaScript's own (imported), so every element has the TypeScript bits.
  *
  * A kernel asks {@link inplaceFor} with its arrays and runs its TypeScript loop when the answer is
  * null (an array off the heap, arrays of two memories, no support, or the passes turned off).
@@ -83,6 +86,10 @@ export interface InplacePasses {
     outOffset: number,
     squares: boolean,
   ): void;
+  /** out = gelu(x) over `n` contiguous floats, Φ from the table at `tab` ({@link inplaceTable}). */
+  gelu(x: number, out: number, n: number, tab: number): void;
+  /** out = dy · gelu′(x) over `n` contiguous floats, gelu′ from the table at `tab`. */
+  geluGrad(x: number, dy: number, out: number, n: number, tab: number): void;
 }
 
 let module: WebAssembly.Module | null | undefined;
@@ -104,7 +111,7 @@ export function inplaceFor(...arrays: TypedArray[]): InplacePasses | null {
   if (!passes) {
     if (module === undefined) module = compile();
     if (!module) return null;
-    passes = new WebAssembly.Instance(module, { env: { memory } })
+    passes = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp } })
       .exports as unknown as InplacePasses;
     instances.set(memory, passes);
   }
@@ -131,6 +138,30 @@ export function inplaceScratch(memory: WebAssembly.Memory, bytes: number): numbe
   } catch {
     return null;
   }
+}
+
+/** This thread's copies of constant tables in each heap memory, by table. */
+const tables = new WeakMap<WebAssembly.Memory, Map<Float64Array, number>>();
+
+/**
+ * The byte offset of this thread's copy of `table` in `memory` (made on first use, in pages the
+ * thread grows the memory by, as {@link inplaceScratch}), or null when the memory cannot grow.
+ */
+export function inplaceTable(memory: WebAssembly.Memory, table: Float64Array): number | null {
+  let mine = tables.get(memory);
+  if (!mine) tables.set(memory, mine = new Map());
+  let at = mine.get(table);
+  if (at === undefined) {
+    const pages = Math.ceil(table.byteLength / WASM_PAGE);
+    try {
+      at = memory.grow(pages) * WASM_PAGE;
+    } catch {
+      return null;
+    }
+    new Float64Array(memory.buffer, at, table.length).set(table);
+    mine.set(table, at);
+  }
+  return at;
 }
 
 /** The memory of `a` when it is a heap array (the passes' scratch goes there). */

@@ -11,11 +11,15 @@
  * Speed: one table lookup (four coefficients, one cubic) per element in both directions; a
  * contiguous loop without stride arithmetic for the common unbroadcast case; the rare elements
  * outside the tables are finished after the loop.
+ *
+ * Contiguous rows of tensors on the WebAssembly heap run in place in WebAssembly
+ * (../wasm_inplace.ts): the same tables, pairs and tail formulas in float64, so the same bits.
  * @module
  */
 import { erf } from "../../../core/erf.ts";
 import type { TypedArray } from "../../../core/dtype.ts";
 import { expF32 } from "./fast_math.ts";
+import { inplaceFor, inplaceTable, memoryOf } from "../wasm_inplace.ts";
 
 const LO = -4;
 const HI = 4;
@@ -91,6 +95,34 @@ const CHUNK = 4096;
  */
 const outliers = new Int32Array(CHUNK);
 
+/** GELU of a contiguous row in place in WebAssembly; false when not all on the heap. */
+function inplaceGelu(x: TypedArray, ox: number, out: TypedArray, oo: number, w: number): boolean {
+  if (!(x instanceof Float32Array && out instanceof Float32Array)) return false;
+  const wasm = inplaceFor(x, out);
+  const tab = wasm && inplaceTable(memoryOf(x)!, PHI_TABLE);
+  if (!wasm || tab === null) return false;
+  wasm.gelu(x.byteOffset + 4 * ox, out.byteOffset + 4 * oo, w, tab);
+  return true;
+}
+
+/** GELU's gradient of a contiguous row in place in WebAssembly; false when not all on the heap. */
+function inplaceGeluGrad(
+  x: TypedArray,
+  ox: number,
+  y: TypedArray,
+  oy: number,
+  out: TypedArray,
+  oo: number,
+  w: number,
+): boolean {
+  const f32 = x instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array;
+  const wasm = f32 ? inplaceFor(x, y, out) : null;
+  const tab = wasm && inplaceTable(memoryOf(x)!, GELU_GRAD_TABLE);
+  if (!wasm || tab === null) return false;
+  wasm.geluGrad(x.byteOffset + 4 * ox, y.byteOffset + 4 * oy, out.byteOffset + 4 * oo, w, tab);
+  return true;
+}
+
 /** out[oo + i] = gelu(x[ox + i·sx]) for i < w. */
 export function geluRowF32(
   x: TypedArray,
@@ -100,6 +132,7 @@ export function geluRowF32(
   oo: number,
   w: number,
 ): void {
+  if (sx === 1 && inplaceGelu(x, ox, out, oo, w)) return;
   // Indexing from 0 is markedly faster in V8 than from an offset: re-base the arrays instead.
   if (ox !== 0) x = x.subarray(ox);
   if (oo !== 0) out = out.subarray(oo);
@@ -165,6 +198,7 @@ export function geluGradRowF32(
   oo: number,
   w: number,
 ): void {
+  if (sx === 1 && sy === 1 && inplaceGeluGrad(x, ox, y, oy, out, oo, w)) return;
   if (ox !== 0) x = x.subarray(ox);
   if (oy !== 0) y = y.subarray(oy);
   if (oo !== 0) out = out.subarray(oo);
