@@ -156,10 +156,15 @@ export function wasmHeapSupported(): boolean {
 export function wasmHeap(): WasmHeap | null {
   if (!enabled) return null;
   if (heap === undefined) {
-    try {
-      heap = wasmHeapSupported() ? new WasmHeap() : null;
-    } catch {
-      heap = null;
+    heap = null;
+    // 4 GiB of address space, else 1 GiB (engines that reserve less, such as 32-bit ones).
+    for (const pages of wasmHeapSupported() ? [MAX_PAGES, MAX_PAGES / 4] : []) {
+      try {
+        heap = new WasmHeap(pages);
+        break;
+      } catch {
+        // try the smaller maximum, else no heap
+      }
     }
   }
   return heap;
