@@ -23,19 +23,37 @@
   v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
 }
 
-/** Whether elements b..e−1 of grad, m and v are all +0 (the OR of their bit patterns is 0). */
+/**
+ * Whether elements b..e−1 of grad, m and v are all +0 (the OR of their bit patterns is 0): the
+ * first element alone (a dense block fails there), then four at a time.
+ */
 function blockZero(grad: usize, m: usize, v: usize, b: usize, e: usize): bool {
-  let bits = load<i32>(grad + (b << 2)) | load<i32>(m + (b << 2)) | load<i32>(v + (b << 2));
-  for (let i = b + 1; i < e && bits == 0; i++) {
-    bits = load<i32>(grad + (i << 2)) | load<i32>(m + (i << 2)) | load<i32>(v + (i << 2));
+  const o = b << 2;
+  if ((load<i32>(grad + o) | load<i32>(m + o) | load<i32>(v + o)) != 0) return false;
+  let i = b;
+  for (; i + 3 < e; i += 4) {
+    const p = i << 2;
+    const bits = v128.or(v128.or(v128.load(grad + p), v128.load(m + p)), v128.load(v + p));
+    if (v128.any_true(bits)) return false;
   }
-  return bits == 0;
+  for (; i < e; i++) {
+    const p = i << 2;
+    if ((load<i32>(grad + p) | load<i32>(m + p) | load<i32>(v + p)) != 0) return false;
+  }
+  return true;
 }
 
 /** Scales param[b..e) by decay (a block whose gradient and moments are all zero). */
 function decayOnly(param: usize, b: usize, e: usize, decay: f64): void {
   const vdecay = f64x2.splat(decay);
   let i = b;
+  for (; i + 3 < e; i += 4) {
+    const p = param + (i << 2), x = v128.load(p);
+    const lo = f64x2.mul(f64x2.promote_low_f32x4(x), vdecay);
+    const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(x, x, 2, 3, 0, 1)), vdecay);
+    const y = v128.shuffle<i32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+    v128.store(p, y);
+  }
   for (; i + 1 < e; i += 2) st2(param + (i << 2), f64x2.mul(ld2(param + (i << 2)), vdecay));
   for (; i < e; i++) {
     const p = param + (i << 2);
