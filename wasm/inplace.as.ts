@@ -481,3 +481,66 @@ export function geluGrad(x: usize, dy: usize, out: usize, n: usize, tab: usize):
     store<f32>(out + o, <f32>(<f64>load<f32>(dy + o) * geluGradTail(<f64>load<f32>(x + o))));
   }
 }
+
+/**
+ * Layer norm over `rows` rows of `cols` floats, as `layerNorm` in kernels/layer_norm.ts: one pass
+ * for Σ(x − k) and Σ(x − k)² with k = the row's first value (two partial sums each: the f64x2
+ * lanes), then y = (x − mean)·rstd·γ + β with the float64 mean and rstd (stored rounded).
+ */
+export function layerNorm(
+  x: usize, g: usize, b: usize, y: usize, mean: usize, rstd: usize,
+  rows: usize, cols: usize, eps: f64,
+): void {
+  for (let r: usize = 0; r < rows; r++) {
+    const base = r * cols << 2;
+    const k = <f64>load<f32>(x + base);
+    const vk = f64x2.splat(k);
+    let s = f64x2.splat(0), q = f64x2.splat(0);
+    let c: usize = 0;
+    for (; c + 1 < cols; c += 2) {
+      const d = f64x2.sub(ld2(x + base + (c << 2)), vk);
+      s = f64x2.add(s, d);
+      q = f64x2.add(q, f64x2.mul(d, d));
+    }
+    let s0 = f64x2.extract_lane(s, 0), q0 = f64x2.extract_lane(q, 0);
+    if (c < cols) {
+      const d = <f64>load<f32>(x + base + (c << 2)) - k;
+      s0 += d;
+      q0 += d * d;
+    }
+    const ds = (s0 + f64x2.extract_lane(s, 1)) / <f64>cols;
+    const m = k + ds;
+    const variance = max((q0 + f64x2.extract_lane(q, 1)) / <f64>cols - ds * ds, 0);
+    const rs = 1 / Math.sqrt(variance + eps);
+    store<f32>(mean + (r << 2), <f32>m);
+    store<f32>(rstd + (r << 2), <f32>rs);
+    const vm = f64x2.splat(m), vrs = f64x2.splat(rs);
+    c = 0;
+    for (; c + 1 < cols; c += 2) {
+      const o = c << 2;
+      const t = f64x2.mul(f64x2.mul(f64x2.sub(ld2(x + base + o), vm), vrs), ld2(g + o));
+      st2(y + base + o, f64x2.add(t, ld2(b + o)));
+    }
+    if (c < cols) {
+      const o = c << 2;
+      const t = (<f64>load<f32>(x + base + o) - m) * rs * <f64>load<f32>(g + o);
+      store<f32>(y + base + o, <f32>(t + <f64>load<f32>(b + o)));
+    }
+  }
+}
+
+/**
+ * s[i] += r[i] over n floats: float32 adds, which round exactly as the TypeScript float64 add
+ * rounded to float32 (the float64 sum of two float32 values is exact enough to round once).
+ */
+export function addInPlace(s: usize, r: usize, n: usize): void {
+  let i: usize = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = i << 2;
+    v128.store(s + o, f32x4.add(v128.load(s + o), v128.load(r + o)));
+  }
+  for (; i < n; i++) {
+    const o = i << 2;
+    store<f32>(s + o, load<f32>(s + o) + load<f32>(r + o));
+  }
+}

@@ -301,6 +301,43 @@ Deno.test({
 });
 
 Deno.test({
+  name: "in-place layer norm and residual layer norm give the TypeScript kernels' bits",
+  ignore: !supported,
+  fn() {
+    for (const [rows, cols] of LN_SHAPES) {
+      for (const shift of [0, 100]) {
+        const label = `${rows}x${cols} shift ${shift}`;
+        sameBitsOnHeap(
+          "layer_norm",
+          (alloc) => {
+            const { x, g, dy: b } = lnOperands(alloc, rows, cols);
+            x.forEach((v, i) => (x[i] = v + shift));
+            const outs = [alloc(rows * cols), alloc(rows), alloc(rows)];
+            return { inputs: [x, g, b], outputs: outs, attrs: { rows, cols, eps: 1e-12 } };
+          },
+          `layer_norm ${label}`,
+          1,
+        );
+        for (const p of [0, 0.1]) {
+          sameBitsOnHeap(
+            "residual_layer_norm",
+            (alloc) => {
+              const { x, g, dy: res, mean: b } = lnOperands(alloc, rows, cols);
+              const beta = fill(alloc(cols), (i) => b[i % rows] + shift);
+              const outs = [alloc(rows * cols), alloc(rows), alloc(rows), alloc(rows * cols)];
+              const attrs = { rows, cols, eps: 1e-5, p, seed: 11 };
+              return { inputs: [x, res, g, beta], outputs: outs, attrs };
+            },
+            `residual_layer_norm p=${p} ${label}`,
+            1,
+          );
+        }
+      }
+    }
+  },
+});
+
+Deno.test({
   name: "in-place passes split over 2 threads (workers on the same memory) give 1 thread's bits",
   ignore: !supported,
   async fn() {

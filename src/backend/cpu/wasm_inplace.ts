@@ -8,7 +8,8 @@
  * - `adamw` (float32, eps > 1e-100): kernels/adamw.ts's float32 loop in float64 arithmetic, same
  *   operations in the same order (f64x2 lanes): the TypeScript kernel's bits exactly, about twice
  *   its speed.
- * - `layerNormGrad`, `layerNormGradParams` (kernels/layer_norm.ts): the same float64 sums in the
+ * - `layerNorm` (and the residual sum of kernels/residual_layer_norm.ts, `addInPlace`),
+ *   `layerNormGrad`, `layerNormGradParams` (kernels/layer_norm.ts): the same float64 sums in the
  *   same order (the input gradient's two partial sums are the two lanes; the parameter gradients
  *   keep strips of eight columns' sums in registers, each column the same chain of adds).
  * - `reduceSum` (kernels/reduce.ts, sums over rows): a float64 accumulator row, four input rows
@@ -90,6 +91,20 @@ export interface InplacePasses {
   gelu(x: number, out: number, n: number, tab: number): void;
   /** out = dy · gelu′(x) over `n` contiguous floats, gelu′ from the table at `tab`. */
   geluGrad(x: number, dy: number, out: number, n: number, tab: number): void;
+  /** Layer norm of `rows` rows of `cols` floats (kernels/layer_norm.ts `layerNorm`). */
+  layerNorm(
+    x: number,
+    g: number,
+    b: number,
+    y: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void;
+  /** s += r over `n` floats (float32 adds: the bits of float64 adds rounded to float32). */
+  addInPlace(s: number, r: number, n: number): void;
 }
 
 let module: WebAssembly.Module | null | undefined;

@@ -11,7 +11,7 @@
  * reduced, into dγ and dβ of `colTo − colFrom` elements (a worker's share, see `layerNormSplits`;
  * each column's sum is the same chain of adds either way).
  *
- * On tensors of the WebAssembly heap both gradients run in place in WebAssembly
+ * On tensors of the WebAssembly heap all three run in place in WebAssembly
  * (../wasm_inplace.ts): the same float64 operations in the same order, so the same bits.
  * @module
  */
@@ -32,6 +32,12 @@ let scratchB = new Float64Array(1024);
 
 const layerNorm: CpuKernel<"layer_norm"> = ([x, g, b], [y, mean, rstd], attrs) => {
   const { rows, cols, eps } = attrs;
+  const wasm = inplaceFor(x, g, b, y, mean, rstd);
+  if (wasm) {
+    const p = [x, g, b, y, mean, rstd].map((a) => a.byteOffset);
+    wasm.layerNorm(p[0], p[1], p[2], p[3], p[4], p[5], rows, cols, eps);
+    return;
+  }
   const odd = cols & 1;
   const even = cols - odd;
   for (let r = 0; r < rows; r++) {

@@ -4,13 +4,15 @@
  * having, so it reuses the `dropout` and `layer_norm` kernels (the same mask bits, the same
  * arithmetic) with the sum as the only extra pass. An optional `rowOffset` attribute says that the
  * row arrays start at that row of the whole tensor (a worker's share, see
- * `residualLayerNormSplits`): the dropout mask is then taken at the global element index.
+ * `residualLayerNormSplits`): the dropout mask is then taken at the global element index. On
+ * the WebAssembly heap the sum runs in place in WebAssembly (float32 adds, the same bits).
  * @module
  */
 import { dropoutKernels } from "./dropout.ts";
 import { layerNormKernels } from "./layer_norm.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 import { type CpuSplits, rowSplit } from "../split_parts.ts";
+import { inplaceFor } from "../wasm_inplace.ts";
 
 const residualLayerNorm: CpuKernel<"residual_layer_norm"> = (
   [x, residual, gamma, beta],
@@ -24,7 +26,9 @@ const residualLayerNorm: CpuKernel<"residual_layer_norm"> = (
     dropoutKernels.dropout([x], [sum], { p: a.p, seed: a.seed, indexOffset }, backend);
   } else sum.set(x);
   const n = a.rows * a.cols;
-  for (let i = 0; i < n; i++) sum[i] += residual[i];
+  const wasm = inplaceFor(sum, residual);
+  if (wasm) wasm.addInPlace(sum.byteOffset, residual.byteOffset, n);
+  else for (let i = 0; i < n; i++) sum[i] += residual[i];
   layerNormKernels.layer_norm([sum, gamma, beta], [y, mean, rstd], attrs, backend);
 };
 
