@@ -338,6 +338,43 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "in-place softmax gives the copying WebAssembly softmax's bits (masks, odd widths, offsets)",
+  ignore: !supported,
+  fn() {
+    // [batch, heads, rows, cols] attention scores with a [batch, 1, 1, cols] padding mask.
+    for (const [batch, heads, q, cols] of [[1, 1, 3, 16], [2, 3, 5, 17], [2, 2, 33, 130]]) {
+      for (const hasMask of [true, false]) {
+        for (const rowOffset of [0, 1]) {
+          const rows = batch * heads * q - rowOffset;
+          const attrs = {
+            rows,
+            cols,
+            log: false,
+            rowShape: [batch, heads, q],
+            maskStrides: [cols, 0, 0],
+            maskColStride: 1,
+            hasMask,
+            rowOffset,
+          };
+          sameBitsOnHeap(
+            "softmax",
+            (alloc) => {
+              const rnd = lcg(rows * cols);
+              const x = fill(alloc(rows * cols), () => 8 * (rnd() - 0.5));
+              const mask = fill(alloc(batch * cols), (i) => (i % cols > cols - 4 ? -3.4e38 : 0));
+              return { inputs: [x, mask], outputs: [alloc(rows * cols)], attrs };
+            },
+            `softmax ${batch}x${heads}x${q}x${cols} mask ${hasMask} from row ${rowOffset}`,
+            1,
+          );
+        }
+      }
+    }
+  },
+});
+
+Deno.test({
   name: "in-place passes split over 2 threads (workers on the same memory) give 1 thread's bits",
   ignore: !supported,
   async fn() {

@@ -15,6 +15,8 @@
  * - `reduceSum` (kernels/reduce.ts, sums over rows): a float64 accumulator row, four input rows
  *   per pass, as the TypeScript kernel. The row is scratch memory of this thread's own
  *   ({@link inplaceScratch}): the memory is shared by every thread, the module keeps nothing in it.
+ * - `softmax` (kernels/softmax.ts): the code of wasm/passes.as.ts with its scratch passed in, so
+ *   the results of the copying path of ./wasm_passes.ts without its copies.
  * - `gelu`, `geluGrad` (kernels/gelu_f32.ts, contiguous rows): the same Hermite tables (a copy in
  *   this thread's memory, {@link inplaceTable}), pairs and tail formulas; the tail's rare calls of
  *   `Math.exp` call JavaScript's own (imported), so every element has the TypeScript bits.
@@ -105,6 +107,19 @@ export interface InplacePasses {
   ): void;
   /** s += r over `n` floats (float32 adds: the bits of float64 adds rounded to float32). */
   addInPlace(s: number, r: number, n: number): void;
+  /**
+   * wasm/passes.as.ts's softmax on heap arrays: `maskRows` byte offsets per row into `mask` (both
+   * 0 for none), `lanes` 16 bytes of scratch.
+   */
+  softmax(
+    x: number,
+    mask: number,
+    maskRows: number,
+    rows: number,
+    cols: number,
+    y: number,
+    lanes: number,
+  ): void;
 }
 
 let module: WebAssembly.Module | null | undefined;

@@ -10,6 +10,9 @@
  * `softmax` also takes an optional `rowOffset` attribute: x and y are then rows rowOffset.. of the
  * whole tensor (a worker's share, see `softmaxSplits`), and only the mask is indexed by the global
  * row.
+ *
+ * The float32 softmax runs in WebAssembly (../wasm_passes.ts, copying), in place on tensors of
+ * the WebAssembly heap (../wasm_inplace.ts: the same code, so the same results).
  * @module
  */
 import type { SoftmaxAttrs } from "../../../core/kernel_contract.ts";
@@ -18,6 +21,7 @@ import type { CpuKernel, CpuKernels } from "./types.ts";
 import { type CpuSplits, rowSplit } from "../split_parts.ts";
 import type { TypedArray } from "../../../core/dtype.ts";
 import { wasmPasses } from "../wasm_passes.ts";
+import { inplaceFor, inplaceScratch, memoryOf } from "../wasm_inplace.ts";
 
 /** Offset of row `r`'s mask under the row shape and the mask's strides. */
 export function maskRowOffset(r: number, rowShape: number[], strides: number[]): number {
@@ -56,6 +60,8 @@ function softmaxWasm(
     return false;
   }
   if (hasMask && (a.maskColStride !== 1 || !(mask instanceof Float32Array))) return false;
+  const m = hasMask ? mask as Float32Array : null;
+  if (softmaxInplace(x, m, y, a, rowOffset)) return true;
   const w = wasmPasses();
   if (!w) return false;
   if (hasMask) {
@@ -65,6 +71,33 @@ function softmaxWasm(
     }
   }
   w.softmax(x, hasMask ? mask as Float32Array : null, hasMask ? maskRows : null, rows, cols, y);
+  return true;
+}
+
+/**
+ * The same WebAssembly softmax in place (../wasm_inplace.ts) when x, y (and the mask) are on the
+ * WebAssembly heap: no copies; its row offsets and 16 bytes of scratch in this thread's scratch.
+ */
+function softmaxInplace(
+  x: Float32Array,
+  mask: Float32Array | null,
+  y: Float32Array,
+  a: SoftmaxAttrs,
+  rowOffset: number,
+): boolean {
+  const wasm = mask ? inplaceFor(x, mask, y) : inplaceFor(x, y);
+  const memory = wasm ? memoryOf(x)! : null;
+  const scratch = memory && inplaceScratch(memory, 16 + 4 * a.rows);
+  if (!wasm || !memory || scratch === null) return false;
+  const { rows, cols } = a;
+  if (mask) {
+    const offsets = new Int32Array(memory.buffer, scratch + 16, rows);
+    for (let r = 0; r < rows; r++) {
+      offsets[r] = 4 * maskRowOffset(rowOffset + r, a.rowShape, a.maskStrides);
+    }
+  }
+  const [mp, rp] = mask ? [mask.byteOffset, scratch + 16] : [0, 0];
+  wasm.softmax(x.byteOffset, mp, rp, rows, cols, y.byteOffset, scratch);
   return true;
 }
 
