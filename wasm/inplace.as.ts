@@ -653,3 +653,31 @@ export function softmax(
     }
   }
 }
+
+// ---- element-wise arithmetic (kernels/elementwise.ts, contiguous float32 rows) ----
+
+/**
+ * out = x op y over n floats (op 0: +, 1: −, 2: ×, 3: ÷) in float32 arithmetic: the bits of the
+ * TypeScript loop's float64 operation rounded to float32 (for these four operations float64 has
+ * more than twice float32's precision, so rounding twice equals rounding once).
+ */
+export function binary(op: i32, x: usize, y: usize, out: usize, n: usize): void {
+  let i: usize = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = i << 2;
+    const a = v128.load(x + o), b = v128.load(y + o);
+    const r = op == 0
+      ? f32x4.add(a, b)
+      : op == 1
+      ? f32x4.sub(a, b)
+      : op == 2
+      ? f32x4.mul(a, b)
+      : f32x4.div(a, b);
+    v128.store(out + o, r);
+  }
+  for (; i < n; i++) {
+    const o = i << 2;
+    const a = load<f32>(x + o), b = load<f32>(y + o);
+    store<f32>(out + o, op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b : a / b);
+  }
+}

@@ -374,6 +374,48 @@ Deno.test({
   },
 });
 
+/** Values for element-wise arithmetic: ordinary, tiny (subnormal results), huge, ±0, ±∞. */
+function arithmeticInputs(n: number, seed: number): Float32Array {
+  const rnd = lcg(seed);
+  const special = [0, -0, Infinity, -Infinity, 1e-40, -3e-39, 3e38, -3e38, 1e-20, 7];
+  return new Float32Array(n).map((_, i) =>
+    i % 13 === 4 ? special[(i / 13 | 0) % special.length] : (rnd() - 0.5) * 10 ** (rnd() * 8 - 4)
+  );
+}
+
+Deno.test({
+  name: "in-place + − × ÷ of contiguous rows give the TypeScript loops' bits",
+  ignore: !supported,
+  fn() {
+    const ops = ["add", "sub", "mul", "div"];
+    for (const key of ops) {
+      for (const n of [32, 33, 35, 1000, 4099]) {
+        sameBitsOnHeap(
+          "map",
+          (alloc) => {
+            const x = alloc(n), y = alloc(n);
+            x.set(arithmeticInputs(n, n));
+            y.set(arithmeticInputs(n, 2 * n + 1));
+            const js = (a: number, b: number) => a + b; // not called: the row loops are by key
+            const attrs: MapAttrs = {
+              expr: { key, wgsl: "", js },
+              flat: true,
+              params: [],
+              shape: [],
+              strides: [],
+              inDTypes: ["f32", "f32"],
+              outDType: "f32",
+            };
+            return { inputs: [x, y], outputs: [alloc(n)], attrs };
+          },
+          `${key} ${n}`,
+          1,
+        );
+      }
+    }
+  },
+});
+
 Deno.test({
   name: "in-place passes split over 2 threads (workers on the same memory) give 1 thread's bits",
   ignore: !supported,

@@ -17,6 +17,9 @@
  *   ({@link inplaceScratch}): the memory is shared by every thread, the module keeps nothing in it.
  * - `softmax` (kernels/softmax.ts): the code of wasm/passes.as.ts with its scratch passed in, so
  *   the results of the copying path of ./wasm_passes.ts without its copies.
+ * - `binary` (kernels/elementwise.ts: +, −, ×, ÷ of contiguous rows): float32 arithmetic, the
+ *   same bits as float64 arithmetic rounded to float32 (float64 has more than twice float32's
+ *   precision, so the double rounding is innocuous for these four operations).
  * - `gelu`, `geluGrad` (kernels/gelu_f32.ts, contiguous rows): the same Hermite tables (a copy in
  *   this thread's memory, {@link inplaceTable}), pairs and tail formulas; the tail's rare calls of
  *   `Math.exp` call JavaScript's own (imported), so every element has the TypeScript bits.
@@ -107,6 +110,8 @@ export interface InplacePasses {
   ): void;
   /** s += r over `n` floats (float32 adds: the bits of float64 adds rounded to float32). */
   addInPlace(s: number, r: number, n: number): void;
+  /** out = x op y over `n` floats (op 0: +, 1: −, 2: ×, 3: ÷), float32 arithmetic. */
+  binary(op: number, x: number, y: number, out: number, n: number): void;
   /**
    * wasm/passes.as.ts's softmax on heap arrays: `maskRows` byte offsets per row into `mask` (both
    * 0 for none), `lanes` 16 bytes of scratch.

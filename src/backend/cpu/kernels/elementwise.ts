@@ -7,6 +7,9 @@
  * hand-written loops here, picked by the expression's key; everything else takes the generic path.
  * Broadcasting walks the coalesced output as rows: an odometer over the outer dims gives each
  * input's row offset, and the innermost dim is a tight loop with constant strides.
+ *
+ * Contiguous float32 rows of +, −, ×, ÷ on the WebAssembly heap run in place in WebAssembly
+ * (../wasm_inplace.ts), with the same bits.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
@@ -14,6 +17,7 @@ import type { MapAttrs } from "../../../core/kernel_contract.ts";
 import { geluGradRowF32, geluRowF32 } from "./gelu_f32.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 import { ALIGN, type CpuSplits, elementJobs, partsFor, splitPoints } from "../split_parts.ts";
+import { inplaceFor } from "../wasm_inplace.ts";
 
 type Arr = TypedArray;
 
@@ -178,12 +182,42 @@ function addScalarRow(x: Arr, ox: number, sx: number, out: Arr, oo: number, w: n
   } else for (let i = 0; i < w; i++) out[oo + i] = x[ox + i * sx] + s;
 }
 
+/**
+ * A contiguous float32 row of op 0–3 (+ − × ÷) in place in WebAssembly (../wasm_inplace.ts: the
+ * same bits); false when it is not one, or not all on the WebAssembly heap.
+ */
+function binaryInplace(
+  op: number,
+  x: Arr,
+  ox: number,
+  sx: number,
+  y: Arr,
+  oy: number,
+  sy: number,
+  out: Arr,
+  oo: number,
+  w: number,
+): boolean {
+  if (sx !== 1 || sy !== 1 || w < REBASE_MIN) return false;
+  if (!(x instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array)) {
+    return false;
+  }
+  const wasm = inplaceFor(x, y, out);
+  if (!wasm) return false;
+  wasm.binary(op, x.byteOffset + 4 * ox, y.byteOffset + 4 * oy, out.byteOffset + 4 * oo, w);
+  return true;
+}
+
 /** Row loops by expression key, for any float precision. */
 const SPECIAL: Record<string, RowFn> = {
-  add: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => addRow(x, ox, sx, y, oy, sy, out, oo, w),
-  sub: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => subRow(x, ox, sx, y, oy, sy, out, oo, w),
-  mul: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => mulRow(x, ox, sx, y, oy, sy, out, oo, w),
-  div: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) => divRow(x, ox, sx, y, oy, sy, out, oo, w),
+  add: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) =>
+    binaryInplace(0, x, ox, sx, y, oy, sy, out, oo, w) || addRow(x, ox, sx, y, oy, sy, out, oo, w),
+  sub: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) =>
+    binaryInplace(1, x, ox, sx, y, oy, sy, out, oo, w) || subRow(x, ox, sx, y, oy, sy, out, oo, w),
+  mul: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) =>
+    binaryInplace(2, x, ox, sx, y, oy, sy, out, oo, w) || mulRow(x, ox, sx, y, oy, sy, out, oo, w),
+  div: (x, ox, sx, y, oy, sy, _z, _oz, _sz, out, oo, w) =>
+    binaryInplace(3, x, ox, sx, y, oy, sy, out, oo, w) || divRow(x, ox, sx, y, oy, sy, out, oo, w),
   mul_scalar: (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w, p) =>
     mulScalarRow(x, ox, sx, out, oo, w, p[0]),
   add_scalar: (x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, out, oo, w, p) =>
