@@ -15,8 +15,9 @@
  * - `reduceSum` (kernels/reduce.ts, sums over rows): a float64 accumulator row, four input rows
  *   per pass, as the TypeScript kernel. The row is scratch memory of this thread's own
  *   ({@link inplaceScratch}): the memory is shared by every thread, the module keeps nothing in it.
- * - `softmax` (kernels/softmax.ts): the code of wasm/passes.as.ts with its scratch passed in, so
- *   the results of the copying path of ./wasm_passes.ts without its copies.
+ * - `softmax` (kernels/softmax.ts): wasm/softmax_rows.as.ts, the rows code wasm/passes.as.ts runs
+ *   too, with this thread's scratch passed in: the results of the copying path of ./wasm_passes.ts
+ *   without its copies.
  * - `binary` (kernels/elementwise.ts: +, −, ×, ÷ of contiguous rows): float32 arithmetic, the
  *   same bits as float64 arithmetic rounded to float32 (float64 has more than twice float32's
  *   precision, so the double rounding is innocuous for these four operations).
