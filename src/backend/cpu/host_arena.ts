@@ -20,6 +20,7 @@
  * @module
  */
 import { heapMemoryOf, WASM_PAGE, type WasmHeap } from "./wasm_heap.ts";
+import { insertMerged, takeFirstFit } from "./free_ranges.ts";
 
 /** A block of a chunk: where it starts and how many bytes it has. */
 export interface HostBlock {
@@ -89,10 +90,10 @@ export class HostArena {
     for (const chunks of [this.#heapChunks, this.#own.values()]) {
       for (const chunk of chunks) {
         if (chunk.retired) continue;
-        const offset = takeFirstFit(chunk.free, size);
-        if (offset >= 0) {
+        const taken = takeFirstFit(chunk.free, size);
+        if (taken) {
           this.#used += size;
-          return { buffer: chunk.buffer, offset };
+          return { buffer: chunk.buffer, offset: taken.offset };
         }
       }
     }
@@ -190,36 +191,4 @@ export class HostArena {
     this.#reserved = 0;
     this.#used = 0;
   }
-}
-
-/** Takes `size` bytes from the first free range that holds them; its offset, or −1. */
-function takeFirstFit(free: number[], size: number): number {
-  for (let i = 0; i < free.length; i += 2) {
-    const len = free[i + 1];
-    if (len < size) continue;
-    const offset = free[i];
-    if (len === size) free.splice(i, 2);
-    else {
-      free[i] = offset + size;
-      free[i + 1] = len - size;
-    }
-    return offset;
-  }
-  return -1;
-}
-
-/** Adds the range [offset, offset + size) to `free`, merged with the ranges it touches. */
-function insertMerged(free: number[], offset: number, size: number): void {
-  let i = 0;
-  while (i < free.length && free[i] < offset) i += 2;
-  const before = i >= 2 && free[i - 2] + free[i - 1] === offset;
-  const after = i < free.length && offset + size === free[i];
-  if (before && after) {
-    free[i - 1] += size + free[i + 1];
-    free.splice(i, 2);
-  } else if (before) free[i - 1] += size;
-  else if (after) {
-    free[i] = offset;
-    free[i + 1] += size;
-  } else free.splice(i, 0, offset, size);
 }

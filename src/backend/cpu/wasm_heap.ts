@@ -20,6 +20,7 @@
  * @module
  */
 import { inplaceWasm } from "../../generated/wasm.ts";
+import { insertMerged, takeFirstFit } from "./free_ranges.ts";
 
 /** Bytes of a WebAssembly page: heap regions are whole pages. */
 export const WASM_PAGE = 65536;
@@ -82,17 +83,8 @@ export class WasmHeap {
   take(bytes: number, least = bytes): HeapRegion | null {
     const want = Math.ceil(bytes / WASM_PAGE) * WASM_PAGE;
     const min = Math.min(Math.ceil(least / WASM_PAGE) * WASM_PAGE, want);
-    for (let i = 0; i < this.#free.length; i += 2) {
-      if (this.#free[i + 1] < min) continue;
-      const offset = this.#free[i];
-      const size = Math.min(this.#free[i + 1], want);
-      if (this.#free[i + 1] === size) this.#free.splice(i, 2);
-      else {
-        this.#free[i] += size;
-        this.#free[i + 1] -= size;
-      }
-      return { buffer: this.#buffer(), offset, bytes: size };
-    }
+    const reused = takeFirstFit(this.#free, min, want);
+    if (reused) return { buffer: this.#buffer(), ...reused };
     let pages: number;
     try {
       // grow returns the old size: the new pages start there, whoever else grows meanwhile.
@@ -108,19 +100,7 @@ export class WasmHeap {
    * any view of them).
    */
   give(offset: number, bytes: number): void {
-    const free = this.#free;
-    let i = 0;
-    while (i < free.length && free[i] < offset) i += 2;
-    const before = i >= 2 && free[i - 2] + free[i - 1] === offset;
-    const after = i < free.length && offset + bytes === free[i];
-    if (before && after) {
-      free[i - 1] += bytes + free[i + 1];
-      free.splice(i, 2);
-    } else if (before) free[i - 1] += bytes;
-    else if (after) {
-      free[i] = offset;
-      free[i + 1] += bytes;
-    } else free.splice(i, 0, offset, bytes);
+    insertMerged(this.#free, offset, bytes);
   }
 
   /** Bytes of the memory. */
