@@ -382,6 +382,22 @@ function drawChart(c: Chart): void {
   }
 }
 
+let lossFrame = 0;
+
+/**
+ * Redraws the loss plot once in the next animation frame, however many steps end before it: on
+ * the CPU a step of the demo model takes 10-30 ms, and drawing after each one cost more than a
+ * frame's worth of canvas work per step that the user never sees.
+ */
+function drawLossSoon(): void {
+  if (lossFrame === 0) {
+    lossFrame = requestAnimationFrame(() => {
+      lossFrame = 0;
+      drawLoss();
+    });
+  }
+}
+
 function drawLoss(): void {
   drawChart({
     canvas: $<HTMLCanvasElement>("loss-chart"),
@@ -479,7 +495,7 @@ async function train(): Promise<void> {
       const secs = (performance.now() - t0) / 1000;
       $("progress-text").textContent = `epoch ${s.epoch + 1} · step ${s.step}/${total} · ` +
         `loss ${s.loss.toFixed(4)} · ${secs.toFixed(1)} s`;
-      drawLoss();
+      drawLossSoon();
     },
     onEval: (e) => showMetrics(e),
   });

@@ -17,6 +17,7 @@ import type { EpochRecord } from "../train/checkpoint_state.ts";
 import { CONLL2003_COLUMNS, readConll } from "../data/conll_reader.ts";
 import { GMB_COLUMNS, readCsvCorpus } from "../data/csv_reader.ts";
 import { demoBert } from "./demo_model.ts";
+import { nextTask } from "./next_task.ts";
 import { splitText, tagWords } from "../model/predict.ts";
 import { TaggingArgumentError } from "../errors.ts";
 import { LabelMap } from "../data/label_map.ts";
@@ -215,8 +216,6 @@ export class TaggerSession {
       maxLength: Math.min(options.maxLength ?? 128, parts.config.maxPositionEmbeddings),
       labelAllSubwords: false,
     };
-    // Let the page repaint between steps even when the backend never waits (CPU).
-    const repaint = () => new Promise<void>((res) => setTimeout(res, 0));
     const fs = new MemoryFileSystem();
     const out = "out";
     const { train: result } = await runTrainingPipeline(
@@ -235,11 +234,11 @@ export class TaggerSession {
         events: {
           onStep: async (e) => {
             await cb.onStep?.(e, e.totalSteps);
-            await repaint();
+            await nextTask();
           },
           onEvaluation: async (e) => {
             await cb.onEval?.(e.record);
-            await repaint();
+            await nextTask();
           },
         },
       },
