@@ -585,3 +585,7 @@ export function binary(op: i32, x: usize, y: usize, out: usize, n: usize): void 
     store<f32>(out + o, op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b : a / b);
   }
 }
+
+// ---- dropout (kernels/dropout.ts): the hashed mask and the scaled select, wasm/dropout.as.ts ----
+
+export { dropout, dropoutApply, hashTable } from "./dropout.as";

@@ -416,6 +416,68 @@ Deno.test({
   },
 });
 
+/** Dropout inputs: ordinary values with NaN, ±∞, ±0, subnormals and huge ones among them. */
+function dropoutInputs(n: number, seed: number): Float32Array {
+  const rnd = lcg(seed);
+  const special = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -3e38, 3.4e38];
+  return new Float32Array(n).map((_, i) =>
+    i % 17 === 6 ? special[(i / 17 | 0) % special.length] : 4 * (rnd() - 0.5)
+  );
+}
+
+/** kernels/dropout.ts tabulates the inner hash of the first 2²³ global indices. */
+const DROPOUT_TABLE = 1 << 23;
+
+Deno.test({
+  name:
+    "in-place dropout gives the TypeScript kernel's bits (mask, forward and the cached backward, offsets past the table)",
+  ignore: !supported,
+  fn() {
+    const heap = new CpuBackend(), plain = new CpuBackend({ wasmHeap: false });
+    try {
+      const offsets = [0, 37, 4096, DROPOUT_TABLE - 40, DROPOUT_TABLE + 5];
+      for (const n of [1, 3, 31, 32, 33, 100, 1000, 4099, 70001]) {
+        for (const p of [0.1, 0.5, 0.7, 1 - 2 ** -20]) {
+          for (const indexOffset of offsets.filter((o) => o < DROPOUT_TABLE || n <= 1000)) {
+            const lead = n % 3;
+            const seed = (n * 2654435761 + indexOffset) >>> 0;
+            const x = dropoutInputs(n, seed), dy = dropoutInputs(n, seed + 1);
+            const attrs = { p, seed, indexOffset };
+            const label = `n=${n} p=${p} offset ${indexOffset}`;
+            // Each backend's forward hashes the mask (the other's call took its cached entry),
+            // its backward reads the cached one.
+            const outs = [heap, plain].map((b) => {
+              const [bx, bdy] = [place(b, x, lead), place(b, dy, lead)];
+              const [y, dx] = [0, 1].map(() => place(b, new Float32Array(n), lead));
+              cpuKernels.dropout([bx], [y], attrs, b);
+              cpuKernels.dropout([bdy], [dx], attrs, b);
+              if (b === heap) assert.ok(inplaceFor(bx, y), label);
+              return [y, dx];
+            });
+            assertSameBits(outs[0][0], outs[1][0], `${label} forward`);
+            assertSameBits(outs[0][1], outs[1][1], `${label} backward`);
+            // The TypeScript kernel's mask applied in place, and the in-place mask in TypeScript.
+            const [hx, px] = [place(heap, x, lead), place(plain, x, lead)];
+            const [hy, py] = [
+              place(heap, new Float32Array(n), 0),
+              place(plain, new Float32Array(n), 0),
+            ];
+            cpuKernels.dropout([px], [py], attrs, plain);
+            cpuKernels.dropout([hx], [hy], attrs, heap);
+            assertSameBits(hy, py, `${label} the TypeScript mask, cached`);
+            cpuKernels.dropout([hx], [hy], attrs, heap);
+            cpuKernels.dropout([px], [py], attrs, plain);
+            assertSameBits(py, hy, `${label} the in-place mask, cached`);
+          }
+        }
+      }
+    } finally {
+      heap.dispose();
+      plain.dispose();
+    }
+  },
+});
+
 Deno.test({
   name: "in-place passes split over 2 threads (workers on the same memory) give 1 thread's bits",
   ignore: !supported,
@@ -503,6 +565,16 @@ Deno.test({
         return out;
       });
       assertSameBits(gelus[0], gelus[1], "gelu over 2 threads");
+      // Dropout split by elements (each part hashes its global indices), forward and backward.
+      const drops = [pooled, plain].map((b) => {
+        const x = place(b, dropoutInputs(300_017, 3), 0);
+        const outs = [0, 1].map(() => place(b, new Float32Array(x.length), 0));
+        const before = pool.dispatched;
+        for (const y of outs) b.run("dropout", [x], [y], { p: 0.1, seed: 77, indexOffset: 5 });
+        assert.ok(b === plain || pool.dispatched >= before + 2, "dropout split");
+        return outs;
+      });
+      drops[0].forEach((y, k) => assertSameBits(y, drops[1][k], `dropout ${k} over 2 threads`));
     } finally {
       pooled.dispose();
       plain.dispose();

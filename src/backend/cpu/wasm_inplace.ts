@@ -24,6 +24,10 @@
  * - `gelu`, `geluGrad` (kernels/gelu_f32.ts, contiguous rows): the same Hermite tables (a copy in
  *   this thread's memory, {@link inplaceTable}), pairs and tail formulas; the tail's rare calls of
  *   `Math.exp` call JavaScript's own (imported), so every element has the TypeScript bits.
+ * - `dropout`, `dropoutApply`, `hashTable` (kernels/dropout.ts; wasm/dropout.as.ts): the same
+ *   integer hash (wrap-around arithmetic, four lanes) and x·scale in float64 rounded to float32,
+ *   so the mask bits and outputs are the TypeScript kernel's; the inner-hash table lies in pages
+ *   of this thread's ({@link inplaceRegion}).
  *
  * A kernel asks {@link inplaceFor} with its arrays and runs its TypeScript loop when the answer is
  * null (an array off the heap, arrays of two memories, no support, or the passes turned off).
@@ -126,6 +130,27 @@ export interface InplacePasses {
     y: number,
     lanes: number,
   ): void;
+  /**
+   * Dropout of `n` floats x → y (keep ? x·scale : +0) and its mask into `bits` (n/32 int32
+   * words): keep when hashU32(seed ^ hashU32(offset + i)) ≥ threshold (u32), the inner hash read
+   * from the int32 table at `inner` (hashU32(offset) first) for i < tabulated, computed beyond.
+   */
+  dropout(
+    x: number,
+    y: number,
+    bits: number,
+    n: number,
+    seed: number,
+    threshold: number,
+    offset: number,
+    inner: number,
+    tabulated: number,
+    scale: number,
+  ): void;
+  /** y = keep ? x·scale : +0 over `n` floats under the mask `bits` (a kept mask). */
+  dropoutApply(x: number, y: number, bits: number, n: number, scale: number): void;
+  /** hashU32(i) for i < n into the int32 table at `at`. */
+  hashTable(at: number, n: number): void;
 }
 
 let module: WebAssembly.Module | null | undefined;
@@ -154,46 +179,51 @@ export function inplaceFor(...arrays: TypedArray[]): InplacePasses | null {
   return passes;
 }
 
+/**
+ * The byte offset of `bytes` (rounded up to whole pages) of new memory for this thread, or null
+ * when the memory cannot grow by it: `grow` hands every caller distinct pages, whichever thread
+ * asks, outside the heap's regions. The pages stay this thread's for the process's life (a
+ * memory never shrinks), so callers keep what they get and ask again only for more.
+ */
+export function inplaceRegion(memory: WebAssembly.Memory, bytes: number): number | null {
+  try {
+    return memory.grow(Math.max(1, Math.ceil(bytes / WASM_PAGE))) * WASM_PAGE;
+  } catch {
+    return null;
+  }
+}
+
 /** This thread's scratch region of each heap memory: [byte offset, bytes]. */
 const scratches = new WeakMap<WebAssembly.Memory, [number, number]>();
 
 /**
  * The byte offset of `bytes` of scratch memory for this thread's passes on `memory`, or null when
- * the memory cannot grow by it. Each thread grows the memory for its own scratch (`grow` hands
- * every caller distinct pages, whichever thread asks), keeps it, and grows again only for a
- * larger request: a few pages per thread for the process's life, never in the heap's regions.
+ * the memory cannot grow by it: a region of this thread's ({@link inplaceRegion}), kept and
+ * replaced only for a larger request (a few pages per thread).
  */
 export function inplaceScratch(memory: WebAssembly.Memory, bytes: number): number | null {
   const have = scratches.get(memory);
   if (have && have[1] >= bytes) return have[0];
-  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE));
-  try {
-    const at: [number, number] = [memory.grow(pages) * WASM_PAGE, pages * WASM_PAGE];
-    scratches.set(memory, at);
-    return at[0];
-  } catch {
-    return null;
-  }
+  const at = inplaceRegion(memory, bytes);
+  if (at === null) return null;
+  scratches.set(memory, [at, Math.max(1, Math.ceil(bytes / WASM_PAGE)) * WASM_PAGE]);
+  return at;
 }
 
 /** This thread's copies of constant tables in each heap memory, by table. */
 const tables = new WeakMap<WebAssembly.Memory, Map<Float64Array, number>>();
 
 /**
- * The byte offset of this thread's copy of `table` in `memory` (made on first use, in pages the
- * thread grows the memory by, as {@link inplaceScratch}), or null when the memory cannot grow.
+ * The byte offset of this thread's copy of `table` in `memory` (made on first use, in a region
+ * of this thread's, {@link inplaceRegion}), or null when the memory cannot grow.
  */
 export function inplaceTable(memory: WebAssembly.Memory, table: Float64Array): number | null {
   let mine = tables.get(memory);
   if (!mine) tables.set(memory, mine = new Map());
-  let at = mine.get(table);
-  if (at === undefined) {
-    const pages = Math.ceil(table.byteLength / WASM_PAGE);
-    try {
-      at = memory.grow(pages) * WASM_PAGE;
-    } catch {
-      return null;
-    }
+  let at = mine.get(table) ?? null;
+  if (at === null) {
+    at = inplaceRegion(memory, table.byteLength);
+    if (at === null) return null;
     new Float64Array(memory.buffer, at, table.length).set(table);
     mine.set(table, at);
   }

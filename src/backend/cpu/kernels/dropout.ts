@@ -19,11 +19,23 @@
  * An optional `indexOffset` attribute says that x and y are elements indexOffset.. of the whole
  * tensor (a worker's share, see `dropoutSplits`): the hash then runs on the global index, so a
  * split tensor gets exactly the bits of the whole one.
+ *
+ * Float32 tensors of the WebAssembly heap take one in-place pass in WebAssembly instead
+ * (../wasm_inplace.ts, wasm/dropout.as.ts): the mask and the output together, four elements a
+ * vector, with the same integer hash and the same float64 product rounded to float32, so the
+ * same mask bits (kept as above) and the same outputs.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 import { type CpuSplits, elementJobs, partsFor, splitPoints } from "../split_parts.ts";
+import {
+  inplaceFor,
+  type InplacePasses,
+  inplaceRegion,
+  inplaceScratch,
+  memoryOf,
+} from "../wasm_inplace.ts";
 
 /** 2891336453 as an int32 (the PCG increment of hashU32). */
 const INC = 2891336453 | 0;
@@ -168,6 +180,61 @@ function applyMask(
   for (let i = full; i < n; i++) y[i] = (bits[i >> 5] >>> (i & 31)) & 1 ? x[i] * scale : 0;
 }
 
+/** This thread's table of hashU32(0..length−1) in each heap memory (see `heapInnerHashes`). */
+const heapInner = new WeakMap<WebAssembly.Memory, { at: number; length: number }>();
+
+/**
+ * The byte offset of this thread's table of hashU32(0..need−1) in `memory`, grown as
+ * `innerHashes` grows its own (a new region of this thread's, filled in WebAssembly), or null
+ * when the memory cannot grow: the pass then computes every inner hash.
+ */
+function heapInnerHashes(
+  memory: WebAssembly.Memory,
+  wasm: InplacePasses,
+  need: number,
+): number | null {
+  const have = heapInner.get(memory);
+  if (have && have.length >= need) return have.at;
+  const length = Math.min(MAX_INNER, Math.max(need, 2 * (have?.length ?? 0)));
+  const at = inplaceRegion(memory, 4 * length);
+  if (at === null) return null;
+  wasm.hashTable(at, length);
+  heapInner.set(memory, { at, length });
+  return at;
+}
+
+/**
+ * Dropout in place in WebAssembly when x and y are float32 arrays of the heap: under `cached`
+ * bits, the output alone (returns them); else the mask too, returned as a new bit set. Null when
+ * it cannot run (the TypeScript loops then do). The bits pass through this thread's scratch.
+ */
+function dropoutInplace(
+  x: TypedArray,
+  y: TypedArray,
+  cached: Int32Array | null,
+  seed: number,
+  threshold: number,
+  offset: number,
+  scale: number,
+): Int32Array | null {
+  if (!(x instanceof Float32Array) || !(y instanceof Float32Array)) return null;
+  const wasm = inplaceFor(x, y);
+  const memory = wasm ? memoryOf(x)! : null;
+  const n = y.length, words = (n + 31) >> 5;
+  const bits = memory && inplaceScratch(memory, 4 * words);
+  if (!wasm || !memory || bits === null) return null;
+  if (cached) {
+    new Int32Array(memory.buffer, bits, words).set(cached);
+    wasm.dropoutApply(x.byteOffset, y.byteOffset, bits, n, scale);
+    return cached;
+  }
+  const tabulated = Math.max(0, Math.min(n, MAX_INNER - offset));
+  const table = tabulated > 0 ? heapInnerHashes(memory, wasm, offset + tabulated) : null;
+  const [inner, count] = table === null ? [0, 0] : [table + 4 * offset, tabulated];
+  wasm.dropout(x.byteOffset, y.byteOffset, bits, n, seed, threshold, offset, inner, count, scale);
+  return new Int32Array(memory.buffer, bits, words).slice();
+}
+
 const dropout: CpuKernel<"dropout"> = ([x], [y], attrs) => {
   const { p, seed } = attrs;
   const scale = 1 / (1 - p);
@@ -180,11 +247,16 @@ const dropout: CpuKernel<"dropout"> = ([x], [y], attrs) => {
   if (cached) {
     masks.delete(key);
     cachedWords -= cached.length;
-    applyMask(x, y, cached, scale, p <= 0.5);
+    if (!dropoutInplace(x, y, cached, seed, threshold, offset, scale)) {
+      applyMask(x, y, cached, scale, p <= 0.5);
+    }
     return;
   }
-  const bits = maskBits(n, seed, threshold, offset);
-  applyMask(x, y, bits, scale, p <= 0.5);
+  let bits = dropoutInplace(x, y, null, seed, threshold, offset, scale);
+  if (!bits) {
+    bits = maskBits(n, seed, threshold, offset);
+    applyMask(x, y, bits, scale, p <= 0.5);
+  }
   remember(key, bits);
 };
 
