@@ -182,8 +182,9 @@ function deviceText(reason: string, hasGpuApi: boolean, cpu: CpuThreads): string
  * The worker pool for `cpu.threads` threads, or null for one. Workers start when a kernel first
  * splits, so a page that ends up on WebGPU starts none. They are never stopped for idleness: that
  * only keeps a Deno process from exiting, and restarting them would fetch the worker script and
- * compile its WebAssembly again. They sleep right after each job (`spinMs: 0`) instead of polling
- * 5 ms for the next, as Deno's do: a browser shares the machine with everything else the user
+ * compile its WebAssembly again. They sleep in `Atomics.wait` right after each job (`spinMs: 0`;
+ * the next job wakes them) instead of polling 5 ms for it, as Deno's do: a browser shares the
+ * machine with everything else the user
  * runs, and on the loaded 2-core development machine the demo's first epoch on 2 threads took
  * 2.98-3.05 s with the 5 ms poll, 1.37-1.97 s with 1 ms and 0.68-0.82 s without, against
  * 0.55-0.79 s on one thread (most likely a polling thread uses up its CPU share, so the scheduler

@@ -633,6 +633,61 @@ Deno.test("worker pool: idle workers stop (the process can exit) and start again
   assert.equal(pool.ready(), 0, "a closed pool does not restart");
 });
 
+Deno.test("worker pool: a worker past its spin sleeps, is woken with the next job in the job area, and closing wakes it", async () => {
+  // No spin, a long sleep: every job after the first finds the worker asleep. Were a sleeper not
+  // woken when the pool closes, its thread would hold this test process open for a minute.
+  const pool = createCpuWorkers({ threads: 2, spinMs: 0, sleepMs: 60_000, idleMs: Infinity });
+  assert.ok(pool);
+  const t0 = performance.now();
+  while (pool.ready() < 1) {
+    assert.ok(performance.now() - t0 < 20_000, "worker did not start in 20 s");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const backend = new CpuBackend({ workers: pool });
+  try {
+    const alloc: Alloc = (kind, n) => backend.alloc(kind, n) as TypedArray;
+    const c = cases(1027, 129)[0];
+    const want = runWhole(c);
+    for (let i = 0; i < 3; i++) {
+      const { inputs, outputs, attrs } = c.build(alloc, lcg(7));
+      // Long enough for the worker to be asleep in Atomics.wait.
+      await new Promise((r) => setTimeout(r, 30));
+      backend.run(c.kernel as KernelName, inputs, outputs, attrs as never);
+      assertSameBits(outputs, want, `${c.name}, job ${i + 1}`);
+    }
+    assert.equal(pool.dispatched, 3);
+    // The first job goes by message (the worker has not seen the buffers); the next two wake it.
+    assert.equal(pool.woken, 2, `woken ${pool.woken} of ${pool.dispatched}`);
+    assert.equal(pool.handedOver, 2);
+  } finally {
+    backend.dispose();
+  }
+  assert.equal(pool.running, 0);
+  // The test runner exits whatever threads are left: a program must end by itself.
+  const program = `
+    import { createCpuWorkers } from "${new URL("../../deno.ts", import.meta.url)}";
+    import { CpuBackend } from "${new URL("../../mod.ts", import.meta.url)}";
+    const pool = createCpuWorkers({ threads: 2, spinMs: 0, sleepMs: 60_000, idleMs: Infinity });
+    while (pool.ready() < 1) await new Promise((r) => setTimeout(r, 5));
+    const b = new CpuBackend({ workers: pool });
+    const x = b.alloc("f32", 1 << 20), y = b.alloc("f32", 1 << 20);
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      b.run("dropout", [x], [y], { p: 0.1, seed: 1 });
+    }
+    if (pool.woken !== 1) throw new Error("woken " + pool.woken);
+    b.dispose();`;
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", program],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  assert.ok(seconds < 30, `the program took ${seconds.toFixed(1)} s to end`);
+});
+
 Deno.test("worker pool, Web-standard worker and a caller that may not block (a page's main thread): same bits", async () => {
   // What a cross-origin-isolated page runs: the worker script without BLAS or any Deno API, and
   // the caller polling instead of Atomics.wait (which a page's main thread may not call).

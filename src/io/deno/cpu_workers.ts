@@ -33,6 +33,11 @@ export interface CpuWorkerOptions {
    * otherwise leave idle between its jobs (the BLAS runs one thread when split by the pool).
    */
   spinMs?: number;
+  /**
+   * How long a worker then sleeps in `Atomics.wait`, woken with the next job in tens of
+   * microseconds, before it goes back to its event loop (ms; default 1000).
+   */
+  sleepMs?: number;
 }
 
 /**
@@ -71,6 +76,7 @@ export function createCpuWorkers(options: CpuWorkerOptions = {}): CpuWorkerPool 
     workerUrl: workerUrl(),
     idleMs: options.idleMs,
     spinMs: options.spinMs,
+    sleepMs: options.sleepMs,
     unrefTimer: (timer) => Deno.unrefTimer(timer),
   });
 }

@@ -6,12 +6,14 @@
  * views of shared buffers; reports each job done through the control words (the calling thread
  * waits on them). Web-standard only: it runs in Deno's workers and a page's alike.
  *
- * Messages: `{ ctl, spinMs }` once (answered by setting READY); jobs
+ * Messages: `{ ctl, spinMs, sleepMs }` once (answered by setting READY); jobs
  * `{ seq, kernel, inputs, outputs, attrs, buffers, memories }` (`buffers`: [id, SharedArrayBuffer,
  * memory id] of the job's arrays, remembered for jobs handed over in the job area: the CPU
  * backend's arena chunks, which live as long as the worker; `memories`: [id, WebAssembly.Memory]
- * of the WebAssembly heap those buffers belong to, memory id 0 for none, each sent once). After each job the worker spins for `spinMs` waiting for the
- * next one in the job area (see cpu_worker_protocol.ts), then goes back to its event loop.
+ * of the WebAssembly heap those buffers belong to, memory id 0 for none, each sent once). After
+ * each job the worker spins for `spinMs` waiting for the next one in the job area (see
+ * cpu_worker_protocol.ts), then sleeps up to `sleepMs` in `Atomics.wait` (a worker may block;
+ * only a page's main thread may not), then goes back to its event loop.
  * @module
  */
 import { CpuBackend } from "../../backend/cpu/cpu_backend.ts";
@@ -69,7 +71,7 @@ function runJob(
   }
 }
 
-/** Runs a job and reports it; the worker is SPINNING from then on (see `spin`). */
+/** Runs a job and reports it; the worker is SPINNING from then on (see `awaitClaim`). */
 function execute(c: Int32Array, seq: number, run: () => void): void {
   let error: unknown = null;
   try {
@@ -90,32 +92,54 @@ function execute(c: Int32Array, seq: number, run: () => void): void {
   Atomics.notify(c, CTL.done);
 }
 
+/** How long the worker polls, then sleeps, for the next job after one (ms). */
+interface Patience {
+  spinMs: number;
+  sleepMs: number;
+}
+
 /**
- * Waits up to `spinMs` for the calling thread to claim this worker, runs the jobs it hands over,
- * and returns (IDLE) when none came in time or the next job went by message.
+ * Runs the jobs the calling thread hands over through the job area, waiting for each as
+ * {@link Patience} says, and returns (IDLE) when none came in time, the next job went by message
+ * or the pool stopped the worker.
  */
-function spin(c: Int32Array, spinMs: number, hostJobs: Readonly<Record<string, HostJob>>): void {
-  let t0 = performance.now();
-  for (;;) {
-    if (Atomics.load(c, CTL.state) === STATE.claimed) {
-      // The job follows the claim within microseconds: wait for its ready flag (stored last).
-      while (Atomics.load(c, CTL.jobReady) === 0) Atomics.wait(c, CTL.jobReady, 0, 1);
-      Atomics.store(c, CTL.jobReady, 0);
-      const seq = Atomics.load(c, CTL.jobSeq);
-      const length = Atomics.load(c, CTL.jobLength);
-      if (length === READ_MESSAGES) {
-        Atomics.store(c, CTL.state, STATE.idle);
-        return;
-      }
-      // TextDecoder refuses shared memory: decode a copy.
-      const text = new TextDecoder().decode(new Uint8Array(c.buffer, JOB_OFFSET, length).slice());
-      execute(c, seq, () => runJob(decodeJob(text, buffers), hostJobs));
-      t0 = performance.now();
-    } else if (performance.now() - t0 >= spinMs) {
-      const was = Atomics.compareExchange(c, CTL.state, STATE.spinning, STATE.idle);
-      if (was === STATE.spinning) return;
+function serveHandedJobs(
+  c: Int32Array,
+  patience: Patience,
+  hostJobs: Readonly<Record<string, HostJob>>,
+): void {
+  while (awaitClaim(c, patience)) {
+    // The job follows the claim within microseconds: wait for its ready flag (stored last).
+    while (Atomics.load(c, CTL.jobReady) === 0) Atomics.wait(c, CTL.jobReady, 0, 1);
+    Atomics.store(c, CTL.jobReady, 0);
+    const seq = Atomics.load(c, CTL.jobSeq);
+    const length = Atomics.load(c, CTL.jobLength);
+    if (length === READ_MESSAGES) {
+      Atomics.store(c, CTL.state, STATE.idle);
+      return;
     }
+    // TextDecoder refuses shared memory: decode a copy.
+    const text = new TextDecoder().decode(new Uint8Array(c.buffer, JOB_OFFSET, length).slice());
+    execute(c, seq, () => runJob(decodeJob(text, buffers), hostJobs));
   }
+}
+
+/**
+ * Waits, SPINNING, then SLEEPING, for the calling thread to claim this worker: true once it has,
+ * false when the time ran out (the worker is IDLE then) or the pool set it IDLE to stop it.
+ */
+function awaitClaim(c: Int32Array, { spinMs, sleepMs }: Patience): boolean {
+  const t0 = performance.now();
+  while (performance.now() - t0 < spinMs) {
+    if (Atomics.load(c, CTL.state) === STATE.claimed) return true;
+  }
+  if (Atomics.compareExchange(c, CTL.state, STATE.spinning, STATE.sleeping) !== STATE.spinning) {
+    return Atomics.load(c, CTL.state) === STATE.claimed;
+  }
+  // Returns at once if the state already changed; a claim notifies.
+  Atomics.wait(c, CTL.state, STATE.sleeping, sleepMs);
+  const was = Atomics.compareExchange(c, CTL.state, STATE.sleeping, STATE.idle);
+  return was === STATE.claimed;
 }
 
 /**
@@ -124,13 +148,14 @@ function spin(c: Int32Array, spinMs: number, hostJobs: Readonly<Record<string, H
  */
 export function serveCpuJobs(hostJobs: Readonly<Record<string, HostJob>> = {}): void {
   let ctl: Int32Array | null = null;
-  let spinMs = 0;
+  const patience: Patience = { spinMs: 0, sleepMs: 0 };
   const scope = globalThis as unknown as { onmessage: ((e: MessageEvent) => void) | null };
   scope.onmessage = (e: MessageEvent) => {
     const d = e.data;
     if (d.ctl) {
       ctl = d.ctl as Int32Array;
-      spinMs = d.spinMs as number;
+      patience.spinMs = d.spinMs as number;
+      patience.sleepMs = d.sleepMs as number;
       Atomics.store(ctl, CTL.ready, 1);
       return;
     }
@@ -141,6 +166,6 @@ export function serveCpuJobs(hostJobs: Readonly<Record<string, HostJob>> = {}): 
       if (memory) adoptHeapBuffer(b, memory);
     }
     execute(ctl!, d.seq, () => runJob(d as WireJob, hostJobs));
-    spin(ctl!, spinMs, hostJobs);
+    serveHandedJobs(ctl!, patience, hostJobs);
   };
 }

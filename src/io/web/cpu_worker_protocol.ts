@@ -4,12 +4,14 @@
  * and the job encoding of that area.
  *
  * A job reaches a worker in one of two ways. A worker that just finished a job spins for a while
- * (state SPINNING) reading the control words, and the main thread hands it the next job through
- * the job area: it claims the worker (SPINNING → CLAIMED, a compare-exchange the worker races to
- * go IDLE), writes the job and stores its sequence number — a few microseconds, against tens to
- * hundreds for waking a sleeping thread. Arrays are named there by buffer id, so this works only
- * for buffers the worker has been sent before; otherwise, and whenever the worker is IDLE in its
- * event loop, the job goes by `postMessage` with its arrays and their buffers' ids.
+ * (state SPINNING) reading the control words, then sleeps in `Atomics.wait` on its state word
+ * (SLEEPING) for a while longer, and the main thread hands it the next job through the job area:
+ * it claims the worker (SPINNING or SLEEPING → CLAIMED, a compare-exchange the worker races to go
+ * IDLE; a sleeper is woken by `Atomics.notify`), writes the job and stores its sequence number — a
+ * few microseconds for a spinning worker, tens for a sleeping one, against hundreds for a message
+ * to a worker's event loop. Arrays are named there by buffer id, so this works only for buffers
+ * the worker has been sent before; otherwise, and whenever the worker is IDLE in its event loop,
+ * the job goes by `postMessage` with its arrays and their buffers' ids.
  * @module
  */
 import type { TypedArray } from "../../core/dtype.ts";
@@ -42,6 +44,8 @@ export const STATE = {
   spinning: 1,
   /** Claimed by the main thread: a job (or READ_MESSAGES) follows. */
   claimed: 2,
+  /** Blocked in `Atomics.wait` on this word: claimed like a spinning worker, then notified. */
+  sleeping: 3,
 } as const;
 
 /** Job length telling a claimed worker to go back to its event loop, where a message waits. */

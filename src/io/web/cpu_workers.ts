@@ -9,8 +9,9 @@
  * elsewhere {@link createCpuWorkerPool} gives null and the backend runs on one thread.
  *
  * Protocol (cpu_worker_protocol.ts): a job goes to a worker through the shared job area when the
- * worker is still spinning after its last job (microseconds), else by `postMessage` (views of
- * SharedArrayBuffers are shared, not copied; tens to hundreds of microseconds to wake it). The
+ * worker is still spinning (microseconds) or sleeping in `Atomics.wait` (tens of microseconds)
+ * after its last job, else by `postMessage` (views of SharedArrayBuffers are shared, not copied;
+ * hundreds of microseconds to reach its event loop). The
  * calling thread runs its own part, then waits on the worker's control block until the worker
  * stores the job's sequence number: it spins briefly, then blocks in `Atomics.wait`, except on a
  * page's main thread, where `Atomics.wait` throws: there it keeps spinning on `Atomics.load`
@@ -57,6 +58,12 @@ export interface CpuWorkerPoolOptions {
    * otherwise leave idle between its jobs (the BLAS runs one thread when split by the pool).
    */
   spinMs?: number;
+  /**
+   * How long a worker then sleeps in `Atomics.wait`, ready to be woken with the next job in tens
+   * of microseconds, before it goes back to its event loop, where a job costs a message (ms;
+   * default 1000). It uses no processor time.
+   */
+  sleepMs?: number;
   /** Keeps the idle timer from holding the process open (Deno: `Deno.unrefTimer`). */
   unrefTimer?: (timer: number) => void;
   /**
@@ -121,6 +128,7 @@ export class CpuWorkerPool implements CpuWorkers {
   readonly #url: string;
   readonly #idleMs: number;
   readonly #spinMs: number;
+  readonly #sleepMs: number;
   readonly #unref: ((timer: number) => void) | undefined;
   #helpers: Helper[] = [];
   /**
@@ -140,8 +148,10 @@ export class CpuWorkerPool implements CpuWorkers {
   failure: string | null = null;
   /** Jobs handed to workers so far (for tests and logs). */
   dispatched = 0;
-  /** Of those, the ones handed over through the job area to a spinning worker. */
+  /** Of those, the ones handed over through the job area to a spinning or sleeping worker. */
   handedOver = 0;
+  /** Of those, the ones that woke a sleeping worker. */
+  woken = 0;
 
   /**
    * Creates the pool; the worker threads start on first use (`ready()`), not here.
@@ -152,6 +162,7 @@ export class CpuWorkerPool implements CpuWorkers {
     this.#url = new URL(options.workerUrl).href;
     this.#idleMs = options.idleMs ?? 1000;
     this.#spinMs = options.spinMs ?? 5;
+    this.#sleepMs = options.sleepMs ?? 1000;
     this.#unref = options.unrefTimer;
     this.blockingWait = options.blockingWait ?? canBlockInAtomicsWait();
   }
@@ -212,11 +223,10 @@ export class CpuWorkerPool implements CpuWorkers {
     if (this.#state !== "failed") this.#state = "closed";
   }
 
-  /** Hands `job` to `h`: through the job area when it is spinning, else by message. */
+  /** Hands `job` to `h`: through the job area when it is spinning or sleeping, else by message. */
   #send(h: Helper, job: CpuJob, seq: number): void {
     const c = h.ctl;
-    const claimed =
-      Atomics.compareExchange(c, CTL.state, STATE.spinning, STATE.claimed) === STATE.spinning;
+    const claimed = this.#claim(c);
     if (claimed) {
       const text = encodeJob(job, (b) => {
         const id = this.#ids.get(b);
@@ -254,6 +264,22 @@ export class CpuWorkerPool implements CpuWorkers {
     const { kernel, inputs, outputs, attrs } = job;
     h.worker.postMessage({ seq, kernel, inputs, outputs, attrs, buffers, memories });
     if (claimed) this.#signal(c, seq, READ_MESSAGES);
+  }
+
+  /**
+   * Claims a spinning or sleeping worker for a job (a sleeper is woken now, so it is up by the
+   * time the job is written); false when it is IDLE in its event loop.
+   */
+  #claim(c: Int32Array): boolean {
+    const was = Atomics.compareExchange(c, CTL.state, STATE.spinning, STATE.claimed);
+    if (was === STATE.spinning) return true;
+    if (was !== STATE.sleeping) return false;
+    if (Atomics.compareExchange(c, CTL.state, STATE.sleeping, STATE.claimed) !== STATE.sleeping) {
+      return false;
+    }
+    Atomics.notify(c, CTL.state);
+    this.woken++;
+    return true;
   }
 
   #idOf(x: SharedArrayBuffer | WebAssembly.Memory): number {
@@ -300,7 +326,7 @@ export class CpuWorkerPool implements CpuWorkers {
           e.preventDefault();
           this.#fail(`worker ${i}: ${e.message}`);
         };
-        worker.postMessage({ ctl, spinMs: this.#spinMs });
+        worker.postMessage({ ctl, spinMs: this.#spinMs, sleepMs: this.#sleepMs });
         const area = new Uint8Array(ctl.buffer, JOB_OFFSET, JOB_BYTES);
         this.#helpers.push({ worker, ctl, area, known: new Set() });
       }
@@ -321,7 +347,13 @@ export class CpuWorkerPool implements CpuWorkers {
   #stop(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
-    for (const h of this.#helpers) h.worker.terminate();
+    for (const h of this.#helpers) {
+      // A sleeping worker is set IDLE and woken first: terminate() does not end an
+      // `Atomics.wait` in Deno, and the thread would hold the process open until it times out.
+      Atomics.store(h.ctl, CTL.state, STATE.idle);
+      Atomics.notify(h.ctl, CTL.state);
+      h.worker.terminate();
+    }
     this.#helpers = [];
     if (this.#state === "started") this.#state = "stopped";
   }
