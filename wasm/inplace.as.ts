@@ -14,16 +14,7 @@
  */
 
 import { softmaxRows } from "./softmax_rows.as";
-
-// @ts-ignore: decorator
-@inline function ld2(p: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(p));
-}
-
-// @ts-ignore: decorator
-@inline function st2(p: usize, v: v128): void {
-  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
-}
+import { ld2, st2 } from "./f32_lanes.as";
 
 /**
  * Whether elements b..e−1 of grad, m and v are all +0 (the OR of their bit patterns is 0): the
@@ -589,3 +580,8 @@ export function binary(op: i32, x: usize, y: usize, out: usize, n: usize): void 
 // ---- dropout (kernels/dropout.ts): the hashed mask and the scaled select, wasm/dropout.as.ts ----
 
 export { dropout, dropoutApply, hashTable } from "./dropout.as";
+
+// ---- cross-entropy and the softmax gradient (kernels/cross_entropy.ts, kernels/softmax.ts) ----
+
+export { crossEntropy, crossEntropyGrad } from "./cross_entropy.as";
+export { softmaxGrad } from "./softmax_grad.as";

@@ -478,6 +478,91 @@ Deno.test({
   },
 });
 
+/**
+ * Logits with extremes among them: −3.4e38, −∞, ±0, 50, a subnormal, and `top` (NaN or +∞). Not
+ * both in one row: NaN − max and ∞ − ∞ are NaNs of opposite signs, and which one a sum or
+ * product of the two keeps follows V8's operand order, not the kernel's.
+ */
+function logitInputs(n: number, sd: number, seed: number, top: number): Float32Array {
+  const rnd = lcg(seed);
+  const special = [-3.4e38, 0, -0, 50, -Infinity, 1e-40, top];
+  return new Float32Array(n).map((_, i) =>
+    i % 23 === 7 ? special[(i / 23 | 0) % special.length] : sd * (rnd() - 0.5)
+  );
+}
+
+Deno.test({
+  name:
+    "in-place cross-entropy, its gradient and the softmax gradient give the TypeScript kernels' bits",
+  ignore: !supported,
+  fn() {
+    const shapes = [[1, 1], [1, 2], [3, 5], [7, 9], [33, 17], [64, 256], [5, 1025], [2, 30522]];
+    for (const [rows, cols] of shapes) {
+      for (const sd of [1, 30, 250]) {
+        const label = `${rows}x${cols} sd ${sd}`;
+        // Targets: in range, the ignore index, and out of range (both count as ignored).
+        const targets = (alloc: (n: number) => Float32Array) => {
+          const block = alloc(rows);
+          const t = new Int32Array(block.buffer, block.byteOffset, rows);
+          for (let r = 0; r < rows; r++) {
+            t[r] = r % 5 === 3 ? -100 : r % 11 === 9 ? cols : (r * 7919) % cols;
+          }
+          return t;
+        };
+        for (const special of [null, NaN, Infinity]) {
+          const gen = (n: number, seed: number) =>
+            special !== null
+              ? logitInputs(n, sd, seed, special)
+              : new Float32Array(n).map(lcg(seed)).map((v) => sd * (v - 0.5));
+          sameBitsOnHeap(
+            "cross_entropy",
+            (alloc) => {
+              const x = alloc(rows * cols);
+              x.set(gen(rows * cols, rows + cols));
+              const t = targets(alloc) as unknown as Float32Array;
+              return {
+                inputs: [x, t],
+                outputs: [alloc(rows)],
+                attrs: { rows, cols, ignoreIndex: -100 },
+              };
+            },
+            `cross_entropy ${label} special ${special}`,
+            1,
+          );
+          sameBitsOnHeap(
+            "cross_entropy_grad",
+            (alloc) => {
+              const x = alloc(rows * cols);
+              x.set(gen(rows * cols, rows + cols));
+              const t = targets(alloc) as unknown as Float32Array;
+              const scale = fill(alloc(1), () => 1 / 3);
+              const attrs = { rows, cols, ignoreIndex: -100 };
+              return { inputs: [x, t, scale], outputs: [alloc(rows * cols)], attrs };
+            },
+            `cross_entropy_grad ${label} special ${special}`,
+            1,
+          );
+        }
+        sameBitsOnHeap(
+          "softmax_grad",
+          (alloc) => {
+            const rnd = lcg(rows * cols + sd);
+            const y = fill(alloc(rows * cols), () => rnd() / cols);
+            const dy = fill(alloc(rows * cols), (i) => (i % 29 === 3 ? 0 : sd * (rnd() - 0.5)));
+            return {
+              inputs: [y, dy],
+              outputs: [alloc(rows * cols)],
+              attrs: { rows, cols, log: false },
+            };
+          },
+          `softmax_grad ${label}`,
+          1,
+        );
+      }
+    }
+  },
+});
+
 Deno.test({
   name: "in-place passes split over 2 threads (workers on the same memory) give 1 thread's bits",
   ignore: !supported,
@@ -575,6 +660,28 @@ Deno.test({
         return outs;
       });
       drops[0].forEach((y, k) => assertSameBits(y, drops[1][k], `dropout ${k} over 2 threads`));
+      // Cross-entropy, its gradient and the softmax gradient, split by rows.
+      const rowsOut = [pooled, plain].map((b) => {
+        const [rows, cols] = [4099, 33];
+        const x = place(b, logitInputs(rows * cols, 8, 4, NaN), 0);
+        const tb = place(b, new Float32Array(rows), 0);
+        const t = new Int32Array(tb.buffer, tb.byteOffset, rows);
+        t.forEach((_, r) => (t[r] = r % 7 === 2 ? -100 : (r * 31) % cols));
+        const scale = place(b, Float32Array.of(0.25), 0);
+        const [loss, dx] = [rows, rows * cols].map((n) => place(b, new Float32Array(n), 0));
+        const y = place(b, new Float32Array(rows * cols).map(lcg(6)), 0);
+        const ds = place(b, new Float32Array(rows * cols), 0);
+        const attrs = { rows, cols, ignoreIndex: -100 };
+        const before = pool.dispatched;
+        b.run("cross_entropy", [x, t], [loss], attrs);
+        b.run("cross_entropy_grad", [x, t, scale], [dx], attrs);
+        b.run("softmax_grad", [y, x], [ds], { rows, cols, log: false });
+        assert.ok(b === plain || pool.dispatched >= before + 3, "row kernels split");
+        return [loss, dx, ds];
+      });
+      rowsOut[0].forEach((o, k) =>
+        assertSameBits(o, rowsOut[1][k], `row kernel ${k} over 2 threads`)
+      );
     } finally {
       pooled.dispose();
       plain.dispose();

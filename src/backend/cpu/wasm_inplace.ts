@@ -28,6 +28,10 @@
  *   integer hash (wrap-around arithmetic, four lanes) and x·scale in float64 rounded to float32,
  *   so the mask bits and outputs are the TypeScript kernel's; the inner-hash table lies in pages
  *   of this thread's ({@link inplaceRegion}).
+ * - `crossEntropy`, `crossEntropyGrad` (kernels/cross_entropy.ts, float32; wasm/cross_entropy.as.ts)
+ *   and `softmaxGrad` (kernels/softmax.ts, not log; wasm/softmax_grad.as.ts): the same float64
+ *   exponentials (`expNonPositive`'s table copied per thread) and sums in the same order, the
+ *   logarithm JavaScript's `Math.log` (imported): the TypeScript kernels' bits.
  *
  * A kernel asks {@link inplaceFor} with its arrays and runs its TypeScript loop when the answer is
  * null (an array off the heap, arrays of two memories, no support, or the passes turned off).
@@ -151,6 +155,36 @@ export interface InplacePasses {
   dropoutApply(x: number, y: number, bits: number, n: number, scale: number): void;
   /** hashU32(i) for i < n into the int32 table at `at`. */
   hashTable(at: number, n: number): void;
+  /**
+   * Cross-entropy loss per row of `rows` × `cols` logits, int32 `targets` (0 for an ignored one);
+   * `tab`: this thread's copy of fast_math.ts's 2^(j/64) table ({@link inplaceTable}).
+   */
+  crossEntropy(
+    logits: number,
+    targets: number,
+    loss: number,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+    tab: number,
+  ): void;
+  /**
+   * The cross-entropy logits gradient (softmax − onehot)·scale, with `e` cols float64s of
+   * scratch.
+   */
+  crossEntropyGrad(
+    logits: number,
+    targets: number,
+    dx: number,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+    scale: number,
+    tab: number,
+    e: number,
+  ): void;
+  /** dx = y·(dy − Σ dy·y) per row (the softmax gradient, not log). */
+  softmaxGrad(y: number, dy: number, dx: number, rows: number, cols: number): void;
 }
 
 let module: WebAssembly.Module | null | undefined;
@@ -172,7 +206,7 @@ export function inplaceFor(...arrays: TypedArray[]): InplacePasses | null {
   if (!passes) {
     if (module === undefined) module = compile();
     if (!module) return null;
-    passes = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp } })
+    passes = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } })
       .exports as unknown as InplacePasses;
     instances.set(memory, passes);
   }

@@ -7,11 +7,23 @@
  * (which is ≥ 1), invisible in a float32 result. The gradient computes each row's exponentials
  * once, into a float64 scratch row, and normalizes them. Float64 outputs (gradient checks) keep
  * `Math.exp`.
+ *
+ * Float32 tensors of the WebAssembly heap run in place in WebAssembly (../wasm_inplace.ts,
+ * wasm/cross_entropy.as.ts): the same float64 exponentials, sums in the same order and
+ * JavaScript's `Math.log`, so the same bits.
  * @module
  */
-import { expNonPositive } from "./fast_math.ts";
+import { expNonPositive, POW2_64THS } from "./fast_math.ts";
 import type { CpuKernel, CpuKernels } from "./types.ts";
 import { type CpuSplits, rowSplit } from "../split_parts.ts";
+import type { TypedArray } from "../../../core/dtype.ts";
+import {
+  inplaceFor,
+  type InplacePasses,
+  inplaceScratch,
+  inplaceTable,
+  memoryOf,
+} from "../wasm_inplace.ts";
 
 let scratch = new Float64Array(256);
 
@@ -29,8 +41,31 @@ function logSumExp(x: ArrayLike<number>, base: number, cols: number, f32: boolea
   return mx + Math.log(s);
 }
 
+/**
+ * The in-place passes and this thread's copy of the exponential's table when the logits and
+ * `out` are float32 and the int32 targets lie with them on the heap, else null.
+ */
+function inplaceRows(
+  logits: TypedArray,
+  targets: TypedArray,
+  out: TypedArray,
+): [InplacePasses, number] | null {
+  if (!(logits instanceof Float32Array) || !(out instanceof Float32Array)) return null;
+  if (!(targets instanceof Int32Array)) return null;
+  const wasm = inplaceFor(logits, targets, out);
+  const tab = wasm && inplaceTable(memoryOf(logits)!, POW2_64THS);
+  return wasm && tab !== null ? [wasm, tab] : null;
+}
+
 const crossEntropy: CpuKernel<"cross_entropy"> = ([logits, targets], [loss], attrs) => {
   const { rows, cols, ignoreIndex } = attrs;
+  const inplace = inplaceRows(logits, targets, loss);
+  if (inplace) {
+    const [wasm, tab] = inplace;
+    const [lp, tp, op] = [logits.byteOffset, targets.byteOffset, loss.byteOffset];
+    wasm.crossEntropy(lp, tp, op, rows, cols, ignoreIndex, tab);
+    return;
+  }
   const f32 = loss instanceof Float32Array;
   for (let r = 0; r < rows; r++) {
     const t = targets[r];
@@ -62,6 +97,14 @@ const crossEntropyGrad: CpuKernel<"cross_entropy_grad"> = (
         dx[base + c] = (Math.exp(logits[base + c] - lse) - (c === t ? 1 : 0)) * s;
       }
     }
+    return;
+  }
+  const inplace = inplaceRows(logits, targets, dx);
+  const e8 = inplace && inplaceScratch(memoryOf(dx)!, 8 * cols);
+  if (inplace && e8 !== null) {
+    const [wasm, tab] = inplace;
+    const [lp, tp, dp] = [logits.byteOffset, targets.byteOffset, dx.byteOffset];
+    wasm.crossEntropyGrad(lp, tp, dp, rows, cols, ignoreIndex, s, tab, e8);
     return;
   }
   if (scratch.length < cols) scratch = new Float64Array(cols);

@@ -36,8 +36,8 @@ export function expF32(x: number): number {
 /** ln2/64 split in two so k·hi is exact for |k| < 2^21. */
 const LN2_64_HI = LN2_HI / 64;
 const LN2_64_LO = LN2_LO / 64;
-/** 2^(j/64), j = 0 … 63. */
-const POW2_64THS = new Float64Array(64).map((_, j) => Math.pow(2, j / 64));
+/** 2^(j/64), j = 0 … 63: {@link expNonPositive}'s table (the in-place passes copy it). */
+export const POW2_64THS: Float64Array = new Float64Array(64).map((_, j) => Math.pow(2, j / 64));
 /** 2^(i − 1100), i = 0 … 1100 (indexed by 1100 + e, e ≤ 0: no negation, which would give −0). */
 const POW2_NEG = new Float64Array(1101).map((_, i) => Math.pow(2, i - 1100));
 

@@ -12,7 +12,10 @@
  * row.
  *
  * The float32 softmax runs in WebAssembly (../wasm_passes.ts, copying), in place on tensors of
- * the WebAssembly heap (../wasm_inplace.ts: the same code, so the same results).
+ * the WebAssembly heap (../wasm_inplace.ts: the same code, so the same results). The float32
+ * `softmax_grad` (not log) of heap tensors runs in place in WebAssembly too
+ * (wasm/softmax_grad.as.ts: the same float64 sums in the same order, so the TypeScript loop's
+ * bits).
  * @module
  */
 import type { SoftmaxAttrs } from "../../../core/kernel_contract.ts";
@@ -169,6 +172,12 @@ const softmax: CpuKernel<"softmax"> = ([x, mask], [y], attrs) => {
 
 const softmaxGrad: CpuKernel<"softmax_grad"> = ([y, dy], [dx], attrs) => {
   const { rows, cols, log } = attrs;
+  const f32 = y instanceof Float32Array && dy instanceof Float32Array && dx instanceof Float32Array;
+  const wasm = f32 && !log ? inplaceFor(y, dy, dx) : null;
+  if (wasm) {
+    wasm.softmaxGrad(y.byteOffset, dy.byteOffset, dx.byteOffset, rows, cols);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let s = 0;
