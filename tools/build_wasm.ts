@@ -22,6 +22,16 @@ export interface WasmTarget {
 /** Flags of every build: optimized, no garbage collector (the kernels allocate nothing). */
 const COMMON = ["-O3", "--runtime", "stub", "--noAssert", "--enable", "simd"];
 
+/**
+ * Flags of the builds that run on the CPU backend's shared heap memory
+ * (src/backend/cpu/wasm_heap.ts): imported, shared, up to 4 GiB, declared with no minimum so any
+ * heap memory fits.
+ */
+const HEAP_MEMORY = [
+  ...["--enable", "threads", "--importMemory", "--sharedMemory"],
+  ...["--initialMemory", "0", "--maximumMemory", "65536"],
+];
+
 /** The kernels, relative to the repository root. */
 export const WASM_TARGETS: WasmTarget[] = [
   { source: "wasm/sgemm.as.ts", output: "wasm/sgemm.wasm", flags: [] },
@@ -30,17 +40,16 @@ export const WASM_TARGETS: WasmTarget[] = [
     output: "wasm/sgemm_relaxed.wasm",
     flags: ["--enable", "relaxed-simd"],
   },
-  { source: "wasm/passes.as.ts", output: "wasm/passes.wasm", flags: [] },
-  // The in-place passes run on the CPU backend's shared heap memory (src/backend/cpu/wasm_heap.ts):
-  // imported, shared, up to 4 GiB, declared with no minimum so any heap memory fits.
+  // The same GEMM on the heap memory, for operands that lie there (no copies).
+  { source: "wasm/sgemm.as.ts", output: "wasm/sgemm_heap.wasm", flags: HEAP_MEMORY },
   {
-    source: "wasm/inplace.as.ts",
-    output: "wasm/inplace.wasm",
-    flags: [
-      ...["--enable", "threads", "--importMemory", "--sharedMemory"],
-      ...["--initialMemory", "0", "--maximumMemory", "65536"],
-    ],
+    source: "wasm/sgemm.as.ts",
+    output: "wasm/sgemm_heap_relaxed.wasm",
+    flags: [...HEAP_MEMORY, "--enable", "relaxed-simd"],
   },
+  { source: "wasm/passes.as.ts", output: "wasm/passes.wasm", flags: [] },
+  // The in-place passes run on the heap memory too.
+  { source: "wasm/inplace.as.ts", output: "wasm/inplace.wasm", flags: HEAP_MEMORY },
 ];
 
 /** Raised when the compiler reports an error. */

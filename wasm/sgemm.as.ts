@@ -6,8 +6,10 @@
  *   C = alpha * op(A) @ op(B) + beta * C + bias   (op = transpose or not; beta = 0 never reads C;
  *                                                  the bias row, when given, added to every row)
  *
- * with byte addresses and element row pitches into this module's memory (the caller copies the
- * operands in and C out). op(A) is packed into 6-row panels and op(B) into 8-column panels (zero
+ * with byte addresses and element row pitches into this module's memory: the caller copies the
+ * operands in and C out, or, in the builds that import the CPU backend's shared heap memory
+ * (sgemm_heap*.wasm), passes the operands where they lie and its own scratch as `work`. No static
+ * data (a shared memory's would be rewritten by every thread's instantiation). op(A) is packed into 6-row panels and op(B) into 8-column panels (zero
  * padded at the edges), then a 6 x 8 register tile (12 accumulators of 4 lanes) runs over blocks of
  * 256 k steps for every panel pair, columns in blocks whose B slices stay in the L2 cache; the
  * sums are kept between k blocks.
@@ -229,23 +231,26 @@ function tile(
   let c40 = v128.load(src, 128), c41 = v128.load(src, 144);
   let c50 = v128.load(src, 160), c51 = v128.load(src, 176);
   for (let p = 0; p < k; p++) {
+    // The step's six A values in two loads, each broadcast by a shuffle: engines that check every
+    // memory access (Deno's V8 does, more dearly on a shared memory) check 4 loads, not 8.
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
+    const lo = v128.load(pa), hi = v128.load64_zero(pa, 16);
+    let a = v128.shuffle<f32>(lo, lo, 0, 0, 0, 0);
     c00 = madd(a, b0, c00);
     c01 = madd(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
+    a = v128.shuffle<f32>(lo, lo, 1, 1, 1, 1);
     c10 = madd(a, b0, c10);
     c11 = madd(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
+    a = v128.shuffle<f32>(lo, lo, 2, 2, 2, 2);
     c20 = madd(a, b0, c20);
     c21 = madd(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
+    a = v128.shuffle<f32>(lo, lo, 3, 3, 3, 3);
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
-    a = v128.load32_splat(pa, 16);
+    a = v128.shuffle<f32>(hi, hi, 0, 0, 0, 0);
     c40 = madd(a, b0, c40);
     c41 = madd(a, b1, c41);
-    a = v128.load32_splat(pa, 20);
+    a = v128.shuffle<f32>(hi, hi, 1, 1, 1, 1);
     c50 = madd(a, b0, c50);
     c51 = madd(a, b1, c51);
     pa += MR * 4;

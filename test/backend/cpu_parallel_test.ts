@@ -534,6 +534,34 @@ Deno.test("worker pool: every split kernel gives the single-threaded bits (above
   assert.equal(pool.running, 0, "dispose closes the pool");
 });
 
+Deno.test("worker pool: the split WASM GEMM on heap operands (in place in every thread) gives one thread's copying bits", async () => {
+  const pool = await readyPool(2);
+  const backend = new CpuBackend({ workers: pool });
+  try {
+    const heap = (x: Float32Array) => {
+      const a = backend.alloc("f32", x.length) as Float32Array;
+      a.set(x);
+      return a;
+    };
+    for (const relaxed of [false, true]) {
+      const wasm = createWasmGemm({ relaxed })!;
+      const split = parallelWasm(wasm, pool);
+      for (const [m, n, k, o] of GEMMS) {
+        const want = gemmCase(m, n, k, o);
+        wasm.sgemm(want); // SharedArrayBuffers off the heap: the copying path
+        const base = gemmCase(m, n, k, o);
+        const got = { ...base, a: heap(base.a), b: heap(base.b), c: heap(base.c) };
+        const sent = pool.dispatched;
+        split.sgemm(got);
+        assert.ok(pool.dispatched > sent || m * n * k < 1 << 22, `${m}x${n}x${k} split`);
+        assertSameBits([got.c], [want.c], `heap ${m}x${n}x${k} relaxed ${relaxed}`);
+      }
+    }
+  } finally {
+    backend.dispose();
+  }
+});
+
 /** `gemm` (split over `pool`) gives the bits of `whole` on every shape of the step. */
 function pooledGemmBits(
   pool: CpuWorkerPool,

@@ -6,6 +6,8 @@ import { type Gemm, type GemmArgs, GemmArgsError } from "../../src/backend/cpu/g
 import { jsGemm } from "../../src/backend/cpu/gemm_js.ts";
 import { blasStatus, loadBlas } from "../../src/io/deno/blas.ts";
 import { createWasmGemm } from "../../src/backend/cpu/wasm_gemm.ts";
+import { CpuBackend } from "../../src/backend/cpu/cpu_backend.ts";
+import { heapMemoryOf, wasmHeapSupported } from "../../src/backend/cpu/wasm_heap.ts";
 import { noBlas, optionalBlas } from "../helpers/blas.ts";
 
 type Floats = Float32Array | Float64Array;
@@ -353,6 +355,62 @@ Deno.test("wasm gemm adds a bias row with the bits of a C preset to it and beta 
       assert.deepEqual(fused.c, preset.c, `${transA} ${transB} ${m}x${n}x${k}`);
     }
   }
+});
+
+/** `args` with its arrays (and `bias`) copied onto `backend`'s WebAssembly heap, `lead` in. */
+function onHeap(
+  backend: CpuBackend,
+  args: GemmArgs<Float32Array>,
+  lead: number,
+): GemmArgs<Float32Array> {
+  const copy = (x: Float32Array) => {
+    const block = backend.alloc("f32", x.length + lead) as Float32Array;
+    const a = block.subarray(lead);
+    a.set(x);
+    return a;
+  };
+  const bias = args.bias ? copy(args.bias) : undefined;
+  return { ...args, a: copy(args.a), b: copy(args.b), c: copy(args.c), bias };
+}
+
+Deno.test({
+  name: "wasm gemm on the WebAssembly heap (in place, no copies) gives the copying path's bits",
+  ignore: !wasmHeapSupported(),
+  fn() {
+    const backend = new CpuBackend();
+    try {
+      for (const relaxed of [false, true]) {
+        const wasm = createWasmGemm({ relaxed })!;
+        let seed = 1;
+        for (const c of [...cases(), ...randomCases(40, 77)]) {
+          for (const withBias of [false, true]) {
+            const copied = build(c, "f32", seed).args as GemmArgs<Float32Array>;
+            if (withBias) copied.bias = Float32Array.from({ length: c.n }, (_, j) => Math.sin(j));
+            const inPlace = onHeap(backend, copied, seed++ % 3);
+            assert.ok(
+              heapMemoryOf(inPlace.a.buffer) &&
+                heapMemoryOf(inPlace.bias?.buffer ?? inPlace.c.buffer),
+            );
+            wasm.sgemm(copied);
+            wasm.sgemm(inPlace);
+            const got = new Int32Array(inPlace.c.buffer, inPlace.c.byteOffset, inPlace.c.length);
+            const want = new Int32Array(copied.c.buffer, copied.c.byteOffset, copied.c.length);
+            for (let i = 0; i < want.length; i++) {
+              if (got[i] !== want[i]) {
+                assert.fail(
+                  `${c.label} relaxed ${relaxed} bias ${withBias}: C[${i}] ${inPlace.c[i]} vs ${
+                    copied.c[i]
+                  }`,
+                );
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      backend.dispose();
+    }
+  },
 });
 
 Deno.test("loadBlas reports a missing library", () => {

@@ -12,6 +12,10 @@
  * of larger ones. Copying C back row by row, never the gaps between rows, matters when the rows of C
  * are split across threads: another thread's rows may lie between.
  *
+ * Operands on the CPU backend's WebAssembly heap (A, B, C and the bias all views of its shared
+ * memory) need no copies: the same kernel built on the heap memory runs where they lie
+ * (./wasm_gemm_heap.ts), with the same bits. The copies stay for operands elsewhere.
+ *
  * No Deno API: runs in the browser too. The relaxed-SIMD build (fused multiply-add) is used where
  * the engine validates it; results are bit-identical across thread counts either way.
  * @module
@@ -27,6 +31,7 @@ import {
   scaleMatrix,
 } from "./gemm.ts";
 import { jsGemm } from "./gemm_js.ts";
+import { heapSgemm } from "./wasm_gemm_heap.ts";
 
 interface SgemmExports {
   memory: WebAssembly.Memory;
@@ -109,7 +114,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
     name: `wasm simd128${relaxed ? " relaxed-fma" : ""}`,
     relaxed,
     sgemmBias: true,
-    sgemm: (args) => wasmSgemm(mem, args),
+    sgemm: (args) => wasmSgemm(mem, relaxed, args),
     dgemm: (args) => jsGemm.dgemm(args),
   };
 }
@@ -149,8 +154,11 @@ interface Placement {
   work: number;
 }
 
-/** {@link Gemm.sgemm} on `mem`: copy in, one kernel call per matrix of the batch, copy C back. */
-function wasmSgemm(mem: SgemmInstance, raw: GemmArgs<Float32Array>): void {
+/**
+ * {@link Gemm.sgemm} on `mem` (built relaxed or not): in place on the heap where the operands lie
+ * there, else copy in, one kernel call per matrix of the batch, copy C back.
+ */
+function wasmSgemm(mem: SgemmInstance, relaxed: boolean, raw: GemmArgs<Float32Array>): void {
   checkGemmArgs("sgemm", raw);
   const args = foldBroadcastBatch(raw);
   const { m, n, k, batch, alpha } = args;
@@ -162,6 +170,7 @@ function wasmSgemm(mem: SgemmInstance, raw: GemmArgs<Float32Array>): void {
     scaleAndBias(args);
     return;
   }
+  if (heapSgemm(args, relaxed)) return;
   const at = placeOperands(mem, args);
   for (let bi = 0; bi < batch; bi++) runKernel(mem, args, at, bi);
   copyBack(args, mem.f32, at.cPtr / 4 - at.cLo);

@@ -24,7 +24,7 @@ import { insertMerged, takeFirstFit } from "./free_ranges.ts";
 
 /** Bytes of a WebAssembly page: heap regions are whole pages. */
 export const WASM_PAGE = 65536;
-/** Pages of a wasm32 memory's largest size (4 GiB), the maximum inplace.wasm declares. */
+/** Pages of a wasm32 memory's largest size (4 GiB), the maximum inplace.wasm and sgemm_heap*.wasm declare. */
 const MAX_PAGES = 65536;
 
 /** A region of a heap: `bytes` bytes at `offset` of `buffer` (a buffer of the heap's memory). */

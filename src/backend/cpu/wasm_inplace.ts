@@ -231,16 +231,18 @@ export function inplaceRegion(memory: WebAssembly.Memory, bytes: number): number
 const scratches = new WeakMap<WebAssembly.Memory, [number, number]>();
 
 /**
- * The byte offset of `bytes` of scratch memory for this thread's passes on `memory`, or null when
- * the memory cannot grow by it: a region of this thread's ({@link inplaceRegion}), kept and
- * replaced only for a larger request (a few pages per thread).
+ * The byte offset of `bytes` of scratch memory for this thread's passes (and the heap GEMM's
+ * workspace, ./wasm_gemm_heap.ts) on `memory`, or null when the memory cannot grow by it: a
+ * region of this thread's ({@link inplaceRegion}), kept, and replaced by one at least twice as
+ * large only for a larger request (so the regions left behind add up to less than the last).
  */
 export function inplaceScratch(memory: WebAssembly.Memory, bytes: number): number | null {
   const have = scratches.get(memory);
   if (have && have[1] >= bytes) return have[0];
-  const at = inplaceRegion(memory, bytes);
+  const size = Math.ceil(Math.max(bytes, 2 * (have?.[1] ?? 0), 1) / WASM_PAGE) * WASM_PAGE;
+  const at = inplaceRegion(memory, size);
   if (at === null) return null;
-  scratches.set(memory, [at, Math.max(1, Math.ceil(bytes / WASM_PAGE)) * WASM_PAGE]);
+  scratches.set(memory, [at, size]);
   return at;
 }
 
