@@ -143,19 +143,27 @@ interface CpuThreads {
 }
 
 /**
- * `?threads=N` (1: no worker pool), else every core the browser reports; one where workers cannot
- * share memory with the page, which takes cross-origin isolation (the COOP/COEP headers that
- * src/io/deno/static_server.ts sends).
+ * `?threads=N` (1: no worker pool), else half the cores the browser reports, at most 4 (as ONNX
+ * Runtime Web does): the browser's own threads (rendering, JIT compilers, garbage collector) need
+ * the rest. On the 2-core development machine the demo (3 epochs of 400 sentences, headless
+ * Chromium, quiet) took 1.04–1.08 s on one thread and 1.15–1.25 s on two. One thread where
+ * workers cannot share memory with the page, which takes cross-origin isolation (the COOP/COEP
+ * headers that src/io/deno/static_server.ts sends).
  * @throws {Error} when `?threads=` is not a positive integer.
  */
 function pageThreads(params: URLSearchParams): CpuThreads {
   const asked = params.get("threads");
-  const n = asked === null ? navigator.hardwareConcurrency || 1 : Number(asked);
+  const cores = navigator.hardwareConcurrency || 1;
+  const n = asked === null ? Math.min(4, Math.ceil(cores / 2)) : Number(asked);
   if (!Number.isInteger(n) || n < 1) {
     throw new Error(`?threads=${asked} in the address: expected a whole number, 1 or more`);
   }
   if (n === 1) {
-    return { threads: 1, why: asked === null ? "this device reports one core" : "as asked" };
+    const why = asked !== null
+      ? "as asked"
+      : `half of this device's ${cores} core${cores === 1 ? "" : "s"}, leaving the rest to ` +
+        "the browser (add ?threads=N to the address to change it)";
+    return { threads: 1, why };
   }
   if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
     return {
@@ -182,14 +190,8 @@ function deviceText(reason: string, hasGpuApi: boolean, cpu: CpuThreads): string
  * The worker pool for `cpu.threads` threads, or null for one. Workers start when a kernel first
  * splits, so a page that ends up on WebGPU starts none. They are never stopped for idleness: that
  * only keeps a Deno process from exiting, and restarting them would fetch the worker script and
- * compile its WebAssembly again. They sleep in `Atomics.wait` right after each job (`spinMs: 0`;
- * the next job wakes them) instead of polling 5 ms for it, as Deno's do: a browser shares the
- * machine with everything else the user
- * runs, and on the loaded 2-core development machine the demo's first epoch on 2 threads took
- * 2.98-3.05 s with the 5 ms poll, 1.37-1.97 s with 1 ms and 0.68-0.82 s without, against
- * 0.55-0.79 s on one thread (most likely a polling thread uses up its CPU share, so the scheduler
- * runs it late when the next job waits on it, while a sleeping one is woken promptly). A wake-up
- * costs tens of microseconds, a few hundred times an epoch.
+ * compile its WebAssembly again. Between jobs they sleep in `Atomics.wait`, as the pool's do
+ * everywhere (see src/io/web/cpu_workers.ts).
  */
 function pagePool(cpu: CpuThreads): CpuWorkerPool | null {
   if (cpu.threads < 2) return null;
@@ -197,7 +199,6 @@ function pagePool(cpu: CpuThreads): CpuWorkerPool | null {
     threads: cpu.threads,
     workerUrl: WORKER_URL,
     idleMs: Infinity,
-    spinMs: 0,
   });
 }
 

@@ -897,7 +897,7 @@ for (const [name, g] of Object.entries(STEP_GEMMS)) {
       try {
         const pooled = await bertSteps(backend);
         assert.ok(pool.dispatched > 20, `kernels sent to the worker: ${pool.dispatched}`);
-        // Most jobs follow another within the worker's spin: handed over in shared memory.
+        // Most jobs find the worker spinning or asleep in Atomics.wait: handed over in shared memory.
         assert.ok(
           pool.handedOver > pool.dispatched / 2,
           `${pool.handedOver} of ${pool.dispatched}`,

@@ -514,6 +514,24 @@ async function deviceWithoutIsolation(
   return out;
 }
 
+/** The CPU threads the page picks by itself (WebGPU hidden), the cores it sees, the device line. */
+async function defaultThreads(
+  browser: import("playwright-core").Browser,
+  url: string,
+): Promise<{ threads: number; cores: number; text: string }> {
+  const ctx = await noGpuContext(browser);
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
+  const out = await page.evaluate(() => ({
+    threads: (globalThis as unknown as { jointag: PageHook }).jointag.state.threads,
+    cores: navigator.hardwareConcurrency,
+    text: document.getElementById("device")!.textContent!,
+  }));
+  await ctx.close();
+  return out;
+}
+
 Deno.test({
   name: "browser page without WebGPU: the CPU fallback trains on the WASM GEMM, as the " +
     "TypeScript GEMM does, and on 2 threads (cross-origin isolated) with the same bits as on 1",
@@ -559,10 +577,14 @@ Deno.test({
       assert.match(wasm.text, /1 thread of the processor: as asked/);
       assert.deepEqual(two.losses, wasm.losses);
       // Without the headers: one thread, and the page says why.
-      const plain = await deviceWithoutIsolation(browser, server.url);
+      const plain = await deviceWithoutIsolation(browser, `${server.url}?threads=2`);
       assert.equal(plain.isolated, false);
       assert.equal(plain.threads, 1);
       assert.match(plain.text, /1 thread of the processor: this page is not cross-origin isolated/);
+      // Asked for nothing: half the cores, at most 4, and one thread says why.
+      const auto = await defaultThreads(browser, server.url);
+      assert.equal(auto.threads, Math.min(4, Math.ceil(auto.cores / 2)), `${auto.cores} cores`);
+      if (auto.threads === 1) assert.match(auto.text, /1 thread of the processor: half of this/);
       // Speed is for benchmarks, not asserted here; printed for the record (the demo's shapes are
       // small, so the TypeScript passes bound the ratio: ~2x measured).
       const s = (r: CpuRun) => `${r.seconds.toFixed(2)} s`;

@@ -28,9 +28,8 @@ export interface CpuWorkerOptions {
    */
   idleMs?: number;
   /**
-   * How long a worker polls for the next job after one (ms; default 5): jobs within that time
-   * start in microseconds instead of a thread wake-up. It only burns a core this process would
-   * otherwise leave idle between its jobs (the BLAS runs one thread when split by the pool).
+   * How long a worker polls for the next job after one before it sleeps (ms; default 0: see
+   * `CpuWorkerPoolOptions.spinMs`).
    */
   spinMs?: number;
   /**

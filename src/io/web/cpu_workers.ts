@@ -53,9 +53,14 @@ export interface CpuWorkerPoolOptions {
    */
   idleMs?: number;
   /**
-   * How long a worker polls for the next job after one (ms; default 5): jobs within that time
-   * start in microseconds instead of a thread wake-up. It only burns a core this process would
-   * otherwise leave idle between its jobs (the BLAS runs one thread when split by the pool).
+   * How long a worker polls for the next job after one before it sleeps (ms; default 0). A job
+   * for a polling worker starts in microseconds, for a sleeping one in tens of microseconds; but
+   * a polling thread takes processor time from every other thread, this process's main thread
+   * included, whenever the machine is busy. Measured on the 2-core development machine, 2
+   * threads, quiet: polls of 0 / 0.2 / 1 / 5 ms gave Tiny CPU-BLAS steps of 48.3 / 51.0 / 50.8 /
+   * 53.2 ms (one thread 59.4) and Mini 188.8 / 187.3 / 189.7 / 189.1 ms (one thread 284.2); with
+   * another process busy on one core, the demo trained in about 1.0 s without polling and
+   * 1.8–2.3 s with 5 ms (one thread 0.8 s).
    */
   spinMs?: number;
   /**
@@ -161,7 +166,7 @@ export class CpuWorkerPool implements CpuWorkers {
     this.threads = options.threads;
     this.#url = new URL(options.workerUrl).href;
     this.#idleMs = options.idleMs ?? 1000;
-    this.#spinMs = options.spinMs ?? 5;
+    this.#spinMs = options.spinMs ?? 0;
     this.#sleepMs = options.sleepMs ?? 1000;
     this.#unref = options.unrefTimer;
     this.blockingWait = options.blockingWait ?? canBlockInAtomicsWait();
