@@ -31,29 +31,12 @@ import {
   scaleMatrix,
 } from "./gemm.ts";
 import { jsGemm } from "./gemm_js.ts";
-import { heapSgemm } from "./wasm_gemm_heap.ts";
+import { heapSgemm, type SgemmAddresses, sgemmAt, type SgemmKernel } from "./wasm_gemm_heap.ts";
 
-interface SgemmExports {
+/** The copying build's exports: the GEMM, its own memory and where its free memory starts. */
+interface SgemmExports extends SgemmKernel {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  workBytes(m: number, n: number, k: number): number;
-  sgemm(
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-    work: number,
-    bias: number,
-  ): void;
 }
 
 /** Options of {@link createWasmGemm}. */
@@ -141,17 +124,11 @@ class SgemmInstance {
   }
 }
 
-/** Where one call's operands lie: the first element copied of each, and its byte address. */
+/** Where one call's operands were copied: C's first element copied, its byte address, and all. */
 interface Placement {
-  aLo: number;
-  bLo: number;
   cLo: number;
-  aPtr: number;
-  bPtr: number;
   cPtr: number;
-  biasPtr: number;
-  /** The kernel's scratch space (`workBytes`). */
-  work: number;
+  addresses: SgemmAddresses;
 }
 
 /**
@@ -172,7 +149,7 @@ function wasmSgemm(mem: SgemmInstance, relaxed: boolean, raw: GemmArgs<Float32Ar
   }
   if (heapSgemm(args, relaxed)) return;
   const at = placeOperands(mem, args);
-  for (let bi = 0; bi < batch; bi++) runKernel(mem, args, at, bi);
+  for (let bi = 0; bi < batch; bi++) sgemmAt(mem.ex, args, bi, at.addresses);
   copyBack(args, mem.f32, at.cPtr / 4 - at.cLo);
 }
 
@@ -204,33 +181,15 @@ function placeOperands(mem: SgemmInstance, args: GemmArgs<Float32Array>): Placem
   mem.f32.set(args.b.subarray(bLo, bHi), bPtr / 4);
   if (args.beta !== 0) mem.f32.set(args.c.subarray(cLo, cHi), cPtr / 4);
   if (args.bias) mem.f32.set(args.bias.subarray(0, n), biasPtr / 4);
-  return { aLo, bLo, cLo, aPtr, bPtr, cPtr, biasPtr, work };
-}
-
-/** The kernel on matrix `bi` of the batch, in the module's memory as placed at `at`. */
-function runKernel(
-  mem: SgemmInstance,
-  args: GemmArgs<Float32Array>,
-  at: Placement,
-  bi: number,
-): void {
-  mem.ex.sgemm(
-    args.transA ? 1 : 0,
-    args.transB ? 1 : 0,
-    args.m,
-    args.n,
-    args.k,
-    args.alpha,
-    at.aPtr + (args.aOffset - at.aLo + bi * args.strideA) * 4,
-    args.lda,
-    at.bPtr + (args.bOffset - at.bLo + bi * args.strideB) * 4,
-    args.ldb,
-    args.beta,
-    at.cPtr + (args.cOffset - at.cLo + bi * args.strideC) * 4,
-    args.ldc,
-    at.work,
-    args.bias ? at.biasPtr : 0,
-  );
+  // Element i of an operand is at its copy's start + (i − first copied) · 4.
+  const addresses = {
+    a: aPtr - aLo * 4,
+    b: bPtr - bLo * 4,
+    c: cPtr - cLo * 4,
+    work,
+    bias: args.bias ? biasPtr : 0,
+  };
+  return { cLo, cPtr, addresses };
 }
 
 /** Adds the bias row to each of the m rows of n at `base` (pitch `ldc`) of `c`. */

@@ -20,8 +20,11 @@ import type { GemmArgs } from "./gemm.ts";
 import { heapMemoryOf } from "./wasm_heap.ts";
 import { inplaceScratch } from "./wasm_inplace.ts";
 
-/** The exports of wasm/sgemm_heap*.wasm (pointers are byte offsets in the heap memory). */
-interface HeapSgemm {
+/**
+ * The GEMM exports of wasm/sgemm_heap*.wasm (pointers are byte offsets in the heap memory) and of
+ * the copying builds wasm/sgemm*.wasm (offsets in their own memory).
+ */
+export interface SgemmKernel {
   workBytes(m: number, n: number, k: number): number;
   sgemm(
     transA: number,
@@ -45,9 +48,9 @@ interface HeapSgemm {
 /** The compiled builds (null: this engine refuses one), by relaxed or not. */
 const modules = new Map<boolean, WebAssembly.Module | null>();
 /** This thread's instances per heap memory, by relaxed or not. */
-const instances = new WeakMap<WebAssembly.Memory, Map<boolean, HeapSgemm>>();
+const instances = new WeakMap<WebAssembly.Memory, Map<boolean, SgemmKernel>>();
 
-function instanceOn(memory: WebAssembly.Memory, relaxed: boolean): HeapSgemm | null {
+function instanceOn(memory: WebAssembly.Memory, relaxed: boolean): SgemmKernel | null {
   let mine = instances.get(memory);
   if (!mine) instances.set(memory, mine = new Map());
   let ex = mine.get(relaxed);
@@ -55,7 +58,7 @@ function instanceOn(memory: WebAssembly.Memory, relaxed: boolean): HeapSgemm | n
     if (!modules.has(relaxed)) modules.set(relaxed, compile(relaxed));
     const module = modules.get(relaxed);
     if (!module) return null;
-    ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as HeapSgemm;
+    ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SgemmKernel;
     mine.set(relaxed, ex);
   }
   return ex;
@@ -83,24 +86,51 @@ export function heapSgemm(args: GemmArgs<Float32Array>, relaxed: boolean): boole
   const work = ex && inplaceScratch(memory, ex.workBytes(args.m, args.n, args.k));
   if (!ex || work === null) return false;
   const { a, b, c, bias } = args;
-  for (let bi = 0; bi < args.batch; bi++) {
-    ex.sgemm(
-      args.transA ? 1 : 0,
-      args.transB ? 1 : 0,
-      args.m,
-      args.n,
-      args.k,
-      args.alpha,
-      a.byteOffset + (args.aOffset + bi * args.strideA) * 4,
-      args.lda,
-      b.byteOffset + (args.bOffset + bi * args.strideB) * 4,
-      args.ldb,
-      args.beta,
-      c.byteOffset + (args.cOffset + bi * args.strideC) * 4,
-      args.ldc,
-      work,
-      bias ? bias.byteOffset : 0,
-    );
-  }
+  const at = {
+    a: a.byteOffset,
+    b: b.byteOffset,
+    c: c.byteOffset,
+    work,
+    bias: bias?.byteOffset ?? 0,
+  };
+  for (let bi = 0; bi < args.batch; bi++) sgemmAt(ex, args, bi, at);
   return true;
+}
+
+/**
+ * Byte addresses in a module's memory: where element 0 of A, B and C would lie (their offsets and
+ * strides in `GemmArgs` count from there), the packing workspace and the bias row (0: none).
+ */
+export interface SgemmAddresses {
+  a: number;
+  b: number;
+  c: number;
+  work: number;
+  bias: number;
+}
+
+/** The kernel `ex` on matrix `bi` of the batch of `args`, its operands at `at`. */
+export function sgemmAt(
+  ex: SgemmKernel,
+  args: GemmArgs<Float32Array>,
+  bi: number,
+  at: SgemmAddresses,
+): void {
+  ex.sgemm(
+    args.transA ? 1 : 0,
+    args.transB ? 1 : 0,
+    args.m,
+    args.n,
+    args.k,
+    args.alpha,
+    at.a + (args.aOffset + bi * args.strideA) * 4,
+    args.lda,
+    at.b + (args.bOffset + bi * args.strideB) * 4,
+    args.ldb,
+    args.beta,
+    at.c + (args.cOffset + bi * args.strideC) * 4,
+    args.ldc,
+    at.work,
+    at.bias,
+  );
 }
