@@ -25,6 +25,8 @@ export interface BertInitOptions {
   backend?: Backend;
   /** Generator of the initial weights (default: `globalRandom`). */
   random?: Random;
+  /** Draw from the generator but keep zeros: the weights are loaded next (see `InitOptions`). */
+  drawOnly?: boolean;
 }
 
 /** Model inputs: [B, T] token ids, and optionally the padding mask and segment ids. */

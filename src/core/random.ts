@@ -33,6 +33,8 @@ export type RandomState = [number, number, number, number];
 export class Random {
   #s: Uint32Array = new Uint32Array(4);
   #spare: number | null = null;
+  /** The last skipped pair's v, for the spare of an odd {@link skipNormals}. */
+  #lastV = 0;
 
   /** Creates a generator from an integer seed (splitmix32 expands it into the state). */
   constructor(seed = 0) {
@@ -85,6 +87,39 @@ export class Random {
     const r = Math.sqrt(-2 * Math.log(u));
     this.#spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /**
+   * Advances the generator exactly as `n` calls of {@link normal} would (its cached second value
+   * included), without computing a value: the draws of an initialization whose values are about
+   * to be replaced by loaded weights, so every later draw stays what it would have been.
+   */
+  skipNormals(n: number): void {
+    let left = n;
+    if (left > 0 && this.#spare !== null) {
+      this.#spare = null;
+      left--;
+    }
+    for (; left >= 2; left -= 2) this.#skipPair();
+    // An odd count ends with a pair whose second value normal() would keep for later.
+    if (left === 1) {
+      const u = this.#skipPair();
+      const r = Math.sqrt(-2 * Math.log(u));
+      this.#spare = r * Math.sin(2 * Math.PI * this.#lastV);
+    }
+  }
+
+  /** One Box–Muller pair's draws (u ≠ 0, then v); returns u. */
+  #skipPair(): number {
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    this.#lastV = this.uniform();
+    return u;
+  }
+
+  /** Advances the generator exactly as `n` calls of {@link uniform} would. */
+  skipUniforms(n: number): void {
+    for (let i = 0; i < n; i++) this.nextU32();
   }
 
   /** Uniform float in [0, 1) with 53 random bits (two draws). */

@@ -13,6 +13,13 @@ export interface InitOptions {
   backend?: Backend;
   /** Generator the values are drawn from (default: `globalRandom`, which `setSeed` seeds). */
   random?: Random;
+  /**
+   * Advance the generator as the initialization would, but leave the values zero: for parameters
+   * whose weights are loaded before use (a pretrained encoder). The draws keep every later
+   * initialization (the task heads) what it would be, and skip the transcendental functions of
+   * millions of normal values (the embeddings of a 30,522-word vocabulary).
+   */
+  drawOnly?: boolean;
 }
 
 /** Normal(0, std) — BERT's `initializer_range` init; `zeroRow` zeroes one row (padding). */
@@ -21,6 +28,10 @@ export function normalInit(
   std: number,
   o: InitOptions & { zeroRow?: number } = {},
 ): Tensor {
+  if (o.drawOnly) {
+    (o.random ?? globalRandom).skipNormals(shape.reduce((a, b) => a * b, 1));
+    return zeros(shape, { backend: o.backend });
+  }
   if (o.zeroRow === undefined) {
     return randn(shape, { std, backend: o.backend, random: o.random ?? globalRandom });
   }
@@ -34,6 +45,10 @@ export function normalInit(
 
 /** U(-bound, bound) — PyTorch's default `nn.Linear` init uses bound = 1/√fan_in. */
 export function uniformInit(shape: number[], bound: number, o: InitOptions = {}): Tensor {
+  if (o.drawOnly) {
+    (o.random ?? globalRandom).skipUniforms(shape.reduce((a, b) => a * b, 1));
+    return zeros(shape, { backend: o.backend });
+  }
   return uniform(shape, {
     low: -bound,
     high: bound,

@@ -39,6 +39,11 @@ export interface MultiTaskTaggerOptions {
   backend?: Backend;
   /** Generator for the fresh parameters (default: the library-wide one). */
   random?: Random;
+  /**
+   * The encoder's weights are loaded (`loadEncoder`) before use: its initialization only draws
+   * from the generator, so the heads get the values they would get after a full one.
+   */
+  pretrainedEncoder?: boolean;
 }
 
 /** The per-task losses and their weighted mean. */
@@ -116,7 +121,8 @@ export class MultiTaskTagger extends Module {
     }
     this.headDropout = o.headDropout ?? 0.3;
     const init = { backend: o.backend, random: o.random };
-    this.bert = this.child("bert", new BertModel(config, init));
+    const drawOnly = o.pretrainedEncoder ?? false;
+    this.bert = this.child("bert", new BertModel(config, { ...init, drawOnly }));
     const heads = this.child("heads", new NamedModules<Linear>());
     const drops = this.child("head_dropout", new NamedModules<Dropout>());
     for (const t of this.tasks) {

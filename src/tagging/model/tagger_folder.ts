@@ -99,11 +99,14 @@ export function labelMapsOf(meta: TaggerMeta): Record<string, LabelMap> {
   return out;
 }
 
-/** A fresh tagger for `meta` (heads sized by its label maps). */
+/**
+ * A fresh tagger for `meta` (heads sized by its label maps); `pretrainedEncoder`: its encoder
+ * weights are loaded next (the encoder's initialization only draws, as MultiTaskTagger says).
+ */
 export function createTagger(
   config: BertConfig,
   meta: TaggerMeta,
-  o: { backend?: Backend; random?: Random } = {},
+  o: { backend?: Backend; random?: Random; pretrainedEncoder?: boolean } = {},
 ): MultiTaskTagger {
   return new MultiTaskTagger(
     config,
@@ -324,7 +327,7 @@ export async function loadTaggerFolder(
   const meta = (await fs.exists(metaPath))
     ? parseTaggerMeta(await fs.readTextFile(metaPath), metaPath)
     : metaOfTokenClassifier(ckpt, from);
-  const model = createTagger(ckpt.config, meta, o);
+  const model = createTagger(ckpt.config, meta, { ...o, pretrainedEncoder: true });
   model.loadEncoder(ckpt.weights);
   model.loadHeads(await headsOf(fs, from, meta, ckpt.taskTensors));
   model.eval();

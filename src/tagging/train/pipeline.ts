@@ -87,7 +87,7 @@ export function setUpTraining(spec: PipelineSpec): { model: MultiTaskTagger; dat
   const { meta } = spec;
   // Seeded before any parameter exists: the same seed gives the same initial weights.
   setSeed(spec.initSeed);
-  const model = createTagger(spec.config, meta);
+  const model = createTagger(spec.config, meta, { pretrainedEncoder: !!spec.encoder });
   if (spec.encoder) model.loadEncoder(spec.encoder);
   if (spec.heads) model.loadHeads(spec.heads);
   const labelMaps = labelMapsOf(meta);
