@@ -366,6 +366,30 @@ export function reduceSum(
   }
 }
 
+/**
+ * `sumRun` of kernels/reduce.ts (a reduction along a row, r ≥ 2): Σ x[j] (or x[j]²) for j < r in
+ * float64, the even elements' chain in lane 0 and the odd ones' in lane 1 — the TypeScript loop's
+ * two accumulators, added in the same order — then lane 0 + lane 1.
+ */
+export function sumRun(x: usize, r: usize, squares: bool): f64 {
+  let acc = f64x2.splat(0);
+  let j: usize = 0;
+  if (squares) {
+    for (; j + 1 < r; j += 2) {
+      const v = ld2(x + (j << 2));
+      acc = f64x2.add(acc, f64x2.mul(v, v));
+    }
+  } else {
+    for (; j + 1 < r; j += 2) acc = f64x2.add(acc, ld2(x + (j << 2)));
+  }
+  let s0 = f64x2.extract_lane(acc, 0);
+  if (j < r) {
+    const t = <f64>load<f32>(x + (j << 2));
+    s0 += squares ? t * t : t;
+  }
+  return s0 + f64x2.extract_lane(acc, 1);
+}
+
 // ---- GELU (kernels/gelu_f32.ts: Hermite tables on [−4, 4], the erfc fit outside) ----
 
 /** JavaScript's Math.exp, for the rare arguments where expF32 defers to it (the same bits). */

@@ -243,6 +243,30 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "in-place sums along rows (clipping's Σg²) give the TypeScript kernel's bits (odd lengths)",
+  ignore: !supported,
+  fn() {
+    for (const [outer, r] of [[1, 16], [1, 17], [3, 33], [2, 1000], [1, 1_000_001]]) {
+      for (const op of ["sum", "sumsq"] as const) {
+        sameBitsOnHeap(
+          "reduce",
+          (alloc) => {
+            // Magnitudes over 8 decades and both signs: cancellation makes the float32 result
+            // sensitive to the order of the adds.
+            const rnd = lcg(outer * r);
+            const x = fill(alloc(outer * r), () => (rnd() - 0.5) * 10 ** (8 * rnd() - 4));
+            const out = fill(alloc(outer + 2), () => 7);
+            return { inputs: [x], outputs: [out], attrs: { op, outer, r, inner: 1, outOffset: 2 } };
+          },
+          `reduce ${op} ${outer}x${r}x1`,
+          1,
+        );
+      }
+    }
+  },
+});
+
 /** GELU inputs: normal with standard deviation `sd`, and the edges of the tables and tails. */
 function geluInputs(n: number, sd: number, seed: number): Float32Array {
   const rnd = lcg(seed);

@@ -12,6 +12,8 @@
  *   `layerNormGrad`, `layerNormGradParams` (kernels/layer_norm.ts): the same float64 sums in the
  *   same order (the input gradient's two partial sums are the two lanes; the parameter gradients
  *   keep strips of eight columns' sums in registers, each column the same chain of adds).
+ * - `sumRun` (kernels/reduce.ts, a sum along a row: gradient clipping's Σg²): the TypeScript
+ *   loop's two float64 accumulators as the two lanes of one f64x2, so the same adds.
  * - `reduceSum` (kernels/reduce.ts, sums over rows): a float64 accumulator row, four input rows
  *   per pass, as the TypeScript kernel. The row is scratch memory of this thread's own
  *   ({@link inplaceScratch}): the memory is shared by every thread, the module keeps nothing in it.
@@ -101,6 +103,8 @@ export interface InplacePasses {
     outOffset: number,
     squares: boolean,
   ): void;
+  /** Σ of the `r` floats at `x` (or of their squares) in float64 (kernels/reduce.ts `sumRun`). */
+  sumRun(x: number, r: number, squares: boolean): number;
   /** out = gelu(x) over `n` contiguous floats, Φ from the table at `tab` ({@link inplaceTable}). */
   gelu(x: number, out: number, n: number, tab: number): void;
   /** out = dy · gelu′(x) over `n` contiguous floats, gelu′ from the table at `tab`. */

@@ -9,8 +9,9 @@
  * Optional `innerFrom` / `innerTo` attributes reduce only those inner positions (a worker's share,
  * see `reduceSplits`): each position's sum is the same chain of adds either way.
  *
- * On tensors of the WebAssembly heap, sums over rows of 16 or more positions run in place in
- * WebAssembly (../wasm_inplace.ts): the same float64 adds in the same order, so the same bits.
+ * On tensors of the WebAssembly heap, sums over rows of 16 or more positions, and sums along rows
+ * of 16 or more elements (gradient clipping's Σg² of a whole tensor), run in place in WebAssembly
+ * (../wasm_inplace.ts): the same float64 adds in the same order, so the same bits.
  * @module
  */
 import type { TypedArray } from "../../../core/dtype.ts";
@@ -127,7 +128,12 @@ const reduce: CpuKernel<"reduce"> = ([x], [out], attrs) => {
     return;
   }
   if (inner === 1) {
-    for (let o = 0; o < outer; o++) out[outOffset + o] = sumRun(x, o * r, r, squares);
+    const wasm = r >= SHORT && x instanceof Float32Array ? inplaceFor(x) : null;
+    for (let o = 0; o < outer; o++) {
+      out[outOffset + o] = wasm
+        ? wasm.sumRun(x.byteOffset + 4 * o * r, r, squares)
+        : sumRun(x, o * r, r, squares);
+    }
     return;
   }
   if (w >= SHORT && inplaceSum(x, out, attrs, from, w, squares)) return;
