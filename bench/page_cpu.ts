@@ -14,8 +14,10 @@
  * into the page first. The time is the page's own, from the state `training` to `trained` (a
  * MutationObserver on `body[data-state]`), so the browser automation's latency is not in it.
  *
- * JSON on stdout: per page and run the seconds of each repeat, the median, the device line and the
- * ratio of the first page's median to each page's.
+ * JSON on stdout: per page and run the seconds of each repeat, their median, the median time
+ * between consecutive update steps (from the progress line, which shows each step: the steady
+ * training speed, without set-up, evaluation and checkpoints), the device line, and the ratio of
+ * the first page's median to each page's.
  * @module
  */
 import { serveStatic } from "../src/io/deno/static_server.ts";
@@ -39,17 +41,36 @@ if (runs.some((r) => !RUNS[r]) || !Number.isInteger(repeats) || repeats < 1) {
   Deno.exit(2);
 }
 
-/** The page's state changes with their times, recorded in the page. */
+/**
+ * Recorded in the page with their times: its state changes, and the progress line's texts (one per
+ * update step: "epoch E · step S/T · …", in the page as it is now and as it was).
+ */
 const RECORD_STATES = () => {
-  const w = globalThis as unknown as { states: [string, number][] };
+  const w = globalThis as unknown as { states: [string, number][]; ticks: [string, number][] };
   w.states = [];
-  addEventListener(
-    "DOMContentLoaded",
-    () =>
-      new MutationObserver(() => w.states.push([document.body.dataset.state!, performance.now()]))
-        .observe(document.body, { attributes: true, attributeFilter: ["data-state"] }),
-  );
+  w.ticks = [];
+  addEventListener("DOMContentLoaded", () => {
+    new MutationObserver(() => w.states.push([document.body.dataset.state!, performance.now()]))
+      .observe(document.body, { attributes: true, attributeFilter: ["data-state"] });
+    const progress = document.getElementById("progress-text")!;
+    new MutationObserver(() => w.ticks.push([progress.textContent ?? "", performance.now()]))
+      .observe(progress, { childList: true, characterData: true, subtree: true });
+  });
 };
+
+/** Milliseconds between consecutive steps of one epoch, from the progress line's texts. */
+function stepGaps(ticks: [string, number][]): number[] {
+  const steps = ticks.flatMap(([text, ms]) => {
+    const m = /epoch (\d+) · step (\d+)/.exec(text);
+    return m ? [{ epoch: +m[1], step: +m[2], ms }] : [];
+  });
+  const gaps: number[] = [];
+  for (let i = 1; i < steps.length; i++) {
+    const a = steps[i - 1], b = steps[i];
+    if (a.epoch === b.epoch && b.step === a.step + 1) gaps.push(b.ms - a.ms);
+  }
+  return gaps;
+}
 
 /** One training on a fresh page: its seconds from `training` to `trained`, and the device line. */
 async function trainOnce(
@@ -57,7 +78,7 @@ async function trainOnce(
   url: string,
   corpusPath: string,
   run: { epochs: number; sentences: number },
-): Promise<{ seconds: number; device: string }> {
+): Promise<{ seconds: number; stepGaps: number[]; device: string }> {
   const ctx = await browser.newContext();
   await ctx.addInitScript(() =>
     Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined })
@@ -88,17 +109,29 @@ async function trainOnce(
   if (await page.getAttribute("body", "data-state") === "error") {
     throw new Error(`${url}: ${await page.textContent(".card-error:not([hidden])")}`);
   }
-  const states = await page.evaluate(() =>
-    (globalThis as unknown as { states: [string, number][] }).states
-  );
+  const { states, ticks } = await page.evaluate(() => {
+    const w = globalThis as unknown as { states: [string, number][]; ticks: [string, number][] };
+    return { states: w.states, ticks: w.ticks };
+  });
   const start = states.findLast(([s]) => s === "training")![1];
   const end = states.find(([s, t]) => s === "trained" && t > start)![1];
   const device = (await page.textContent("#device")) ?? "";
   await ctx.close();
-  return { seconds: (end - start) / 1000, device };
+  return { seconds: (end - start) / 1000, stepGaps: stepGaps(ticks), device };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** One page's timings of a run. */
+interface PageRow {
+  /** In-page seconds from Train to trained, per repeat, and their median. */
+  seconds: number[];
+  median: number;
+  /** Median time between consecutive update steps (ms; null without progress texts). */
+  stepMs: number | null;
+  /** The page's device line. */
+  device: string;
+}
 
 if (!(await Deno.stat(CHROMIUM).catch(() => null))) {
   console.error(`bench:page needs ${CHROMIUM} (Debian: apt install chromium)`);
@@ -119,22 +152,28 @@ const browser = await chromium.launch({
 const results: Record<string, Record<string, unknown>> = {};
 try {
   for (const run of runs) {
-    const rows: Record<string, { seconds: number[]; median: number; device: string }> = {};
+    const rows: Record<string, PageRow> = {};
     for (const query of pages) {
-      const seconds: number[] = [];
+      const seconds: number[] = [], gaps: number[] = [];
       let device = "";
       for (let i = 0; i < repeats; i++) {
         const r = await trainOnce(browser, `${server.url}${query}`, corpusPath, RUNS[run]);
         seconds.push(+r.seconds.toFixed(3));
+        gaps.push(...r.stepGaps);
         device = r.device;
       }
-      rows[query || "(page's choice)"] = { seconds, median: median(seconds), device };
+      const stepMs = gaps.length ? +median(gaps).toFixed(2) : null;
+      rows[query || "(page's choice)"] = { seconds, median: median(seconds), stepMs, device };
     }
-    const first = Object.values(rows)[0].median;
-    const ratios = Object.fromEntries(
-      Object.entries(rows).map(([q, r]) => [q, +(first / r.median).toFixed(2)]),
+    const first = Object.values(rows)[0];
+    const ratio = (a: number | null, b: number | null) => a && b ? +(a / b).toFixed(2) : null;
+    const speedups = Object.fromEntries(
+      Object.entries(rows).map(([q, r]) => [q, {
+        run: ratio(first.median, r.median),
+        step: ratio(first.stepMs, r.stepMs),
+      }]),
     );
-    results[run] = { ...RUNS[run], pages: rows, speedupOverFirst: ratios };
+    results[run] = { ...RUNS[run], pages: rows, speedupOverFirst: speedups };
   }
 } finally {
   await browser.close();
