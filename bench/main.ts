@@ -121,9 +121,11 @@ async function webgpuMatmuls(quick: boolean, names: string[]): Promise<Record<st
 }
 
 async function matmulSection(quick: boolean, blas: BlasGemm | null, sections: Set<Section>) {
-  // The WASM GEMM as chooseBackend sets it up: split by rows over a pool on all cores.
-  const workers = sections.has("cpu-wasm") ? createCpuWorkers() : null;
-  if (workers) await waitReady(workers);
+  // The WASM GEMM as chooseBackend sets it up: split by rows over a pool on all cores. Never
+  // stopped for idleness here: the WebGPU bench and the slower GEMMs between the WASM timings
+  // take longer than the pool's default second, and a stopped pool runs whole on one thread
+  // until its workers are up again (this section measured one thread that way before).
+  const workers = sections.has("cpu-wasm") ? createCpuWorkers({ idleMs: Infinity }) : null;
   const one = createWasmGemm();
   const wasm = one && workers ? parallelWasm(one, workers) : one;
   const shapes = quick
@@ -139,6 +141,7 @@ async function matmulSection(quick: boolean, blas: BlasGemm | null, sections: Se
     const g = gpuRows.get(s.name);
     const cpuJs = sections.has("cpu-js") ? timeCpuMatmul(jsGemm, s, quick ? 500 : 1500) : null;
     const cpuBlas = blas && sections.has("cpu-blas") ? timeCpuMatmul(blas, s) : null;
+    if (workers) await waitReady(workers);
     const cpuWasm = wasm && sections.has("cpu-wasm") ? timeCpuMatmul(wasm, s) : null;
     const webgpu = g?.ours?.[0]
       ? {

@@ -17,7 +17,12 @@ export const flopsOf = (s: MatmulShape): number => 2 * s.batch * s.m * s.n * s.k
 function argsFor(s: MatmulShape): GemmArgs<Float32Array> {
   // Shared storage, as the CPU backend's with workers: GEMMs split over a pool need it.
   const shared = (len: number) => new Float32Array(new SharedArrayBuffer(len * 4));
-  const fill = (len: number) => shared(len).map((_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5);
+  // Filled in place: `map` would return a copy on an ordinary ArrayBuffer, which no pool splits.
+  const fill = (len: number) => {
+    const a = shared(len);
+    for (let i = 0; i < len; i++) a[i] = ((i * 2654435761) % 1000) / 1000 - 0.5;
+    return a;
+  };
   return {
     transA: s.transA,
     transB: s.transB,
