@@ -714,6 +714,21 @@ Deno.test("worker pool: a worker past its spin sleeps, is woken with the next jo
   const seconds = (performance.now() - started) / 1000;
   assert.ok(out.success, new TextDecoder().decode(out.stderr));
   assert.ok(seconds < 30, `the program took ${seconds.toFixed(1)} s to end`);
+  // A pool nobody closed is closed when the process ends (unload), its sleepers woken first.
+  const atExit = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      "--ext=ts",
+      program.replace("b.dispose();", "") + `
+      dispatchEvent(new Event("unload"));
+      console.log(pool.running);
+      Deno.exit(0);`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(atExit.success, new TextDecoder().decode(atExit.stderr));
+  assert.equal(new TextDecoder().decode(atExit.stdout).trim(), "0", "closed at unload");
 });
 
 Deno.test("worker pool, Web-standard worker and a caller that may not block (a page's main thread): same bits", async () => {

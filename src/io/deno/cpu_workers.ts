@@ -70,7 +70,7 @@ function workerUrl(): URL {
  * @throws {CpuWorkerError} when the thread count is not a positive integer.
  */
 export function createCpuWorkers(options: CpuWorkerOptions = {}): CpuWorkerPool | null {
-  return createCpuWorkerPool({
+  const pool = createCpuWorkerPool({
     threads: cpuThreads(options.threads),
     workerUrl: workerUrl(),
     idleMs: options.idleMs,
@@ -78,4 +78,27 @@ export function createCpuWorkers(options: CpuWorkerOptions = {}): CpuWorkerPool 
     sleepMs: options.sleepMs,
     unrefTimer: (timer) => Deno.unrefTimer(timer),
   });
+  if (pool) closeAtExit(pool);
+  return pool;
+}
+
+/** Pools to close when the process ends (weakly held: a dropped pool needs no closing). */
+const openPools = new Set<WeakRef<CpuWorkerPool>>();
+let closingAtExit = false;
+
+/**
+ * Closes `pool` when the process ends (`unload`: the end of the program, `Deno.exit`, the end of
+ * `deno test`), so that no worker thread is still inside V8, asleep in `Atomics.wait`, while the
+ * process tears down.
+ */
+function closeAtExit(pool: CpuWorkerPool): void {
+  if (!closingAtExit) {
+    closingAtExit = true;
+    globalThis.addEventListener("unload", () => {
+      for (const ref of openPools) ref.deref()?.close();
+      openPools.clear();
+    });
+  }
+  for (const ref of openPools) if (!ref.deref()) openPools.delete(ref);
+  openPools.add(new WeakRef(pool));
 }
